@@ -1,0 +1,1 @@
+"""Click commands: thin wrappers over config, live, plan, apply and emulator."""
