@@ -1,9 +1,10 @@
 """The desired state, as pydantic models of the YAML.
 
 Field names follow Twilio's snake_case JSON names so users can map the docs onto the config;
-where the API wants a SID, the config names the thing (`default_service`, `default_conversation_role`,
-`conversation_service`) and a raw SID is accepted too. A field left out is `None` and not in
-`model_fields_set`: it is not managed. A field set to `null` explicitly is managed and cleared.
+where the API wants a SID, the config names the thing (`default_service`,
+`default_conversation_role`, `conversation_service`) and a raw SID is accepted too. A field left
+out is `None` and not in `model_fields_set`: it is not managed. A field set to `null` explicitly
+is managed and cleared.
 """
 
 from __future__ import annotations

@@ -1,0 +1,38 @@
+"""Configuration errors: every problem found, each tied to the file and line that caused it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from reconciler.errors import ReconcilerError
+
+
+@dataclass(frozen=True)
+class ConfigIssue:
+    """One problem in the configuration, located so the user can go straight to it."""
+
+    file: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        if self.line is None:
+            return f"{self.file}: {self.message}"
+        return f"{self.file}:{self.line}: {self.message}"
+
+    def sort_key(self) -> tuple[str, int, str]:
+        return (self.file, self.line or 0, self.message)
+
+
+class ConfigError(ReconcilerError):
+    """The configuration is invalid; `.issues` holds every problem found, sorted by file and line.
+
+    Its text is all issues, one per line, as `file:line: message`, so that the CLI's one-message
+    error handling still shows every one of them.
+    """
+
+    def __init__(self, issues: Iterable[ConfigIssue]) -> None:
+        unique = {(issue.file, issue.line, issue.message): issue for issue in issues}
+        self.issues: list[ConfigIssue] = sorted(unique.values(), key=ConfigIssue.sort_key)
+        super().__init__("\n".join(str(issue) for issue in self.issues))

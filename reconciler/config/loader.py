@@ -1,0 +1,294 @@
+"""Reading a configuration: files and folders, includes, variables, merge, models, rules.
+
+Everything found wrong is collected and raised together as one ConfigError, each problem at the
+file and line it comes from: a user fixing a config wants the whole list, not one error per run.
+"""
+
+from __future__ import annotations
+
+import os
+import types
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Union, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+
+from reconciler.config.errors import ConfigError, ConfigIssue
+from reconciler.config.merge import Document, Location, merge_documents
+from reconciler.config.models import Config
+from reconciler.config.validation import check_rules, describe
+from reconciler.config.variables import expand_variables
+from reconciler.config.yaml_loader import ConfigPath, parse_yaml
+
+YAML_SUFFIXES = (".yaml", ".yml")
+INCLUDE_KEY = "include"
+
+
+@dataclass
+class LoadedConfig:
+    """A validated configuration and where each of its values was written."""
+
+    config: Config
+    files: list[Path]
+    """Every file read, in merge order (an included file before the file that includes it)."""
+    locations: Mapping[ConfigPath, Location] = field(default_factory=dict, repr=False)
+
+    def locate(self, path: Sequence[str | int]) -> str | None:
+        """ "file:line" of a config path, or of its nearest located ancestor; None if none is."""
+        return _locate(self.locations, tuple(path))
+
+
+def _locate(locations: Mapping[ConfigPath, Location], path: ConfigPath) -> str | None:
+    for end in range(len(path), -1, -1):
+        where = locations.get(path[:end])
+        if where is not None:
+            return f"{where[0]}:{where[1]}"
+    return None
+
+
+def load_config(
+    paths: Sequence[str | Path], environ: Mapping[str, str] | None = None
+) -> LoadedConfig:
+    """Load, merge and validate configuration files and folders, in order (later wins).
+
+    A folder stands for its *.yaml / *.yml files sorted by name. Raises ConfigError with every
+    problem found.
+    """
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    reader = _Reader(os.environ if environ is None else environ)
+    merged = Document()
+    for given in paths:
+        for display, real in reader.expand(str(given)):
+            merge_documents(merged, reader.load_file(display, real, ()))
+    if not paths:
+        reader.issues.append(ConfigIssue("(command line)", None, "no configuration path given"))
+    if reader.unreadable:
+        raise ConfigError(reader.issues)
+
+    issues = list(reader.issues)
+    config: Config | None = None
+    try:
+        config = Config.model_validate(merged.data)
+    except ValidationError as error:
+        for problem in error.errors(include_url=False):
+            path = tuple(problem["loc"])
+            if _is_tainted(path, merged.tainted):
+                continue
+            issues.append(_issue_at(merged, path, _model_message(path, problem), reader.first_file))
+    for path, message in check_rules(merged.data, lambda p: _locate(merged.locations, p)):
+        if not _is_tainted(path, merged.tainted):
+            issues.append(_issue_at(merged, path, message, reader.first_file))
+    if issues or config is None:
+        raise ConfigError(issues)
+    return LoadedConfig(config=config, files=list(reader.files), locations=dict(merged.locations))
+
+
+def _is_tainted(path: ConfigPath, tainted: set[ConfigPath]) -> bool:
+    return any(path[:end] in tainted for end in range(len(path) + 1))
+
+
+def _issue_at(document: Document, path: ConfigPath, message: str, fallback: str) -> ConfigIssue:
+    for end in range(len(path), -1, -1):
+        where = document.locations.get(path[:end])
+        if where is not None:
+            return ConfigIssue(where[0], where[1], message)
+    return ConfigIssue(fallback, None, message)
+
+
+class _Reader:
+    """Expands paths to files and loads each with its includes, collecting problems."""
+
+    def __init__(self, environ: Mapping[str, str]) -> None:
+        self.environ = environ
+        self.issues: list[ConfigIssue] = []
+        self.files: list[Path] = []
+        self._seen: set[Path] = set()
+        self.unreadable = False
+        self.first_file = "(configuration)"
+
+    def fail(self, file: str, line: int | None, message: str, fatal: bool = True) -> None:
+        self.issues.append(ConfigIssue(file, line, message))
+        self.unreadable = self.unreadable or fatal
+
+    def expand(self, given: str, origin: tuple[str, int] | None = None) -> list[tuple[str, Path]]:
+        """(display path, real path) of the files a path stands for."""
+        file, line = origin if origin else (given, None)
+        path = Path(given)
+        if path.is_dir():
+            found = sorted(
+                child
+                for child in path.iterdir()
+                if child.is_file() and child.suffix in YAML_SUFFIXES
+            )
+            if not found:
+                self.fail(file, line, f"folder {given} holds no .yaml or .yml files")
+            return [(os.path.join(given, child.name), child) for child in found]
+        if path.is_file():
+            return [(given, path)]
+        self.fail(file, line, f"no such file or folder: {given}")
+        return []
+
+    def load_file(self, display: str, real: Path, stack: tuple[Path, ...]) -> Document:
+        """One file merged over what it includes."""
+        if self.first_file == "(configuration)":
+            self.first_file = display
+        try:
+            text = real.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            self.fail(display, None, f"cannot read file: {error}")
+            return Document()
+        parsed = parse_yaml(text, lambda value: expand_variables(value, self.environ))
+        for issue in parsed.issues:
+            self.fail(display, issue.line, issue.message, fatal=parsed.unreadable)
+        if parsed.unreadable:
+            return Document()
+        own = Document(
+            data={},
+            locations={path: (display, line) for path, line in parsed.lines.items()},
+            tainted=set(parsed.tainted),
+        )
+        if not isinstance(parsed.data, dict):
+            kind = (
+                "a list" if isinstance(parsed.data, list) else f"a single value ({parsed.data!r})"
+            )
+            self.fail(
+                display,
+                parsed.lines.get((), 1),
+                "the top level must be a mapping with keys such as version, services, account; "
+                f"got {kind}",
+            )
+            return Document()
+        data: dict[str, Any] = parsed.data
+        base = Document()
+        if INCLUDE_KEY in data:
+            includes = data.pop(INCLUDE_KEY)
+            chain = (*stack, real.resolve())
+            for target, line in self.include_targets(display, includes, parsed.lines):
+                joined = os.path.normpath(os.path.join(os.path.dirname(display), target))
+                for child_display, child_real in self.expand(joined, (display, line)):
+                    resolved = child_real.resolve()
+                    if resolved in chain:
+                        cycle = " -> ".join(
+                            [*(p.name for p in chain[chain.index(resolved) :]), resolved.name]
+                        )
+                        self.fail(display, line, f"include cycle: {cycle}")
+                        continue
+                    merge_documents(base, self.load_file(child_display, child_real, chain))
+        own.data = data
+        own.locations = {p: w for p, w in own.locations.items() if p[:1] != (INCLUDE_KEY,)}
+        merge_documents(base, own)
+        if () in own.locations:
+            base.locations[()] = own.locations[()]
+        if real.resolve() not in self._seen:
+            self._seen.add(real.resolve())
+            self.files.append(Path(display))
+        return base
+
+    def include_targets(
+        self, display: str, includes: Any, lines: Mapping[ConfigPath, int]
+    ) -> list[tuple[str, int]]:
+        """The paths named by `include:` (a string or a list of strings) with their lines."""
+        line = lines.get((INCLUDE_KEY,), 1)
+        if isinstance(includes, str):
+            return [(includes, line)]
+        if isinstance(includes, list) and all(isinstance(item, str) and item for item in includes):
+            return [
+                (item, lines.get((INCLUDE_KEY, index), line)) for index, item in enumerate(includes)
+            ]
+        self.fail(
+            display,
+            line,
+            "include must be a path or a list of paths (files or folders, relative to this file)",
+        )
+        return []
+
+
+# --- pydantic errors as messages that say what is allowed ------------------------------------
+
+
+def _model_message(path: ConfigPath, problem: Mapping[str, Any]) -> str:
+    kind = problem["type"]
+    value = problem.get("input")
+    where = describe(path)
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(path[:-1])
+        hint = f"; allowed keys here: {', '.join(allowed)}" if allowed else ""
+        return f"{describe(path[:-1])}: unknown key {path[-1]!r}{hint}"
+    if kind == "missing":
+        return f"{describe(path[:-1])}: missing required key {path[-1]!r}"
+    if kind == "literal_error":
+        if path == ("version",):
+            return f"version: must be 1 (the only configuration format so far); got {value!r}"
+        expected = problem.get("ctx", {}).get("expected", "")
+        return f"{where}: {value!r} is not allowed; expected one of {expected}"
+    simple = {
+        "dict_type": "a mapping",
+        "model_type": "a mapping",
+        "model_attributes_type": "a mapping",
+        "list_type": "a list",
+        "string_type": "a string",
+        "bool_type": "true or false",
+        "bool_parsing": "true or false",
+        "int_type": "a whole number",
+        "int_parsing": "a whole number",
+        "int_from_float": "a whole number",
+        "float_type": "a number",
+        "float_parsing": "a number",
+    }
+    if kind in simple:
+        return f"{where}: expected {simple[kind]}; got {_shown(value)}"
+    return f"{where}: {problem['msg']}; got {_shown(value)}"
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)
+
+
+def _allowed_keys(path: ConfigPath) -> list[str]:
+    """The field names of the model found at a config path (for "unknown key" messages)."""
+    current: Any = Config
+    for part in path:
+        current = _step(current, part)
+        if current is None:
+            return []
+    model = _model_in(current)
+    return list(model.model_fields) if model else []
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if get_origin(annotation) in (Union, types.UnionType):
+        for arg in get_args(annotation):
+            found = _model_in(arg)
+            if found:
+                return found
+    return None
+
+
+def _step(annotation: Any, part: str | int) -> Any:
+    model = _model_in(annotation)
+    if model is not None:
+        field_info = model.model_fields.get(str(part))
+        return field_info.annotation if field_info else None
+    candidates = (
+        get_args(annotation)
+        if get_origin(annotation) in (Union, types.UnionType)
+        else (annotation,)
+    )
+    for candidate in candidates:
+        origin = get_origin(candidate)
+        if origin is dict:
+            return get_args(candidate)[1]
+        if origin is list:
+            return get_args(candidate)[0]
+    return None

@@ -1,0 +1,257 @@
+"""Twilio's own rules for Conversations configuration, as data.
+
+Every table names where in Twilio's documentation it comes from (the copies kept under
+shared/reference: `twilio-conversations-docs.txt` and `twilio_conversations_v1.openapi.json`),
+so that a change in Twilio's docs is a change in one place. The checks that use these tables
+live in `validation.py`.
+"""
+
+from __future__ import annotations
+
+import re
+
+# --- Role permissions -----------------------------------------------------------------------
+# Role resource, "Permission Values": "Service-scope permissions" (roles with type = service)
+# and "Conversation-scope permissions" (roles with type = conversation).
+SERVICE_PERMISSIONS: tuple[str, ...] = (
+    "addParticipant",
+    "createConversation",
+    "deleteAnyMessage",
+    "deleteConversation",
+    "editAnyMessage",
+    "editAnyMessageAttributes",
+    "editAnyUserInfo",
+    "editConversationAttributes",
+    "editConversationName",
+    "editOwnMessage",
+    "editOwnMessageAttributes",
+    "editOwnUserInfo",
+    "joinConversation",
+    "removeParticipant",
+)
+CONVERSATION_PERMISSIONS: tuple[str, ...] = (
+    "addParticipant",
+    "deleteAnyMessage",
+    "deleteOwnMessage",
+    "deleteConversation",
+    "editAnyMessage",
+    "editAnyMessageAttributes",
+    "editAnyUserInfo",
+    "editConversationAttributes",
+    "editConversationName",
+    "editOwnMessage",
+    "editOwnMessageAttributes",
+    "editOwnUserInfo",
+    "leaveConversation",
+    "removeParticipant",
+    "sendMediaMessage",
+    "sendMessage",
+)
+PERMISSIONS_BY_ROLE_TYPE: dict[str, tuple[str, ...]] = {
+    "service": SERVICE_PERMISSIONS,
+    "conversation": CONVERSATION_PERMISSIONS,
+}
+ALL_PERMISSIONS: tuple[str, ...] = tuple(
+    sorted(set(SERVICE_PERMISSIONS) | set(CONVERSATION_PERMISSIONS))
+)
+
+# --- Built-in roles -------------------------------------------------------------------------
+# Every new Conversation Service comes with these roles and its configuration's default roles
+# point at them (service admin/user are service roles, channel admin/user conversation roles).
+BUILTIN_ROLES: dict[str, str] = {
+    "channel admin": "conversation",
+    "channel user": "conversation",
+    "service admin": "service",
+    "service user": "service",
+}
+
+# Service Configuration resource: which role type each default role must have.
+# defaultChatServiceRoleSid is "the service-level role assigned to users when they are added to
+# the service"; the two conversation defaults are "conversation-level" roles.
+DEFAULT_ROLE_TYPES: dict[str, str] = {
+    "default_chat_service_role": "service",
+    "default_conversation_role": "conversation",
+    "default_conversation_creator_role": "conversation",
+}
+
+# --- Webhook filters ------------------------------------------------------------------------
+# Webhook Configuration resource (account webhooks, /v1/Configuration/Webhooks), `filters`:
+# pre-event (onXxxAdd/Update/Remove) and post-event (onXxxAdded/...) names, plus the user events.
+ACCOUNT_WEBHOOK_FILTERS: tuple[str, ...] = (
+    "onMessageAdd",
+    "onMessageAdded",
+    "onMessageUpdate",
+    "onMessageUpdated",
+    "onMessageRemove",
+    "onMessageRemoved",
+    "onConversationAdd",
+    "onConversationAdded",
+    "onConversationUpdate",
+    "onConversationUpdated",
+    "onConversationRemove",
+    "onConversationRemoved",
+    "onConversationStateUpdated",
+    "onParticipantAdd",
+    "onParticipantAdded",
+    "onParticipantUpdate",
+    "onParticipantUpdated",
+    "onParticipantRemove",
+    "onParticipantRemoved",
+    "onDeliveryUpdated",
+    "onUserAdded",
+    "onUserUpdate",
+    "onUserUpdated",
+)
+# Service Webhook Configuration resource (/v1/Services/{IS}/Configuration/Webhooks), `filters`:
+# the same pre/post-event names but without the user events, which this endpoint does not list.
+SERVICE_WEBHOOK_FILTERS: tuple[str, ...] = tuple(
+    name for name in ACCOUNT_WEBHOOK_FILTERS if not name.startswith("onUser")
+)
+# Address Configuration resource, `autoCreation.webhookFilters`: post-event names only.
+ADDRESS_WEBHOOK_FILTERS: tuple[str, ...] = (
+    "onMessageAdded",
+    "onMessageUpdated",
+    "onMessageRemoved",
+    "onConversationUpdated",
+    "onConversationStateUpdated",
+    "onConversationRemoved",
+    "onParticipantAdded",
+    "onParticipantUpdated",
+    "onParticipantRemoved",
+    "onDeliveryUpdated",
+)
+
+# --- Enumerations ---------------------------------------------------------------------------
+# OpenAPI components: configuration_webhook_enum_target, *_enum_method, configuration_address_
+# enum_type / _auto_creation_type, credential_enum_push_type, role_enum_role_type. The models
+# enforce these as Literals; they are repeated here for messages and the schema.
+WEBHOOK_TARGETS: tuple[str, ...] = ("webhook", "flex")
+WEBHOOK_METHODS: tuple[str, ...] = ("GET", "POST")
+ADDRESS_TYPES: tuple[str, ...] = (
+    "sms",
+    "whatsapp",
+    "messenger",
+    "gbm",
+    "email",
+    "rcs",
+    "apple",
+    "chat",
+)
+AUTO_CREATION_TYPES: tuple[str, ...] = ("webhook", "studio", "default")
+CREDENTIAL_TYPES: tuple[str, ...] = ("apn", "fcm", "gcm")
+
+# Auto-creation fields that belong to one auto-creation type (Address Configuration resource:
+# "For type webhook, the url for the webhook request", "For type studio, the studio flow SID").
+AUTO_CREATION_FIELDS_BY_TYPE: dict[str, tuple[str, ...]] = {
+    "webhook": ("webhook_url", "webhook_method", "webhook_filters"),
+    "studio": ("studio_flow_sid", "studio_retry_count"),
+    "default": (),
+}
+AUTO_CREATION_REQUIRED_BY_TYPE: dict[str, tuple[str, ...]] = {
+    "webhook": ("webhook_url",),
+    "studio": ("studio_flow_sid",),
+    "default": (),
+}
+
+# Credential resource: certificate, private_key and sandbox are "[APN only]", api_key is
+# "[GCM only]", secret is "[FCM only]". Legacy GCM credentials were also created with the server
+# key in `secret`, so gcm accepts either api_key or secret.
+CREDENTIAL_FIELDS_BY_TYPE: dict[str, tuple[str, ...]] = {
+    "apn": ("certificate", "private_key", "sandbox"),
+    "fcm": ("secret",),
+    "gcm": ("api_key", "secret"),
+}
+CREDENTIAL_SECRET_FIELDS: tuple[str, ...] = ("certificate", "private_key", "api_key", "secret")
+# What a credential of each type must carry to be created (any one of each inner tuple).
+CREDENTIAL_REQUIRED_BY_TYPE: dict[str, tuple[tuple[str, ...], ...]] = {
+    "apn": (("certificate",), ("private_key",)),
+    "fcm": (("secret",),),
+    "gcm": (("api_key", "secret"),),
+}
+
+# --- Length limits ----------------------------------------------------------------------------
+# Service: "limited to 256 characters"; Address Configuration friendlyName: "limited to 256
+# characters"; Role and Credential friendlyName: "up to 64 characters long".
+SERVICE_NAME_MAX = 256
+ADDRESS_NAME_MAX = 256
+ROLE_NAME_MAX = 64
+CREDENTIAL_NAME_MAX = 64
+
+# --- SIDs -------------------------------------------------------------------------------------
+# Every SID in the OpenAPI spec: two-letter prefix and 32 hex digits ("^IS[0-9a-fA-F]{32}$").
+SID_PREFIXES: dict[str, str] = {
+    "IS": "Conversation Service",
+    "RL": "Role",
+    "MG": "Messaging Service",
+    "FW": "Studio Flow",
+}
+
+
+def sid_pattern(prefix: str) -> re.Pattern[str]:
+    """The pattern Twilio's spec gives for a SID with this prefix."""
+    return re.compile(rf"^{prefix}[0-9a-fA-F]{{32}}$")
+
+
+# --- Addresses --------------------------------------------------------------------------------
+# E.164: a `+`, then up to 15 digits, the first not 0 (ITU-T E.164; the docs' examples such as
+# "+37256123457"). Twilio phone numbers are always written this way.
+E164 = re.compile(r"^\+[1-9][0-9]{1,14}$")
+# Short codes: the Address Configuration docs say address_country "is currently only applicable
+# to short code addresses" but give no format; short codes are 3 to 8 digits worldwide (5-6 in
+# the US and Canada), written without a `+`.
+SHORT_CODE = re.compile(r"^[0-9]{3,8}$")
+# WhatsApp bindings and senders are written `whatsapp:+E164` ("whatsapp:YOUR_WHATSAPP_NUMBER"
+# in the WhatsApp guide).
+WHATSAPP = re.compile(r"^whatsapp:\+[1-9][0-9]{1,14}$")
+# Facebook Messenger: `messenger:<page id>` (the Messenger guide's
+# `--address messenger:your_messenger_page_id`); page ids are numeric.
+MESSENGER = re.compile(r"^messenger:[0-9]+$")
+# Google Business Messages: `gbm:<agent id>`; the docs give no format for the id.
+GBM = re.compile(r"^gbm:\S+$")
+# Email: a plain addr-spec (the spec's example "example@example.com").
+EMAIL = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
+)
+# RCS: `rcs:<sender id>` as Twilio writes RCS senders; the docs give no format for the id.
+RCS = re.compile(r"^rcs:\S+$")
+# Apple Messages for Business: the spec's example is a business id "urn:mbid:AQAAY...";
+# Twilio also writes it with an `apple:` channel prefix.
+APPLE = re.compile(r"^(?:apple:)?urn:mbid:[A-Za-z0-9_=+/-]+$")
+# Chat: the docs document no form; any non-empty value without whitespace.
+CHAT = re.compile(r"^\S+$")
+
+ADDRESS_FORMS: dict[str, tuple[tuple[re.Pattern[str], ...], str]] = {
+    "sms": (
+        (E164, SHORT_CODE),
+        "an E.164 number such as +15017122661, or a short code such as 894546",
+    ),
+    "whatsapp": ((WHATSAPP,), "whatsapp: and an E.164 number, such as whatsapp:+15017122661"),
+    "messenger": (
+        (MESSENGER,),
+        "messenger: and the numeric Facebook page id, such as messenger:101234567890123",
+    ),
+    "gbm": ((GBM,), "gbm: and the Google Business Messages agent id"),
+    "email": ((EMAIL,), "an email address such as support@example.com"),
+    "rcs": ((RCS,), "rcs: and the RCS sender id"),
+    "apple": (
+        (APPLE,),
+        "an Apple Messages for Business id such as urn:mbid:AQAAY... (or apple:urn:mbid:...)",
+    ),
+    "chat": ((CHAT,), "a non-empty chat address without spaces"),
+}
+
+# ISO 3166-1 alpha-2 country code (Address Configuration `addressCountry`).
+COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
+
+# --- Timers -----------------------------------------------------------------------------------
+# Configuration resource: "Minimum value for this timer is 1 minute" (inactive) and "10 minutes"
+# (closed). States and timers guide: durations "must be specified in days or smaller units"
+# (months and years are an invalid format), precision is one second, PT0S disables a timer.
+# The docs give no maximum (they recommend up to a year, P365D), so none is enforced.
+TIMER_MINIMUM_SECONDS: dict[str, int] = {
+    "default_inactive_timer": 60,
+    "default_closed_timer": 600,
+}
+DURATION = re.compile(
+    r"^P(?!$)(?:(?P<days>\d+)D)?(?:T(?=\d)(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+)S)?)?$"
+)
