@@ -33,7 +33,6 @@ def generate_schema() -> dict[str, Any]:
     body = Config.model_json_schema(mode="validation")
     schema: dict[str, Any] = {
         "$schema": SCHEMA_DIALECT,
-        "$id": "https://github.com/twilio-conversations-reconciler/schemas/reconciler.schema.json",
         **body,
     }
     schema["title"] = "Twilio Conversations reconciler configuration"
