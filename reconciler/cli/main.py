@@ -31,7 +31,8 @@ class ReconcilerGroup(click.Group):
             if _debug_requested(ctx):
                 raise
             click.echo(
-                f"Error: unexpected {type(error).__name__}: {error} (rerun with --debug for details)",
+                f"Error: unexpected {type(error).__name__}: {error} "
+                "(rerun with --debug for details)",
                 err=True,
             )
             ctx.exit(1)
@@ -57,7 +58,14 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 
 def _register() -> None:
-    from reconciler.cli import apply_cmd, emulator_cmd, export_cmd, plan_cmd, schema_cmd, validate_cmd
+    from reconciler.cli import (
+        apply_cmd,
+        emulator_cmd,
+        export_cmd,
+        plan_cmd,
+        schema_cmd,
+        validate_cmd,
+    )
 
     for module in (validate_cmd, plan_cmd, apply_cmd, export_cmd, schema_cmd, emulator_cmd):
         cli.add_command(module.command)

@@ -1,11 +1,75 @@
-"""`reconciler plan` (being built)."""
+"""`reconciler plan`: what apply would change, as text, JSON or Markdown."""
+
+from __future__ import annotations
+
+from pathlib import Path
 
 import click
 
-from reconciler.errors import ReconcilerError
+from reconciler.cli.options import connection_options, open_api, use_colour
+from reconciler.config import load_config
+from reconciler.plan import PlanOptions, plan_account
+from reconciler.plan.planfile import save_plan
+from reconciler.plan.render import render_json, render_markdown, render_text
+
+CHANGES_EXIT_CODE = 2
 
 
 @click.command("plan")
-def command() -> None:
-    """Not available yet."""
-    raise ReconcilerError("'plan' is not available yet")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="text for terminals, json for scripts, markdown for a pull-request comment.",
+)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False),
+    help="Also save the plan to this file for `apply --plan`.",
+)
+@click.option(
+    "--detailed-exitcode",
+    is_flag=True,
+    help="Exit 0 when there are no changes and 2 when there are (1 is always an error).",
+)
+@click.option(
+    "--rotate-secrets",
+    is_flag=True,
+    help="Re-send push-credential secrets (they are write-only, so never compared).",
+)
+@connection_options
+def command(
+    paths: tuple[str, ...],
+    output_format: str,
+    out: str | None,
+    detailed_exitcode: bool,
+    rotate_secrets: bool,
+    local: bool,
+    endpoint: str | None,
+    concurrency: int,
+) -> None:
+    """Show the changes that would make the live account match the configuration in PATHS.
+
+    PATHS are YAML files or folders, merged in order. Secret values never appear in the
+    output or in the saved plan.
+    """
+    loaded = load_config(list(paths))
+    with open_api(local, endpoint, concurrency) as api:
+        plan, _ = plan_account(loaded, api, PlanOptions(rotate_secrets=rotate_secrets))
+    if output_format == "json":
+        click.echo(render_json(plan), nl=False)
+    elif output_format == "markdown":
+        click.echo(render_markdown(plan), nl=False)
+    else:
+        click.echo(render_text(plan, colour=use_colour()), nl=False)
+    if out:
+        save_plan(Path(out), plan, loaded.config, list(paths))
+        click.echo(
+            f"Saved the plan to {out}; apply it with `reconciler apply --plan {out}`.", err=True
+        )
+    if detailed_exitcode and not plan.empty:
+        raise SystemExit(CHANGES_EXIT_CODE)

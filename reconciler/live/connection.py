@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from requests.adapters import HTTPAdapter
 from twilio.http.http_client import TwilioHttpClient
+from twilio.http.response import Response
 from twilio.rest import Client
 
 from reconciler.emulator import defaults
@@ -19,6 +22,34 @@ from reconciler.errors import ConnectionSettingsError
 ACCOUNT_SID_PATTERN = re.compile(r"^AC[0-9a-fA-F]{32}$")
 API_KEY_PATTERN = re.compile(r"^SK[0-9a-fA-F]{32}$")
 REQUEST_TIMEOUT_SECONDS = 30.0
+DEFAULT_POOL_SIZE = 16
+
+
+class RecordingHttpClient(TwilioHttpClient):
+    """The SDK's HTTP client, remembering each thread's last response.
+
+    The SDK raises TwilioRestException without the response headers; the retry layer needs
+    Retry-After, so it reads the response recorded here by the same thread.
+    """
+
+    def __init__(self, pool_size: int = DEFAULT_POOL_SIZE) -> None:
+        super().__init__(timeout=REQUEST_TIMEOUT_SECONDS, pool_connections=True)
+        self._thread_state = threading.local()
+        if self.session is not None:
+            adapter = HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size)
+            self.session.mount("https://", adapter)
+            self.session.mount("http://", adapter)
+
+    def request(self, *args: Any, **kwargs: Any) -> Response:
+        self._thread_state.last_response = None
+        response = super().request(*args, **kwargs)
+        self._thread_state.last_response = response
+        return response
+
+    def last_response_headers(self) -> Mapping[str, str]:
+        """Headers of the response this thread received last (empty if none)."""
+        response = getattr(self._thread_state, "last_response", None)
+        return dict(response.headers or {}) if response is not None else {}
 
 
 @dataclass(frozen=True)
@@ -150,7 +181,7 @@ class Connection:
 
 def build_client(settings: ConnectionSettings, endpoint: str | None = None) -> Client:
     """The real SDK client; with an endpoint, its Conversations calls go there instead."""
-    http_client = TwilioHttpClient(timeout=REQUEST_TIMEOUT_SECONDS, pool_connections=True)
+    http_client = RecordingHttpClient()
     client = Client(
         username=settings.username,
         password=settings.password,

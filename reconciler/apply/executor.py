@@ -1,0 +1,311 @@
+"""Execute a plan level by level, with bounded concurrency, and report every step's outcome.
+
+Creates whose outcome is unknown are checked by reading before they are retried, so nothing is
+created twice. When a step fails, later steps that depend on the same service, role or
+resource are skipped rather than run against a half-built parent; a rerun converges.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from twilio.base.exceptions import TwilioRestException
+
+from reconciler import kinds
+from reconciler.errors import ReconcilerError
+from reconciler.kinds import Kind, Reference
+from reconciler.live.api import LiveApi
+from reconciler.live.reader import LiveState
+from reconciler.live.retry import Attempts, is_not_found
+from reconciler.plan.model import Action, Change, Plan
+from reconciler.plan.order import SERVICE_DELETE_LEVEL
+
+SERVICE_SID = re.compile(r"^IS[0-9a-fA-F]{32}$")
+ROLE_SID = re.compile(r"^RL[0-9a-fA-F]{32}$")
+
+Token = tuple[str, ...]
+
+
+class Outcome:
+    DONE = "done"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+@dataclass
+class Step:
+    change: Change
+    phase: Action
+    level: int
+
+    @property
+    def description(self) -> str:
+        verb = self.phase.value
+        if self.change.action is Action.REPLACE:
+            verb = {
+                Action.CREATE: "replace (create new)",
+                Action.DELETE: "replace (delete old)",
+            }.get(self.phase, "replace")
+        return f"{verb} {self.change.kind} {self.change.key}"
+
+
+@dataclass
+class StepResult:
+    step: Step
+    outcome: str
+    seconds: float = 0.0
+    attempts: int = 0
+    detail: str = ""
+
+
+@dataclass
+class ApplyReport:
+    results: list[StepResult] = field(default_factory=list)
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for result in self.results if result.outcome == outcome)
+
+    @property
+    def succeeded(self) -> bool:
+        return self.count(Outcome.FAILED) == 0 and self.count(Outcome.SKIPPED) == 0
+
+    def summary_line(self) -> str:
+        return (
+            f"Apply {'complete' if self.succeeded else 'incomplete'}: "
+            f"{self.count(Outcome.DONE)} done, {self.count(Outcome.FAILED)} failed, "
+            f"{self.count(Outcome.SKIPPED)} skipped."
+        )
+
+
+class Resolver:
+    """Names to SIDs: what was live when planned plus what this apply created."""
+
+    def __init__(self, api: LiveApi, live: LiveState) -> None:
+        self._api = api
+        self._lock = threading.Lock()
+        self._services = {key: str(service.sid) for key, service in live.bound.items()}
+        self._roles: dict[tuple[str, str], str] = {}
+        for role in live.of(kinds.ROLE.name):
+            self._roles[(role.identity[0], role.identity[1])] = str(role.sid)
+        self._roles_read: set[str] = {role.identity[0] for role in live.of(kinds.ROLE.name)}
+        self.known_sids: set[str] = {
+            str(resource.sid)
+            for resources in live.resources.values()
+            for resource in resources
+            if resource.sid
+        }
+
+    def service_sid(self, reference: str) -> str:
+        if SERVICE_SID.match(reference):
+            return reference
+        with self._lock:
+            sid = self._services.get(reference)
+        if sid is None:
+            raise ReconcilerError(f"service '{reference}' does not exist (was its create skipped?)")
+        return sid
+
+    def role_sid(self, service_key: str, reference: str) -> str:
+        if ROLE_SID.match(reference):
+            return reference
+        with self._lock:
+            sid = self._roles.get((service_key, reference))
+            read = service_key in self._roles_read
+        if sid is None and not read:
+            self._read_roles(service_key)
+            with self._lock:
+                sid = self._roles.get((service_key, reference))
+        if sid is None:
+            raise ReconcilerError(f"role '{reference}' does not exist in service '{service_key}'")
+        return sid
+
+    def _read_roles(self, service_key: str) -> None:
+        """Roles of a service this apply created (its built-in roles) are looked up once."""
+        service_sid = self.service_sid(service_key)
+        roles = self._api.call(lambda v1: kinds.ROLE.read(v1, service_sid))
+        with self._lock:
+            for role in roles:
+                self._roles.setdefault((service_key, role.identity[1]), str(role.sid))
+            self._roles_read.add(service_key)
+
+    def record(self, change: Change, sid: str) -> None:
+        with self._lock:
+            self.known_sids.add(sid)
+            if change.kind == kinds.SERVICE.name:
+                self._services[change.identity[0]] = sid
+            elif change.kind == kinds.ROLE.name:
+                self._roles[(change.identity[0], change.identity[1])] = sid
+
+    def resolve(self, kind: Kind, change: Change, values: dict[str, Any]) -> dict[str, Any]:
+        resolved = {}
+        for name, value in values.items():
+            spec = kind.field(name)
+            if isinstance(value, str) and spec.reference is Reference.SERVICE:
+                value = self.service_sid(value)
+            elif isinstance(value, str) and spec.reference is Reference.ROLE:
+                value = self.role_sid(str(change.parent_key), value)
+            resolved[name] = value
+        return resolved
+
+
+def steps_of(plan: Plan) -> list[Step]:
+    steps = []
+    for change in plan.changes:
+        if change.kind == kinds.SERVICE.name and change.action is Action.REPLACE:
+            steps.append(Step(change, Action.CREATE, change.level))
+            steps.append(Step(change, Action.DELETE, SERVICE_DELETE_LEVEL))
+        else:
+            steps.append(Step(change, change.action, change.level))
+    return steps
+
+
+def tokens_of(step: Step) -> set[Token]:
+    """What a step depends on or provides: a failure taints every later step sharing one."""
+    change = step.change
+    kind = kinds.KINDS_BY_NAME[change.kind]
+    tokens: set[Token] = {(change.kind, *change.identity)}
+    if change.kind == kinds.SERVICE.name:
+        tokens.add(("service", change.identity[0]))
+    if change.parent_key:
+        tokens.add(("service", change.parent_key))
+    for name, value in change.send.items():
+        reference = kind.field(name).reference
+        if isinstance(value, str) and reference is Reference.SERVICE:
+            tokens.add(("service", value))
+        elif isinstance(value, str) and reference is Reference.ROLE:
+            tokens.add((kinds.ROLE.name, str(change.parent_key), value))
+    return tokens
+
+
+ProgressCallback = Callable[[StepResult], None]
+
+
+class Executor:
+    def __init__(self, api: LiveApi, live: LiveState, progress: ProgressCallback | None = None):
+        self.api = api
+        self.resolver = Resolver(api, live)
+        self.progress = progress
+        self._tainted: set[Token] = set()
+        self._lock = threading.Lock()
+
+    def run(self, plan: Plan) -> ApplyReport:
+        report = ApplyReport()
+        steps = steps_of(plan)
+        for level in sorted({step.level for step in steps}):
+            batch = [step for step in steps if step.level == level]
+            workers = max(1, min(self.api.concurrency, len(batch)))
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                results = list(pool.map(self._run_step, batch))
+            report.results.extend(results)
+        return report
+
+    def _run_step(self, step: Step) -> StepResult:
+        tokens = tokens_of(step)
+        with self._lock:
+            blocked = tokens & self._tainted
+        if blocked:
+            result = StepResult(
+                step, Outcome.SKIPPED, detail="depends on a step that did not complete"
+            )
+        else:
+            started = time.monotonic()
+            attempts = Attempts()
+            try:
+                self._execute(step, attempts)
+                result = StepResult(step, Outcome.DONE, time.monotonic() - started, attempts.count)
+            except Exception as error:
+                result = StepResult(
+                    step,
+                    Outcome.FAILED,
+                    time.monotonic() - started,
+                    attempts.count,
+                    describe(error),
+                )
+        if result.outcome != Outcome.DONE:
+            with self._lock:
+                self._tainted |= tokens
+        if self.progress is not None:
+            self.progress(result)
+        return result
+
+    def _execute(self, step: Step, attempts: Attempts) -> None:
+        change = step.change
+        kind = kinds.KINDS_BY_NAME[change.kind]
+        parent_sid = self.resolver.service_sid(str(change.parent_key)) if kind.parent else None
+        if step.phase is Action.DELETE:
+            self._delete(kind, parent_sid, str(change.sid), attempts)
+            return
+        params = self.resolver.resolve(kind, change, change.send)
+        if step.phase is Action.REPLACE:
+            self._delete(kind, parent_sid, str(change.sid), attempts)
+            self._create(kind, change, parent_sid, params, attempts)
+        elif step.phase is Action.CREATE:
+            self._create(kind, change, parent_sid, params, attempts)
+        else:
+            sid = change.sid
+            if sid is None and change.kind == kinds.ROLE.name:
+                sid = self.resolver.role_sid(str(change.parent_key), change.identity[1])
+            self.api.call(lambda v1: kind.update(v1, parent_sid, sid, params), attempts=attempts)
+
+    def _create(
+        self,
+        kind: Kind,
+        change: Change,
+        parent_sid: str | None,
+        params: dict[str, Any],
+        attempts: Attempts,
+    ) -> None:
+        def already_created(v1: Any) -> str | None:
+            for resource in kind.read(v1, parent_sid):
+                if resource.sid in self.resolver.known_sids:
+                    continue
+                if _same_identity(kind, change, resource.identity, resource.values, params):
+                    return str(resource.sid)
+            return None
+
+        sid = self.api.call(
+            lambda v1: kind.create(v1, parent_sid, change.identity, params),
+            check_before_retry=already_created,
+            attempts=attempts,
+        )
+        self.resolver.record(change, sid)
+
+    def _delete(self, kind: Kind, parent_sid: str | None, sid: str, attempts: Attempts) -> None:
+        def delete(v1: Any) -> None:
+            try:
+                kind.delete(v1, parent_sid, sid)
+            except TwilioRestException as error:
+                if is_not_found(error) and attempts.count > 1:
+                    return  # an earlier attempt deleted it before the connection dropped
+                raise
+
+        self.api.call(delete, attempts=attempts)
+
+
+def _same_identity(
+    kind: Kind,
+    change: Change,
+    identity: tuple[str, ...],
+    values: dict[str, Any],
+    params: dict[str, Any],
+) -> bool:
+    if kind is kinds.SERVICE:
+        return bool(values.get("friendly_name") == params.get("friendly_name"))
+    if kind.parent:
+        return identity[1:] == change.identity[1:]
+    return identity == change.identity
+
+
+def describe(error: BaseException) -> str:
+    """One line for a failed step; Twilio's own code and message where there is one."""
+    if isinstance(error, TwilioRestException):
+        code = f" {error.code}" if error.code else ""
+        return f"Twilio error{code} (HTTP {error.status}): {error.msg}"
+    if isinstance(error, ReconcilerError):
+        return str(error)
+    return f"{type(error).__name__}: {error}"

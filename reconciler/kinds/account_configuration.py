@@ -1,0 +1,33 @@
+"""/v1/Configuration: the account's default service, messaging service and timers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from reconciler.config.models import Config
+from reconciler.kinds.base import Compare, Field, Identity, Reference
+from reconciler.kinds.singleton import ACCOUNT, SingletonKind
+
+
+class AccountConfigurationKind(SingletonKind):
+    name = "account_configuration"
+    fields = (
+        Field(
+            "default_service",
+            "DefaultChatServiceSid",
+            response="default_chat_service_sid",
+            reference=Reference.SERVICE,
+        ),
+        Field("default_messaging_service_sid", "DefaultMessagingServiceSid", compare=Compare.TEXT),
+        Field("default_inactive_timer", "DefaultInactiveTimer", compare=Compare.TEXT),
+        Field("default_closed_timer", "DefaultClosedTimer", compare=Compare.TEXT),
+    )
+
+    def context(self, api: Any, parent_sid: str | None) -> Any:
+        return api.configuration()
+
+    def settings(self, config: Config) -> list[tuple[Identity, BaseModel | None, tuple[str, ...]]]:
+        account = config.account
+        return [(ACCOUNT, account.configuration if account else None, ("account", "configuration"))]

@@ -1,0 +1,94 @@
+"""Address configurations: identified by (type, address); auto-creation settings are nested."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reconciler.config.models import Config
+from reconciler.kinds.base import (
+    Compare,
+    Field,
+    Identity,
+    Kind,
+    Reference,
+    Resource,
+    instance_payload,
+    set_fields,
+    top_level_names,
+)
+
+PAGE_SIZE = 50
+
+
+class AddressConfigurationKind(Kind):
+    name = "address_configuration"
+    prune_name = "address_configurations"
+    fields = (
+        Field("friendly_name", "FriendlyName", compare=Compare.TEXT),
+        Field("address_country", "AddressCountry", immutable=True, compare=Compare.TEXT),
+        Field("auto_creation.enabled", "AutoCreation.Enabled", compare=Compare.BOOL),
+        Field("auto_creation.type", "AutoCreation.Type"),
+        Field(
+            "auto_creation.conversation_service",
+            "AutoCreation.ConversationServiceSid",
+            response="auto_creation.conversation_service_sid",
+            reference=Reference.SERVICE,
+        ),
+        Field("auto_creation.webhook_url", "AutoCreation.WebhookUrl", compare=Compare.TEXT),
+        Field("auto_creation.webhook_method", "AutoCreation.WebhookMethod", compare=Compare.UPPER),
+        Field("auto_creation.webhook_filters", "AutoCreation.WebhookFilters", compare=Compare.SET),
+        Field("auto_creation.studio_flow_sid", "AutoCreation.StudioFlowSid", compare=Compare.TEXT),
+        Field("auto_creation.studio_retry_count", "AutoCreation.StudioRetryCount"),
+    )
+
+    def desired(self, config: Config) -> list[Resource]:
+        names = {spec.name for spec in self.fields}
+        resources = []
+        for index, address in enumerate(config.address_configurations):
+            values = {name: value for name, value in set_fields(address).items() if name in names}
+            resources.append(
+                Resource(
+                    kind=self.name,
+                    identity=(address.type, address.address),
+                    values=values,
+                    label=f"{address.type}:{address.address}"
+                    if not address.address.startswith(f"{address.type}:")
+                    else address.address,
+                    source=("address_configurations", index),
+                )
+            )
+        return resources
+
+    def read(self, api: Any, parent_sid: str | None) -> list[Resource]:
+        top_level = top_level_names(self.fields)
+        resources = []
+        for instance in api.address_configurations.list(page_size=PAGE_SIZE):
+            resources.append(
+                Resource(
+                    kind=self.name,
+                    identity=(instance.type, instance.address),
+                    values=self.live_values(instance_payload(instance, top_level)),
+                    sid=instance.sid,
+                    label=f"{instance.type}:{instance.address}"
+                    if not str(instance.address).startswith(f"{instance.type}:")
+                    else instance.address,
+                )
+            )
+        return resources
+
+    def create(
+        self, api: Any, parent_sid: str | None, identity: Identity, params: dict[str, Any]
+    ) -> str:
+        address_type, address = identity
+        created = api.address_configurations.create(
+            type=address_type, address=address, **self.sdk_arguments(params)
+        )
+        return str(created.sid)
+
+    def update(
+        self, api: Any, parent_sid: str | None, sid: str | None, params: dict[str, Any]
+    ) -> None:
+        api.address_configurations(sid).update(**self.sdk_arguments(params))
+
+    def delete(self, api: Any, parent_sid: str | None, sid: str) -> None:
+        api.address_configurations(sid).delete()

@@ -1,0 +1,225 @@
+"""What every resource kind declares, and the mechanics they share.
+
+A kind knows three spellings of each field: its dotted path in the config
+(`auto_creation.webhook_url`), its form parameter (`AutoCreation.WebhookUrl`) and its dotted path
+in the API's JSON (`auto_creation.webhook_url`). Nothing outside `kinds/` knows the last two.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, SecretStr
+
+from reconciler.config.models import Config
+
+Identity = tuple[str, ...]
+"""How a resource is matched between config and live: e.g. (service key, role name)."""
+
+
+class Reference(str, Enum):
+    """What a field's value names: resolved to a SID on write, back to a name on read."""
+
+    SERVICE = "service"
+    ROLE = "role"
+
+
+def _plain(value: Any) -> Any:
+    return value
+
+
+def _as_set(value: Any) -> Any:
+    """Order-insensitive lists (permissions, filters): compared sorted and de-duplicated."""
+    if value is None:
+        return None
+    return sorted(set(value))
+
+
+def _upper(value: Any) -> Any:
+    return value.upper() if isinstance(value, str) else value
+
+
+def _bool(value: Any) -> Any:
+    """Some responses carry booleans as strings ("true"); compare them as booleans."""
+    if isinstance(value, str):
+        return value.strip().lower() == "true"
+    return value
+
+
+def _blank_is_none(value: Any) -> Any:
+    """Twilio clears a string by storing null; an empty string in either place means unset."""
+    return None if value == "" else value
+
+
+class Compare(Enum):
+    """How a field's desired and live values are normalized before they are compared."""
+
+    VALUE = (_plain,)
+    SET = (_as_set,)
+    UPPER = (_upper,)
+    BOOL = (_bool,)
+    TEXT = (_blank_is_none,)
+
+    def normalize(self, value: Any) -> Any:
+        function: Callable[[Any], Any] = self.value[0]
+        return function(value)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One managed field of a kind."""
+
+    name: str
+    """Dotted path in the config, relative to the resource."""
+    param: str
+    """Twilio form parameter, dotted for nested objects."""
+    response: str = ""
+    """Dotted path in the API response; defaults to `name`."""
+    compare: Compare = Compare.VALUE
+    reference: Reference | None = None
+    write_only: bool = False
+    """Secrets: sent, never returned by the API, so never compared."""
+    immutable: bool = False
+    """Only settable on create: a change forces a replace."""
+    clear_value: Any = ""
+    """What to send to clear the field when the config sets it to null."""
+
+    @property
+    def response_path(self) -> str:
+        return self.response or self.name
+
+    @property
+    def sdk_argument(self) -> str:
+        """The twilio library's keyword for this parameter (`AutoCreation.WebhookUrl` ->
+        `auto_creation_webhook_url`)."""
+        return "_".join(_snake(part) for part in self.param.split("."))
+
+
+def _snake(camel: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", camel).lower()
+
+
+@dataclass
+class Resource:
+    """One resource as the config wants it or as the account has it.
+
+    `values` maps field names to values; references hold names (service keys, role names) where
+    the SID is known to belong to one, or the raw SID otherwise.
+    """
+
+    kind: str
+    identity: Identity
+    values: dict[str, Any]
+    sid: str | None = None
+    parent_sid: str | None = None
+    label: str = ""
+    """How the resource is shown to people; defaults to the identity joined by '/'."""
+    built_in: bool = False
+    """Created by Twilio with its parent (built-in roles): never pruned, never created."""
+    source: tuple[str | int, ...] = ()
+    """Where a desired resource sits in the config, for error messages."""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def display(self) -> str:
+        return self.label or "/".join(self.identity)
+
+
+class Kind:
+    """A resource kind: subclasses declare fields and implement reads and writes."""
+
+    name: ClassVar[str]
+    """Stable name used in plans and JSON output (`role`)."""
+    prune_name: ClassVar[str | None] = None
+    """The `policy.prune` entry that allows deleting unmanaged resources of this kind."""
+    parent: ClassVar[str | None] = None
+    """The kind whose SID this kind's paths need (`service`)."""
+    singleton: ClassVar[bool] = False
+    fields: ClassVar[tuple[Field, ...]] = ()
+
+    def desired(self, config: Config) -> list[Resource]:
+        """The resources of this kind that the config declares (managed fields only)."""
+        raise NotImplementedError
+
+    def read(self, api: Any, parent_sid: str | None) -> list[Resource]:
+        """Every live resource of this kind (under one parent) in as few calls as paging allows."""
+        raise NotImplementedError
+
+    def create(
+        self, api: Any, parent_sid: str | None, identity: Identity, params: dict[str, Any]
+    ) -> str:
+        """Create the resource; returns its SID."""
+        raise NotImplementedError(f"{self.name} cannot be created")
+
+    def update(
+        self, api: Any, parent_sid: str | None, sid: str | None, params: dict[str, Any]
+    ) -> None:
+        raise NotImplementedError(f"{self.name} cannot be updated")
+
+    def delete(self, api: Any, parent_sid: str | None, sid: str) -> None:
+        raise NotImplementedError(f"{self.name} cannot be deleted")
+
+    def field(self, name: str) -> Field:
+        for candidate in self.fields:
+            if candidate.name == name:
+                return candidate
+        raise KeyError(f"{self.name} has no field {name!r}")
+
+    def sdk_arguments(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """Field values (references already resolved to SIDs) as twilio library keywords."""
+        arguments: dict[str, Any] = {}
+        for name, value in values.items():
+            spec = self.field(name)
+            if isinstance(value, SecretStr):
+                value = value.get_secret_value()
+            if value is None:
+                value = spec.clear_value
+            arguments[spec.sdk_argument] = value
+        return arguments
+
+    def live_values(self, payload: Mapping[str, Any]) -> dict[str, Any]:
+        """Every readable field, from an API response shaped as the spec says."""
+        values: dict[str, Any] = {}
+        for spec in self.fields:
+            if spec.write_only:
+                continue
+            values[spec.name] = dig(payload, spec.response_path)
+        return values
+
+
+def dig(payload: Mapping[str, Any] | None, dotted: str) -> Any:
+    """`payload['a']['b']` for 'a.b', None where any level is missing."""
+    current: Any = payload
+    for part in dotted.split("."):
+        if not isinstance(current, Mapping):
+            return None
+        current = current.get(part)
+    return current
+
+
+def instance_payload(instance: Any, top_level: Iterable[str]) -> dict[str, Any]:
+    """The response properties of an SDK instance that these fields read."""
+    return {name: getattr(instance, name, None) for name in top_level}
+
+
+def set_fields(model: BaseModel | None, prefix: str = "") -> dict[str, Any]:
+    """Flatten the fields the config sets (explicit nulls included) to dotted names."""
+    if model is None:
+        return {}
+    flat: dict[str, Any] = {}
+    for name in model.model_fields_set:
+        value = getattr(model, name)
+        dotted = f"{prefix}{name}"
+        if isinstance(value, BaseModel):
+            flat.update(set_fields(value, f"{dotted}."))
+        else:
+            flat[dotted] = value
+    return flat
+
+
+def top_level_names(fields: Iterable[Field]) -> set[str]:
+    return {spec.response_path.split(".")[0] for spec in fields}

@@ -1,0 +1,78 @@
+"""Push credentials: identified by friendly_name; their secrets are write-only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reconciler.config.models import Config
+from reconciler.kinds.base import (
+    Compare,
+    Field,
+    Identity,
+    Kind,
+    Resource,
+    instance_payload,
+    set_fields,
+    top_level_names,
+)
+
+PAGE_SIZE = 100
+
+
+class CredentialKind(Kind):
+    name = "credential"
+    prune_name = "credentials"
+    fields = (
+        Field("type", "Type"),
+        Field("sandbox", "Sandbox", compare=Compare.BOOL),
+        Field("certificate", "Certificate", write_only=True),
+        Field("private_key", "PrivateKey", write_only=True),
+        Field("api_key", "ApiKey", write_only=True),
+        Field("secret", "Secret", write_only=True),
+    )
+
+    def desired(self, config: Config) -> list[Resource]:
+        names = {spec.name for spec in self.fields}
+        resources = []
+        for key, credential in config.credentials.items():
+            values = {
+                name: value for name, value in set_fields(credential).items() if name in names
+            }
+            values["type"] = credential.type
+            friendly_name = credential.friendly_name or key
+            resources.append(
+                Resource(
+                    kind=self.name,
+                    identity=(friendly_name,),
+                    values=values,
+                    label=key,
+                    source=("credentials", key),
+                )
+            )
+        return resources
+
+    def read(self, api: Any, parent_sid: str | None) -> list[Resource]:
+        top_level = top_level_names(self.fields)
+        return [
+            Resource(
+                kind=self.name,
+                identity=(instance.friendly_name,),
+                values=self.live_values(instance_payload(instance, top_level)),
+                sid=instance.sid,
+            )
+            for instance in api.credentials.list(page_size=PAGE_SIZE)
+        ]
+
+    def create(
+        self, api: Any, parent_sid: str | None, identity: Identity, params: dict[str, Any]
+    ) -> str:
+        arguments = self.sdk_arguments(params)
+        return str(api.credentials.create(friendly_name=identity[0], **arguments).sid)
+
+    def update(
+        self, api: Any, parent_sid: str | None, sid: str | None, params: dict[str, Any]
+    ) -> None:
+        api.credentials(sid).update(**self.sdk_arguments(params))
+
+    def delete(self, api: Any, parent_sid: str | None, sid: str) -> None:
+        api.credentials(sid).delete()

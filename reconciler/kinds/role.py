@@ -1,0 +1,63 @@
+"""Roles of a service: identified by (service, friendly_name); only permissions are updatable."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reconciler.config.models import Config
+from reconciler.kinds.base import Compare, Field, Identity, Kind, Resource
+
+PAGE_SIZE = 50
+BUILT_IN_ROLE_NAMES = frozenset({"channel admin", "channel user", "service admin", "service user"})
+"""Roles Twilio creates with every service: managed by name, never created or pruned."""
+
+
+class RoleKind(Kind):
+    name = "role"
+    prune_name = "roles"
+    parent = "service"
+    fields = (
+        Field("type", "Type", immutable=True),
+        Field("permissions", "Permission", compare=Compare.SET),
+    )
+
+    def desired(self, config: Config) -> list[Resource]:
+        return [
+            Resource(
+                kind=self.name,
+                identity=(service_key, role_name),
+                values={"type": role.type, "permissions": list(role.permissions)},
+                built_in=role_name in BUILT_IN_ROLE_NAMES,
+                source=("services", service_key, "roles", role_name),
+            )
+            for service_key, service in config.services.items()
+            for role_name, role in service.roles.items()
+        ]
+
+    def read(self, api: Any, parent_sid: str | None) -> list[Resource]:
+        return [
+            Resource(
+                kind=self.name,
+                identity=(str(parent_sid), instance.friendly_name),
+                values={"type": instance.type, "permissions": list(instance.permissions or [])},
+                sid=instance.sid,
+                parent_sid=parent_sid,
+                built_in=instance.friendly_name in BUILT_IN_ROLE_NAMES,
+            )
+            for instance in api.services(parent_sid).roles.list(page_size=PAGE_SIZE)
+        ]
+
+    def create(
+        self, api: Any, parent_sid: str | None, identity: Identity, params: dict[str, Any]
+    ) -> str:
+        arguments = self.sdk_arguments(params)
+        created = api.services(parent_sid).roles.create(friendly_name=identity[-1], **arguments)
+        return str(created.sid)
+
+    def update(
+        self, api: Any, parent_sid: str | None, sid: str | None, params: dict[str, Any]
+    ) -> None:
+        api.services(parent_sid).roles(sid).update(**self.sdk_arguments(params))
+
+    def delete(self, api: Any, parent_sid: str | None, sid: str) -> None:
+        api.services(parent_sid).roles(sid).delete()

@@ -1,0 +1,114 @@
+"""Retrying what is safe to retry: 429 and 5xx answers and lost connections.
+
+Backoff is exponential with full jitter and honours Retry-After, within a bounded budget. A
+write whose outcome is unknown (the connection dropped after the request was sent, or a 5xx
+that may have come after the commit) is only retried after the caller has checked, by reading,
+whether it already happened.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TypeVar
+
+import requests
+from twilio.base.exceptions import TwilioRestException
+
+T = TypeVar("T")
+
+NOT_FOUND = 404
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 8
+    base_delay: float = 0.2
+    max_delay: float = 5.0
+    budget_seconds: float = 60.0
+
+
+DEFAULT_POLICY = RetryPolicy()
+
+
+def is_transient(error: BaseException) -> bool:
+    """Worth trying again: the service was busy or failed, or the connection broke."""
+    if isinstance(error, TwilioRestException):
+        return error.status == 429 or error.status >= 500
+    return isinstance(
+        error,
+        (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError),
+    )
+
+
+def is_not_found(error: BaseException) -> bool:
+    return isinstance(error, TwilioRestException) and error.status == NOT_FOUND
+
+
+def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
+    for name, value in headers.items():
+        if name.lower() == "retry-after":
+            try:
+                return max(0.0, float(value))
+            except ValueError:
+                return None
+    return None
+
+
+@dataclass
+class Attempts:
+    """What a call took: how many tries, for progress lines and tests."""
+
+    count: int = 0
+
+
+def call_with_retry(
+    operation: Callable[[], T],
+    *,
+    headers: Callable[[], Mapping[str, str]] = dict,
+    policy: RetryPolicy = DEFAULT_POLICY,
+    check_before_retry: Callable[[], T | None] | None = None,
+    attempts: Attempts | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    jitter: random.Random | None = None,
+) -> T:
+    """Run `operation`, retrying transient failures.
+
+    `check_before_retry` is for non-idempotent writes: after a transient failure it reads the
+    live state and returns the result if the write turns out to have happened, so it is not
+    made twice.
+    """
+    rng = jitter or random.Random()
+    tracker = attempts or Attempts()
+    started = time.monotonic()
+    while True:
+        tracker.count += 1
+        try:
+            return operation()
+        except Exception as error:
+            if not is_transient(error) or tracker.count >= policy.attempts:
+                raise
+            delay = (
+                retry_after_seconds(headers()) if isinstance(error, TwilioRestException) else None
+            )
+            if delay is None:
+                ceiling = min(policy.max_delay, policy.base_delay * 2 ** (tracker.count - 1))
+                delay = rng.uniform(0, ceiling)
+            if time.monotonic() - started + delay > policy.budget_seconds:
+                raise
+            sleep(delay)
+            if check_before_retry is not None:
+                already = _checked(check_before_retry, headers, policy)
+                if already is not None:
+                    return already
+
+
+def _checked(
+    check: Callable[[], T | None],
+    headers: Callable[[], Mapping[str, str]],
+    policy: RetryPolicy,
+) -> T | None:
+    """The read that decides whether a write happened is itself retried (it is safe to)."""
+    return call_with_retry(check, headers=headers, policy=policy)

@@ -1,0 +1,218 @@
+"""Desired against live: which resources to create, update, replace or delete, field by field."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from deepdiff import DeepDiff
+from pydantic import SecretStr
+
+from reconciler import kinds
+from reconciler.config.models import Config
+from reconciler.kinds import Kind, Resource
+from reconciler.live.reader import LiveState
+from reconciler.plan.model import Action, Change, FieldDiff, Plan
+from reconciler.plan.order import level_of, sort_key
+from reconciler.plan.policy import apply_policy
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    rotate_secrets: bool = False
+    """Re-send write-only secrets: they cannot be compared, so otherwise only create sets them."""
+
+
+def build_plan(config: Config, live: LiveState, options: PlanOptions = PlanOptions()) -> Plan:
+    changes: list[Change] = []
+    for kind in kinds.ALL_KINDS:
+        changes.extend(_diff_kind(kind, config, live, options))
+    changes.sort(key=lambda change: sort_key(change.level, change.kind, change.key))
+    plan = Plan(changes=changes, fingerprint=live.fingerprint())
+    apply_policy(plan, config, live)
+    return plan
+
+
+def _diff_kind(kind: Kind, config: Config, live: LiveState, options: PlanOptions) -> list[Change]:
+    desired = kind.desired(config)
+    if kind.parent == kinds.SERVICE.name and kind.name not in live.read_kinds:
+        live_resources: list[Resource] = []
+    else:
+        live_resources = live.of(kind.name)
+    if kind is kinds.SERVICE:
+        live_resources = live.services
+        for wanted in desired:
+            if wanted.identity[0] in live.bound:
+                wanted.sid = live.bound[wanted.identity[0]].sid
+    by_identity = {resource.identity: resource for resource in live_resources}
+    changes: list[Change] = []
+    for wanted in desired:
+        parent_key = wanted.identity[0] if kind.parent else None
+        parent = live.bound.get(parent_key) if parent_key else None
+        if kind.parent and parent is None:
+            changes.append(_under_new_service(kind, wanted, parent_key))
+            continue
+        have = by_identity.pop(wanted.identity, None)
+        if have is None:
+            changes.append(_create(kind, wanted, parent_key, parent))
+            continue
+        change = _compare(kind, wanted, have, live, parent_key, options)
+        if change is not None:
+            changes.append(change)
+    changes.extend(_prunes(kind, config, live, list(by_identity.values())))
+    return changes
+
+
+def _in_field_order(kind: Kind, names: list[str]) -> list[str]:
+    return [spec.name for spec in kind.fields if spec.name in names]
+
+
+def _ordered(kind: Kind, values: dict[str, Any]) -> dict[str, Any]:
+    return {name: values[name] for name in _in_field_order(kind, list(values))}
+
+
+def _create(
+    kind: Kind, wanted: Resource, parent_key: str | None, parent: Resource | None
+) -> Change:
+    action = Action.CREATE
+    diffs = [
+        _field_diff(kind, name, None, value)
+        for name, value in _ordered(kind, wanted.values).items()
+    ]
+    return Change(
+        action=action,
+        kind=kind.name,
+        identity=wanted.identity,
+        label=wanted.display,
+        level=level_of(kind.name, action),
+        parent_key=parent_key,
+        parent_sid=parent.sid if parent else None,
+        send=dict(wanted.values),
+        diffs=diffs,
+        source=wanted.source,
+    )
+
+
+def _under_new_service(kind: Kind, wanted: Resource, parent_key: str | None) -> Change:
+    """The service does not exist yet: its settings and built-in roles appear when it is created,
+    so they are updated after the create with values that cannot be compared now."""
+    if not (kind.singleton or wanted.built_in):
+        return _create(kind, wanted, parent_key, None)
+    action = Action.UPDATE
+    send = {
+        name: value
+        for name, value in _ordered(kind, wanted.values).items()
+        if not kind.field(name).immutable
+    }
+    diffs = [
+        _field_diff(kind, name, None, value, before_known=False) for name, value in send.items()
+    ]
+    return Change(
+        action=action,
+        kind=kind.name,
+        identity=wanted.identity,
+        label=wanted.display,
+        level=level_of(kind.name, action),
+        parent_key=parent_key,
+        send=send,
+        diffs=diffs,
+        built_in=wanted.built_in,
+        source=wanted.source,
+    )
+
+
+def _compare(
+    kind: Kind,
+    wanted: Resource,
+    have: Resource,
+    live: LiveState,
+    parent_key: str | None,
+    options: PlanOptions,
+) -> Change | None:
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    secrets: list[str] = []
+    for name, value in wanted.values.items():
+        spec = kind.field(name)
+        if spec.write_only:
+            if options.rotate_secrets and value is not None:
+                secrets.append(name)
+            continue
+        live_value = have.values.get(name)
+        if spec.reference is not None:
+            value = live.to_name(spec.reference, value, parent_key)
+            live_value = live.to_name(spec.reference, live_value, parent_key)
+        after[name] = spec.compare.normalize(value)
+        before[name] = spec.compare.normalize(live_value)
+    affected = {str(key) for key in DeepDiff(before, after).affected_root_keys}
+    changed = [spec.name for spec in kind.fields if spec.name in affected]
+    if not changed and not secrets:
+        return None
+    replace_reasons = [
+        f"{name} cannot be changed in place: forces replacement"
+        for name in changed
+        if kind.field(name).immutable
+    ]
+    action = Action.REPLACE if replace_reasons else Action.UPDATE
+    diffs = [_field_diff(kind, name, before[name], after[name]) for name in changed]
+    diffs += [_field_diff(kind, name, None, wanted.values[name]) for name in secrets]
+    send_names = list(wanted.values) if action is Action.REPLACE else changed + secrets
+    send = {name: wanted.values[name] for name in _in_field_order(kind, send_names)}
+    return Change(
+        action=action,
+        kind=kind.name,
+        identity=wanted.identity,
+        label=wanted.display,
+        level=level_of(kind.name, action),
+        sid=have.sid,
+        parent_key=parent_key,
+        parent_sid=have.parent_sid,
+        send=send,
+        diffs=diffs,
+        reasons=replace_reasons,
+        source=wanted.source,
+    )
+
+
+def _prunes(kind: Kind, config: Config, live: LiveState, unmatched: list[Resource]) -> list[Change]:
+    if kind.prune_name is None or kind.prune_name not in config.policy.prune:
+        return []
+    changes = []
+    for resource in unmatched:
+        if resource.built_in:
+            continue
+        if kind is kinds.SERVICE and resource.sid == live.default_service_sid:
+            continue
+        action = Action.DELETE
+        diffs = [
+            _field_diff(kind, name, value, None)
+            for name, value in resource.values.items()
+            if value is not None
+        ]
+        changes.append(
+            Change(
+                action=action,
+                kind=kind.name,
+                identity=resource.identity,
+                label=resource.display,
+                level=level_of(kind.name, action),
+                sid=resource.sid,
+                parent_key=resource.identity[0] if kind.parent else None,
+                parent_sid=resource.parent_sid,
+                diffs=diffs,
+            )
+        )
+    return changes
+
+
+def _field_diff(
+    kind: Kind, name: str, before: Any, after: Any, before_known: bool = True
+) -> FieldDiff:
+    spec = kind.field(name)
+    sensitive = spec.write_only or isinstance(after, SecretStr)
+    if not spec.write_only:
+        before = spec.compare.normalize(before)
+        after = spec.compare.normalize(after)
+    return FieldDiff(
+        name=name, before=before, after=after, sensitive=sensitive, before_known=before_known
+    )

@@ -1,0 +1,91 @@
+"""A plan: the changes that would make the account match the config, and why some need flags."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from pydantic import SecretStr
+
+from reconciler.kinds import Identity
+
+UNKNOWN = "(known after apply)"
+REDACTED = "(sensitive value)"
+
+
+class Action(str, Enum):
+    CREATE = "create"
+    UPDATE = "update"
+    REPLACE = "replace"
+    DELETE = "delete"
+
+
+@dataclass
+class FieldDiff:
+    name: str
+    before: Any
+    after: Any
+    sensitive: bool = False
+    before_known: bool = True
+
+    def shown(self, value: Any) -> Any:
+        """What people and files may see of a value: never a secret."""
+        if self.sensitive or isinstance(value, SecretStr):
+            return REDACTED
+        return value
+
+
+@dataclass
+class Change:
+    action: Action
+    kind: str
+    identity: Identity
+    label: str
+    level: int
+    sid: str | None = None
+    parent_key: str | None = None
+    """The config key of the service this resource belongs to."""
+    parent_sid: str | None = None
+    send: dict[str, Any] = field(default_factory=dict)
+    """Field values to write (references by name, secrets as SecretStr)."""
+    diffs: list[FieldDiff] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    built_in: bool = False
+    """A built-in role of a service this plan creates: found by name after the create."""
+    source: tuple[str | int, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return self.label or "/".join(self.identity)
+
+
+@dataclass
+class Guard:
+    """A change that policy holds back unless the named flag is given (or ever, if flag is None)."""
+
+    message: str
+    flag: str | None
+
+
+@dataclass
+class Plan:
+    changes: list[Change]
+    fingerprint: str
+    guards: list[Guard] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def summary(self) -> dict[str, int]:
+        counts = {action.value: 0 for action in Action}
+        for change in self.changes:
+            counts[change.action.value] += 1
+        return counts
+
+    @property
+    def empty(self) -> bool:
+        return not self.changes
+
+    def blocking(self, flags: set[str]) -> list[Guard]:
+        """Guards that the given flags do not lift."""
+        return [guard for guard in self.guards if guard.flag is None or guard.flag not in flags]

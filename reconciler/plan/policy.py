@@ -1,0 +1,93 @@
+"""Safety rules that hold changes back: destroying services, protected services, thresholds.
+
+Deleting or replacing a service destroys every conversation in it, so it needs --allow-destroy;
+a protected service (and the account's default service) is never deleted or replaced. As in
+octoDNS, a plan that changes or deletes more than `max_change_fraction` of a kind's existing
+resources needs --force, once the kind has at least MIN_EXISTING_FOR_THRESHOLD of them (below
+that, every change is a large fraction and the check would only be noise).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from reconciler import kinds
+from reconciler.config.models import Config
+from reconciler.live.reader import LiveState
+from reconciler.plan.model import Action, Guard, Plan
+
+ALLOW_DESTROY = "--allow-destroy"
+FORCE = "--force"
+MIN_EXISTING_FOR_THRESHOLD = 10
+ACCOUNT_LEVEL_KINDS = {kinds.ACCOUNT_CONFIGURATION.name, kinds.ACCOUNT_WEBHOOKS.name}
+
+
+def apply_policy(plan: Plan, config: Config, live: LiveState) -> None:
+    _guard_services(plan, config, live)
+    _guard_threshold(plan, config, live)
+
+
+def _guard_services(plan: Plan, config: Config, live: LiveState) -> None:
+    protected_sids = set()
+    for reference in config.policy.protected_services:
+        service = live.bound.get(reference)
+        protected_sids.add(service.sid if service else reference)
+    for change in plan.changes:
+        if change.kind != kinds.SERVICE.name or change.action not in (
+            Action.DELETE,
+            Action.REPLACE,
+        ):
+            continue
+        verb = "delete" if change.action is Action.DELETE else "replace"
+        if change.sid == live.default_service_sid:
+            plan.guards.append(
+                Guard(
+                    f"service {change.key} is the account's default service, which Twilio never "
+                    f"deletes: cannot {verb} it",
+                    None,
+                )
+            )
+        elif change.sid in protected_sids:
+            plan.guards.append(
+                Guard(
+                    f"service {change.key} is listed in policy.protected_services: "
+                    f"refusing to {verb} it",
+                    None,
+                )
+            )
+        else:
+            plan.guards.append(
+                Guard(
+                    f"{verb} service {change.key} destroys every conversation in it",
+                    ALLOW_DESTROY,
+                )
+            )
+
+
+def _guard_threshold(plan: Plan, config: Config, live: LiveState) -> None:
+    fraction = config.policy.max_change_fraction
+    existing = Counter(
+        kind
+        for kind, resources in live.resources.items()
+        for _ in resources
+        if kind not in ACCOUNT_LEVEL_KINDS
+    )
+    existing[kinds.SERVICE.name] = len(live.services)
+    touched = Counter(
+        change.kind
+        for change in plan.changes
+        if (change.action is not Action.CREATE and change.sid is not None)
+        or change.kind in ACCOUNT_LEVEL_KINDS
+    )
+    for kind, count in sorted(touched.items()):
+        total = existing.get(kind, 0)
+        if kind in ACCOUNT_LEVEL_KINDS or total < MIN_EXISTING_FOR_THRESHOLD:
+            continue
+        if count / total > fraction:
+            plan.guards.append(
+                Guard(
+                    f"{count} of {total} existing {kind} resources would change or be deleted "
+                    f"({count / total:.0%}), more than policy.max_change_fraction ({fraction:.0%})",
+                    FORCE,
+                )
+            )

@@ -1,0 +1,153 @@
+"""A plan for people (Terraform-style text, Markdown for pull requests) and scripts (JSON).
+
+Secrets never reach any of these: sensitive values are shown as REDACTED.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from reconciler.plan.model import UNKNOWN, Action, Change, FieldDiff, Plan
+
+JSON_FORMAT_VERSION = 1
+
+SYMBOLS = {
+    Action.CREATE: "+",
+    Action.UPDATE: "~",
+    Action.REPLACE: "-/+",
+    Action.DELETE: "-",
+}
+COLOURS = {Action.CREATE: "32", Action.UPDATE: "33", Action.REPLACE: "35", Action.DELETE: "31"}
+VERBS = {
+    Action.CREATE: "will be created",
+    Action.UPDATE: "will be updated in place",
+    Action.REPLACE: "must be replaced",
+    Action.DELETE: "will be deleted",
+}
+
+
+def _value(diff: FieldDiff, value: Any) -> str:
+    shown = diff.shown(value)
+    if shown is None:
+        return "null"
+    if isinstance(shown, str) and shown.startswith("(") and shown.endswith(")"):
+        return shown
+    return json.dumps(shown, ensure_ascii=False)
+
+
+def _before(diff: FieldDiff) -> str:
+    return _value(diff, diff.before) if diff.before_known else UNKNOWN
+
+
+def summary_line(plan: Plan) -> str:
+    counts = plan.summary
+    if plan.empty:
+        return "No changes. The account matches the configuration."
+    return (
+        f"Plan: {counts['create']} to create, {counts['update']} to update, "
+        f"{counts['replace']} to replace, {counts['delete']} to delete."
+    )
+
+
+def render_text(plan: Plan, colour: bool = False) -> str:
+    def paint(action: Action, text: str) -> str:
+        return f"\033[{COLOURS[action]}m{text}\033[0m" if colour else text
+
+    lines: list[str] = []
+    for change in plan.changes:
+        symbol = SYMBOLS[change.action]
+        lines.append(
+            paint(change.action, f"{symbol} {change.kind} {change.key} {VERBS[change.action]}")
+        )
+        lines.extend(f"    # {reason}" for reason in change.reasons)
+        for diff in change.diffs:
+            if change.action is Action.CREATE:
+                lines.append(f"    + {diff.name} = {_value(diff, diff.after)}")
+            elif change.action is Action.DELETE:
+                lines.append(f"    - {diff.name} = {_value(diff, diff.before)}")
+            else:
+                lines.append(f"    ~ {diff.name}: {_before(diff)} -> {_value(diff, diff.after)}")
+        lines.append("")
+    for note in plan.notes:
+        lines.append(f"Note: {note}")
+    for guard in plan.guards:
+        needs = f" (needs {guard.flag})" if guard.flag else " (refused)"
+        lines.append(f"Warning: {guard.message}{needs}")
+    lines.append(summary_line(plan))
+    return "\n".join(lines) + "\n"
+
+
+def change_to_json(change: Change) -> dict[str, Any]:
+    return {
+        "action": change.action.value,
+        "kind": change.kind,
+        "key": change.key,
+        "identity": list(change.identity),
+        "sid": change.sid,
+        "service": change.parent_key,
+        "reasons": list(change.reasons),
+        "fields": [
+            {
+                "name": diff.name,
+                "before": diff.shown(diff.before) if diff.before_known else None,
+                "before_known": diff.before_known,
+                "after": diff.shown(diff.after),
+                "sensitive": diff.sensitive,
+            }
+            for diff in change.diffs
+        ],
+    }
+
+
+def render_json(plan: Plan) -> str:
+    document = {
+        "format_version": JSON_FORMAT_VERSION,
+        "summary": plan.summary,
+        "changes": [change_to_json(change) for change in plan.changes],
+        "guards": [{"message": guard.message, "flag": guard.flag} for guard in plan.guards],
+        "notes": list(plan.notes),
+        "fingerprint": plan.fingerprint,
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(plan: Plan) -> str:
+    counts = plan.summary
+    lines = ["### reconciler plan", ""]
+    if plan.empty:
+        lines += ["**No changes.** The account matches the configuration.", ""]
+    else:
+        lines += [
+            "| create | update | replace | delete |",
+            "|---:|---:|---:|---:|",
+            "| " + " | ".join(str(counts[action.value]) for action in Action) + " |",
+            "",
+        ]
+    for guard in plan.guards:
+        needs = f"needs `{guard.flag}`" if guard.flag else "refused"
+        lines.append(f"> :warning: {_cell(guard.message)} ({needs})")
+    if plan.guards:
+        lines.append("")
+    for change in plan.changes:
+        symbol = SYMBOLS[change.action]
+        lines.append("<details>")
+        lines.append(
+            f"<summary><code>{symbol}</code> {change.kind} <code>{_cell(change.key)}</code> "
+            f"{VERBS[change.action]}</summary>"
+        )
+        lines.append("")
+        lines.extend(f"_{_cell(reason)}_" for reason in change.reasons)
+        if change.diffs:
+            lines += ["| field | before | after |", "|---|---|---|"]
+            for diff in change.diffs:
+                before = "" if change.action is Action.CREATE else _before(diff)
+                after = "" if change.action is Action.DELETE else _value(diff, diff.after)
+                lines.append(f"| `{diff.name}` | {_cell(before)} | {_cell(after)} |")
+        lines += ["", "</details>"]
+    lines += ["", summary_line(plan), ""]
+    return "\n".join(lines)
