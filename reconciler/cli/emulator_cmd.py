@@ -1,8 +1,175 @@
-"""`reconciler emulator serve` (being built)."""
+"""`reconciler emulator serve`: run the local Twilio Conversations emulator in the foreground."""
+
+from __future__ import annotations
+
+import re
+import signal
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from types import FrameType
 
 import click
+
+from reconciler.emulator import defaults
+
+DEFAULT_PORT = 4010
+_ACCOUNT_SID = re.compile(r"^AC[0-9a-fA-F]{32}$")
+_API_KEY = re.compile(r"^SK[0-9a-fA-F]{32}$")
+
+
+def _check_sid(
+    pattern: re.Pattern[str], what: str
+) -> Callable[[click.Context, click.Parameter, str], str]:
+    def check(ctx: click.Context, param: click.Parameter, value: str) -> str:
+        if not pattern.match(value):
+            raise click.BadParameter(f"expected {what} followed by 32 hex digits, got {value!r}")
+        return value
+
+    return check
+
+
+def _non_empty(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if not value:
+        raise click.BadParameter("must not be empty")
+    return value
 
 
 @click.group("emulator")
 def command() -> None:
     """Run the local Twilio Conversations emulator."""
+
+
+@command.command("serve")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Interface to bind. Loopback by default; anything else exposes the emulator.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=DEFAULT_PORT,
+    show_default=True,
+    help="TCP port; 0 picks a free one (the URL printed says which).",
+)
+@click.option(
+    "--state",
+    "state",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="JSON state file: resumed if it exists, every write saved atomically. "
+    "Without it the state lives in memory only.",
+)
+@click.option(
+    "--account-sid",
+    default=defaults.ACCOUNT_SID,
+    show_default=True,
+    callback=_check_sid(_ACCOUNT_SID, "'AC'"),
+    help="Account SID the emulator answers as.",
+)
+@click.option(
+    "--auth-token",
+    default=defaults.AUTH_TOKEN,
+    show_default=True,
+    callback=_non_empty,
+    help="Auth token accepted with the account SID.",
+)
+@click.option(
+    "--api-key",
+    default=defaults.API_KEY_SID,
+    show_default=True,
+    callback=_check_sid(_API_KEY, "'SK'"),
+    help="API key SID accepted with --api-secret.",
+)
+@click.option(
+    "--api-secret",
+    default=defaults.API_KEY_SECRET,
+    show_default=True,
+    callback=_non_empty,
+    help="Secret of the API key.",
+)
+@click.option(
+    "--latency-ms",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Delay added to every API request.",
+)
+@click.option(
+    "--fault-rate",
+    type=click.FloatRange(0.0, 1.0),
+    default=0.0,
+    show_default=True,
+    help="Share of API requests that fail (500, 503, 429, dropped before or after commit).",
+)
+@click.option("--seed", type=int, default=None, help="Seed for the fault sequence (reproducible).")
+@click.option(
+    "--retry-after",
+    "retry_after",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Retry-After seconds sent with injected 429s.",
+)
+def serve(
+    host: str,
+    port: int,
+    state: Path | None,
+    account_sid: str,
+    auth_token: str,
+    api_key: str,
+    api_secret: str,
+    latency_ms: int,
+    fault_rate: float,
+    seed: int | None,
+    retry_after: int,
+) -> None:
+    """Serve the emulated Conversations API until SIGTERM or Ctrl-C."""
+    from reconciler.emulator.server import EmulatorServer
+
+    try:
+        server = EmulatorServer(
+            host=host,
+            port=port,
+            state_path=state,
+            account_sid=account_sid,
+            auth_token=auth_token,
+            api_key_sid=api_key,
+            api_key_secret=api_secret,
+            latency_ms=latency_ms,
+            fault_rate=fault_rate,
+            seed=seed,
+            retry_after_seconds=retry_after,
+        ).start()
+    except OSError as error:
+        message = f"cannot listen on {host}:{port}: {error.strerror or error}"
+        raise click.ClickException(message) from None
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    previous = signal.signal(signal.SIGTERM, on_signal)
+    try:
+        click.echo(f"Twilio Conversations emulator listening on {server.url}")
+        click.echo(f"  state: {state if state else 'in memory'}")
+        click.echo(f"  account SID {account_sid} with auth token {auth_token}")
+        click.echo(f"  or API key {api_key} with secret {api_secret}")
+        if latency_ms or fault_rate:
+            click.echo(f"  latency {latency_ms} ms, fault rate {fault_rate}, seed {seed}")
+        click.echo("Point the reconciler at it with:")
+        click.echo(f"  export TWILIO_ACCOUNT_SID={account_sid}")
+        click.echo(f"  export TWILIO_AUTH_TOKEN={auth_token}")
+        click.echo(f"  export RECONCILER_ENDPOINT={server.url}")
+        click.echo("Stop with Ctrl-C.", nl=True)
+        try:
+            while not stop.wait(0.2):
+                pass
+        except KeyboardInterrupt:
+            pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        server.stop()
+    click.echo("Emulator stopped.")

@@ -1,0 +1,607 @@
+"""The HTTP face of the emulator: routing, auth, paging, error bodies, faults and stats.
+
+Transport-free: `EmulatorApp.dispatch` takes a method, target, headers and body and returns
+an `Outcome` (a response, or an instruction to drop the connection). server.py does the
+socket work. The domain rules live in models.py; this module only translates.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+import json
+import re
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+from reconciler.emulator import catalog, faults
+from reconciler.emulator.models import Account, ApiError, Params, View, invalid, not_found
+from reconciler.emulator.persistence import save_state
+
+AUTH_FAILED = 20003
+METHOD_NOT_ALLOWED = 20004
+TOO_MANY_REQUESTS = 20429
+INTERNAL_ERROR = 20500
+UNAVAILABLE = 20503
+MORE_INFO = "https://www.twilio.com/docs/errors/{code}"
+CONTROL_PREFIX = "/__emulator/"
+
+
+@dataclass
+class Outcome:
+    """What to send back; `drop` closes the connection without a response."""
+
+    status: int = 200
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    drop: bool = False
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    form: dict[str, list[str]]
+    base: str
+    args: tuple[str, ...] = ()
+
+
+Handler = Callable[["EmulatorApp", Request], tuple[int, View | None]]
+
+
+@dataclass(frozen=True)
+class Route:
+    template: str
+    pattern: re.Pattern[str]
+    methods: Mapping[str, Handler]
+
+
+def error_body(status: int, code: int, message: str) -> dict[str, Any]:
+    return {
+        "code": code,
+        "message": message,
+        "more_info": MORE_INFO.format(code=code),
+        "status": status,
+    }
+
+
+def _json(status: int, payload: Any, headers: dict[str, str] | None = None) -> Outcome:
+    body = json.dumps(payload).encode("utf-8")
+    return Outcome(
+        status=status,
+        body=body,
+        headers={"Content-Type": "application/json; charset=utf-8", **(headers or {})},
+    )
+
+
+class Stats:
+    """Request counters for /__emulator/stats; tests reset them around one operation."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.reset()
+
+    def reset(self) -> None:
+        with getattr(self, "_lock", threading.Lock()):
+            self._requests = 0
+            self._by_method: dict[str, int] = {"GET": 0, "POST": 0, "DELETE": 0}
+            self._by_route: dict[str, int] = {}
+            self._by_status: dict[str, int] = {}
+            self._faults: dict[str, int] = {}
+
+    def count_request(self, method: str, route: str | None) -> None:
+        with self._lock:
+            self._requests += 1
+            self._by_method[method] = self._by_method.get(method, 0) + 1
+            if route is not None:
+                key = f"{method} {route}"
+                self._by_route[key] = self._by_route.get(key, 0) + 1
+
+    def count_status(self, status: int) -> None:
+        with self._lock:
+            self._by_status[str(status)] = self._by_status.get(str(status), 0) + 1
+
+    def count_fault(self, kind: str) -> None:
+        with self._lock:
+            self._faults[kind] = self._faults.get(kind, 0) + 1
+
+    def snapshot(self) -> dict[str, Any]:
+        with self._lock:
+            return {
+                "requests": self._requests,
+                "by_method": dict(self._by_method),
+                "by_route": dict(self._by_route),
+                "by_status": dict(self._by_status),
+                "faults": dict(self._faults),
+            }
+
+
+class EmulatorApp:
+    """One emulated account behind Twilio's URL layout."""
+
+    def __init__(
+        self,
+        account: Account,
+        credentials: Mapping[str, str],
+        injector: faults.FaultInjector,
+        state_path: Path | None = None,
+    ) -> None:
+        self.account = account
+        self.lock = threading.Lock()
+        self.credentials = dict(credentials)
+        self.injector = injector
+        self.state_path = state_path
+        self.stats = Stats()
+
+    # ------------------------------------------------------------ entry point
+
+    def dispatch(
+        self, method: str, target: str, headers: Mapping[str, str], body: bytes
+    ) -> Outcome:
+        split = urlsplit(target)
+        path = split.path.rstrip("/") or "/"
+        if path.startswith(CONTROL_PREFIX) or path + "/" == CONTROL_PREFIX:
+            return self._control(method, path)
+        route, args = self._match(path)
+        self.stats.count_request(method, route.template if route else None)
+        outcome = self._api(method, path, split.query, headers, body, route, args)
+        if not outcome.drop:
+            self.stats.count_status(outcome.status)
+        return outcome
+
+    def _api(
+        self,
+        method: str,
+        path: str,
+        query_string: str,
+        headers: Mapping[str, str],
+        body: bytes,
+        route: Route | None,
+        args: tuple[str, ...],
+    ) -> Outcome:
+        if not self._authorized(headers.get("Authorization")):
+            return _json(
+                401,
+                error_body(401, AUTH_FAILED, "Authenticate"),
+                {"WWW-Authenticate": 'Basic realm="Twilio API"'},
+            )
+        settings = self.injector.settings
+        if settings.latency_ms > 0:
+            time.sleep(settings.latency_ms / 1000.0)  # outside every lock: requests overlap
+        fault = self.injector.draw(method)
+        if fault is not None:
+            self.stats.count_fault(fault)
+            early = self._early_fault(fault, settings.retry_after_seconds)
+            if early is not None:
+                return early
+        if route is None:
+            return _json(
+                404, error_body(404, 20404, f"The requested resource {path} was not found")
+            )
+        handler = route.methods.get(method)
+        if handler is None:
+            return _json(
+                405, error_body(405, METHOD_NOT_ALLOWED, f"Method {method} not allowed on {path}")
+            )
+        request = Request(
+            method=method,
+            path=path,
+            query=parse_qs(query_string, keep_blank_values=True),
+            form=parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
+            if method == "POST"
+            else {},
+            base=_base_url(headers),
+            args=args,
+        )
+        try:
+            with self.lock:
+                status, view = handler(self, request)
+                if method in faults.WRITE_METHODS and self.state_path is not None:
+                    save_state(self.state_path, self.account.to_dict())
+        except ApiError as error:
+            return _json(error.status, error_body(error.status, error.code, error.message))
+        except Exception:  # a bug in the emulator: answer like Twilio would, say why on stderr
+            traceback.print_exc(file=sys.stderr)
+            return _json(500, error_body(500, INTERNAL_ERROR, "Internal server error"))
+        if fault == faults.DROP_AFTER_COMMIT:
+            return Outcome(drop=True)
+        if view is None:
+            return Outcome(status=status)
+        return _json(status, view)
+
+    def _early_fault(self, kind: str, retry_after: int) -> Outcome | None:
+        if kind == faults.SERVER_ERROR:
+            return _json(500, error_body(500, INTERNAL_ERROR, "Internal server error"))
+        if kind == faults.UNAVAILABLE:
+            return _json(503, error_body(503, UNAVAILABLE, "Service unavailable"))
+        if kind == faults.TOO_MANY_REQUESTS:
+            return _json(
+                429,
+                error_body(429, TOO_MANY_REQUESTS, "Too many requests"),
+                {"Retry-After": str(retry_after)},
+            )
+        if kind == faults.DROP_BEFORE:
+            return Outcome(drop=True)
+        return None
+
+    def _authorized(self, header: str | None) -> bool:
+        if not header or not header.startswith("Basic "):
+            return False
+        try:
+            decoded = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            return False
+        username, _, password = decoded.partition(":")
+        expected = self.credentials.get(username)
+        return expected is not None and hmac.compare_digest(
+            expected.encode("utf-8"), password.encode("utf-8")
+        )
+
+    def _control(self, method: str, path: str) -> Outcome:
+        if path == "/__emulator/stats":
+            if method == "GET":
+                return _json(200, self.stats.snapshot())
+            if method == "DELETE":
+                self.stats.reset()
+                return Outcome(status=204)
+        return _json(404, error_body(404, 20404, f"The requested resource {path} was not found"))
+
+    @staticmethod
+    def _match(path: str) -> tuple[Route | None, tuple[str, ...]]:
+        for route in ROUTES:
+            match = route.pattern.match(path)
+            if match:
+                return route, match.groups()
+        return None, ()
+
+
+def _base_url(headers: Mapping[str, str]) -> str:
+    host = headers.get("Host") or "127.0.0.1"
+    return f"http://{host}"
+
+
+# ---------------------------------------------------------------- paging
+
+
+def _page(
+    request: Request,
+    items: list[tuple[int, View]],
+    key: str,
+    render: Callable[[View], View],
+    extra: list[tuple[str, str]] | None = None,
+) -> tuple[int, View]:
+    """One page of a list, with Twilio's `meta`; tokens carry creation sequence numbers."""
+    extra = extra or []
+    query = request.query
+    maximum = catalog.MAX_PAGE_SIZE[key]
+    size = _query_int(query, "PageSize", catalog.DEFAULT_PAGE_SIZE, minimum=1)
+    size = min(size, maximum)
+    page = _query_int(query, "Page", 0, minimum=0)
+    token = (query.get("PageToken") or [""])[-1]
+    if token.startswith("PT") and token[2:].isdigit():
+        after = int(token[2:])
+        remaining = [item for item in items if item[0] > after]
+        chunk = remaining[:size]
+        has_next = len(remaining) > size
+        has_previous = any(item[0] <= after for item in items)
+    elif token.startswith("PB") and token[2:].isdigit():
+        before = int(token[2:])
+        earlier = [item for item in items if item[0] < before]
+        chunk = earlier[-size:] if earlier else []
+        has_next = any(item[0] >= before for item in items)
+        has_previous = len(earlier) > size
+    elif token:
+        raise invalid(f"Invalid value for PageToken: {token!r}")
+    else:
+        start = page * size
+        chunk = items[start : start + size]
+        has_next = len(items) > start + size
+        has_previous = page > 0 and bool(items)
+    url = request.base + request.path
+
+    def link(page_number: int, page_token: str | None) -> str:
+        params = [*extra, ("PageSize", str(size)), ("Page", str(page_number))]
+        if page_token:
+            params.append(("PageToken", page_token))
+        return f"{url}?{urlencode(params)}"
+
+    meta = {
+        "page": page,
+        "page_size": size,
+        "first_page_url": link(0, None),
+        "previous_page_url": link(max(page - 1, 0), f"PB{chunk[0][0]}")
+        if has_previous and chunk
+        else None,
+        "url": link(page, token or None),
+        "next_page_url": link(page + 1, f"PT{chunk[-1][0]}") if has_next and chunk else None,
+        "key": key,
+    }
+    return 200, {key: [render(view) for _, view in chunk], "meta": meta}
+
+
+def _query_int(query: Mapping[str, list[str]], name: str, default: int, minimum: int) -> int:
+    values = query.get(name)
+    if not values:
+        return default
+    try:
+        number = int(values[-1])
+    except ValueError:
+        raise invalid(f"Invalid value for {name}: {values[-1]!r} is not an integer") from None
+    if number < minimum:
+        raise invalid(f"Invalid value for {name}: must be at least {minimum}")
+    return number
+
+
+# ---------------------------------------------------------------- rendering
+
+
+def _with_url(view: View, url: str, links: dict[str, str] | None = None) -> View:
+    rendered = dict(view)
+    rendered["url"] = url
+    if links is not None:
+        rendered["links"] = links
+    return rendered
+
+
+def _service(base: str, view: View) -> View:
+    url = f"{base}/v1/Services/{view['sid']}"
+    links = {
+        name: f"{url}/{segment}"
+        for name, segment in (
+            ("conversations", "Conversations"),
+            ("users", "Users"),
+            ("roles", "Roles"),
+            ("bindings", "Bindings"),
+            ("configuration", "Configuration"),
+            ("participant_conversations", "ParticipantConversations"),
+            ("conversation_with_participants", "ConversationWithParticipants"),
+        )
+    }
+    return _with_url(view, url, links)
+
+
+def _role(base: str, prefix: str, view: View) -> View:
+    return _with_url(view, f"{base}{prefix}/{view['sid']}")
+
+
+def _address(base: str, view: View) -> View:
+    return _with_url(view, f"{base}/v1/Configuration/Addresses/{view['sid']}")
+
+
+def _credential(base: str, view: View) -> View:
+    return _with_url(view, f"{base}/v1/Credentials/{view['sid']}")
+
+
+def _params(request: Request) -> Params:
+    return request.form
+
+
+# ---------------------------------------------------------------- handlers
+
+
+def _get_configuration(app: EmulatorApp, request: Request) -> tuple[int, View]:
+    view = app.account.get_configuration()
+    return 200, _configuration(request.base, view)
+
+
+def _post_configuration(app: EmulatorApp, request: Request) -> tuple[int, View]:
+    view = app.account.update_configuration(_params(request))
+    return 200, _configuration(request.base, view)
+
+
+def _configuration(base: str, view: View) -> View:
+    links = {"webhooks": f"{base}/v1/Configuration/Webhooks"}
+    if view.get("default_chat_service_sid"):
+        links["service"] = f"{base}/v1/Services/{view['default_chat_service_sid']}"
+    return _with_url(view, f"{base}/v1/Configuration", links)
+
+
+def _get_webhooks(app: EmulatorApp, request: Request) -> tuple[int, View]:
+    return 200, _with_url(app.account.get_webhooks(), f"{request.base}/v1/Configuration/Webhooks")
+
+
+def _post_webhooks(app: EmulatorApp, request: Request) -> tuple[int, View]:
+    view = app.account.update_webhooks(_params(request))
+    return 200, _with_url(view, f"{request.base}/v1/Configuration/Webhooks")
+
+
+def _list_addresses(app: EmulatorApp, request: Request) -> tuple[int, View]:
+    values = request.query.get("Type")
+    address_type = values[-1] if values else None
+    extra = [("Type", address_type)] if address_type else []
+    items = app.account.list_addresses(address_type)
+    return _page(
+        request, items, "address_configurations", lambda v: _address(request.base, v), extra
+    )
+
+
+def _create_address(app: EmulatorApp, request: Request) -> tuple[int, View]:
+    return 201, _address(request.base, app.account.create_address(_params(request)))
+
+
+def _get_address(app: EmulatorApp, request: Request) -> tuple[int, View]:
+    return 200, _address(request.base, app.account.get_address(request.args[0], request.path))
+
+
+def _update_address(app: EmulatorApp, request: Request) -> tuple[int, View]:
+    view = app.account.update_address(request.args[0], request.path, _params(request))
+    return 200, _address(request.base, view)
+
+
+def _delete_address(app: EmulatorApp, request: Request) -> tuple[int, None]:
+    app.account.delete_address(request.args[0], request.path)
+    return 204, None
+
+
+def _list_credentials(app: EmulatorApp, request: Request) -> tuple[int, View]:
+    items = app.account.list_credentials()
+    return _page(request, items, "credentials", lambda v: _credential(request.base, v))
+
+
+def _create_credential(app: EmulatorApp, request: Request) -> tuple[int, View]:
+    return 201, _credential(request.base, app.account.create_credential(_params(request)))
+
+
+def _get_credential(app: EmulatorApp, request: Request) -> tuple[int, View]:
+    view = app.account.get_credential(request.args[0], request.path)
+    return 200, _credential(request.base, view)
+
+
+def _update_credential(app: EmulatorApp, request: Request) -> tuple[int, View]:
+    view = app.account.update_credential(request.args[0], request.path, _params(request))
+    return 200, _credential(request.base, view)
+
+
+def _delete_credential(app: EmulatorApp, request: Request) -> tuple[int, None]:
+    app.account.delete_credential(request.args[0], request.path)
+    return 204, None
+
+
+def _list_services(app: EmulatorApp, request: Request) -> tuple[int, View]:
+    items = app.account.list_services()
+    return _page(request, items, "services", lambda v: _service(request.base, v))
+
+
+def _create_service(app: EmulatorApp, request: Request) -> tuple[int, View]:
+    return 201, _service(request.base, app.account.create_service(_params(request)))
+
+
+def _get_service(app: EmulatorApp, request: Request) -> tuple[int, View]:
+    return 200, _service(request.base, app.account.get_service(request.args[0], request.path))
+
+
+def _delete_service(app: EmulatorApp, request: Request) -> tuple[int, None]:
+    app.account.delete_service(request.args[0], request.path)
+    return 204, None
+
+
+def _service_configuration(base: str, view: View) -> View:
+    url = f"{base}/v1/Services/{view['chat_service_sid']}/Configuration"
+    links = {"notifications": f"{url}/Notifications", "webhooks": f"{url}/Webhooks"}
+    return _with_url(view, url, links)
+
+
+def _get_service_configuration(app: EmulatorApp, request: Request) -> tuple[int, View]:
+    view = app.account.get_service_configuration(request.args[0], request.path)
+    return 200, _service_configuration(request.base, view)
+
+
+def _post_service_configuration(app: EmulatorApp, request: Request) -> tuple[int, View]:
+    view = app.account.update_service_configuration(request.args[0], request.path, _params(request))
+    return 200, _service_configuration(request.base, view)
+
+
+def _get_notifications(app: EmulatorApp, request: Request) -> tuple[int, View]:
+    view = app.account.get_notifications(request.args[0], request.path)
+    return 200, _with_url(view, request.base + request.path)
+
+
+def _post_notifications(app: EmulatorApp, request: Request) -> tuple[int, View]:
+    view = app.account.update_notifications(request.args[0], request.path, _params(request))
+    return 200, _with_url(view, request.base + request.path)
+
+
+def _get_service_webhooks(app: EmulatorApp, request: Request) -> tuple[int, View]:
+    view = app.account.get_service_webhooks(request.args[0], request.path)
+    return 200, _with_url(view, request.base + request.path)
+
+
+def _post_service_webhooks(app: EmulatorApp, request: Request) -> tuple[int, View]:
+    view = app.account.update_service_webhooks(request.args[0], request.path, _params(request))
+    return 200, _with_url(view, request.base + request.path)
+
+
+def _role_scope(app: EmulatorApp, request: Request) -> tuple[str, str]:
+    """(service SID, URL prefix): /v1/Roles is the default service's roles."""
+    if request.path.startswith("/v1/Roles"):
+        service_sid = app.account.configuration["default_chat_service_sid"]
+        if not service_sid:
+            raise not_found(request.path)
+        return service_sid, "/v1/Roles"
+    service_sid = request.args[0]
+    return service_sid, f"/v1/Services/{service_sid}/Roles"
+
+
+def _role_sid(request: Request) -> str:
+    return request.args[-1]
+
+
+def _list_roles(app: EmulatorApp, request: Request) -> tuple[int, View]:
+    service_sid, prefix = _role_scope(app, request)
+    items = app.account.list_roles(service_sid, request.path)
+    return _page(request, items, "roles", lambda v: _role(request.base, prefix, v))
+
+
+def _create_role(app: EmulatorApp, request: Request) -> tuple[int, View]:
+    service_sid, prefix = _role_scope(app, request)
+    view = app.account.create_role(service_sid, request.path, _params(request))
+    return 201, _role(request.base, prefix, view)
+
+
+def _get_role(app: EmulatorApp, request: Request) -> tuple[int, View]:
+    service_sid, prefix = _role_scope(app, request)
+    view = app.account.get_role(service_sid, _role_sid(request), request.path)
+    return 200, _role(request.base, prefix, view)
+
+
+def _update_role(app: EmulatorApp, request: Request) -> tuple[int, View]:
+    service_sid, prefix = _role_scope(app, request)
+    view = app.account.update_role(service_sid, _role_sid(request), request.path, _params(request))
+    return 200, _role(request.base, prefix, view)
+
+
+def _delete_role(app: EmulatorApp, request: Request) -> tuple[int, None]:
+    service_sid, _ = _role_scope(app, request)
+    app.account.delete_role(service_sid, _role_sid(request), request.path)
+    return 204, None
+
+
+def _route(template: str, methods: Mapping[str, Handler]) -> Route:
+    pattern = "^" + re.escape(template).replace(re.escape("{Sid}"), "([^/]+)") + "$"
+    return Route(template=template, pattern=re.compile(pattern), methods=methods)
+
+
+ROUTES: tuple[Route, ...] = (
+    _route("/v1/Configuration", {"GET": _get_configuration, "POST": _post_configuration}),
+    _route("/v1/Configuration/Webhooks", {"GET": _get_webhooks, "POST": _post_webhooks}),
+    _route("/v1/Configuration/Addresses", {"GET": _list_addresses, "POST": _create_address}),
+    _route(
+        "/v1/Configuration/Addresses/{Sid}",
+        {"GET": _get_address, "POST": _update_address, "DELETE": _delete_address},
+    ),
+    _route("/v1/Credentials", {"GET": _list_credentials, "POST": _create_credential}),
+    _route(
+        "/v1/Credentials/{Sid}",
+        {"GET": _get_credential, "POST": _update_credential, "DELETE": _delete_credential},
+    ),
+    _route("/v1/Services", {"GET": _list_services, "POST": _create_service}),
+    _route("/v1/Services/{Sid}", {"GET": _get_service, "DELETE": _delete_service}),
+    _route(
+        "/v1/Services/{Sid}/Configuration",
+        {"GET": _get_service_configuration, "POST": _post_service_configuration},
+    ),
+    _route(
+        "/v1/Services/{Sid}/Configuration/Notifications",
+        {"GET": _get_notifications, "POST": _post_notifications},
+    ),
+    _route(
+        "/v1/Services/{Sid}/Configuration/Webhooks",
+        {"GET": _get_service_webhooks, "POST": _post_service_webhooks},
+    ),
+    _route("/v1/Services/{Sid}/Roles", {"GET": _list_roles, "POST": _create_role}),
+    _route(
+        "/v1/Services/{Sid}/Roles/{Sid}",
+        {"GET": _get_role, "POST": _update_role, "DELETE": _delete_role},
+    ),
+    _route("/v1/Roles", {"GET": _list_roles, "POST": _create_role}),
+    _route("/v1/Roles/{Sid}", {"GET": _get_role, "POST": _update_role, "DELETE": _delete_role}),
+)
