@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from reconciler.config.models import Config
-from reconciler.kinds.base import Compare, Field, Identity
+from reconciler.kinds.base import CLEAR_LIST, Compare, Field, Identity
 from reconciler.kinds.singleton import ACCOUNT, SingletonKind
 
 
@@ -18,7 +18,7 @@ class AccountWebhooksKind(SingletonKind):
         Field("method", "Method", compare=Compare.UPPER),
         Field("pre_webhook_url", "PreWebhookUrl", compare=Compare.TEXT),
         Field("post_webhook_url", "PostWebhookUrl", compare=Compare.TEXT),
-        Field("filters", "Filters", compare=Compare.SET, clear_value=[]),
+        Field("filters", "Filters", compare=Compare.SET, clear_value=CLEAR_LIST),
     )
 
     def context(self, api: Any, parent_sid: str | None) -> Any:

@@ -6,6 +6,7 @@ from typing import Any
 
 from reconciler.config.models import Config
 from reconciler.kinds.base import (
+    CLEAR_LIST,
     Compare,
     Field,
     Identity,
@@ -36,7 +37,12 @@ class AddressConfigurationKind(Kind):
         ),
         Field("auto_creation.webhook_url", "AutoCreation.WebhookUrl", compare=Compare.TEXT),
         Field("auto_creation.webhook_method", "AutoCreation.WebhookMethod", compare=Compare.UPPER),
-        Field("auto_creation.webhook_filters", "AutoCreation.WebhookFilters", compare=Compare.SET),
+        Field(
+            "auto_creation.webhook_filters",
+            "AutoCreation.WebhookFilters",
+            compare=Compare.SET,
+            clear_value=CLEAR_LIST,
+        ),
         Field("auto_creation.studio_flow_sid", "AutoCreation.StudioFlowSid", compare=Compare.TEXT),
         Field("auto_creation.studio_retry_count", "AutoCreation.StudioRetryCount"),
     )

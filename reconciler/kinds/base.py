@@ -69,6 +69,10 @@ class Compare(Enum):
         return function(value)
 
 
+CLEAR_LIST = [""]
+"""A lone empty `Filters=` clears a list: an empty list would send no parameter at all."""
+
+
 @dataclass(frozen=True)
 class Field:
     """One managed field of a kind."""
@@ -86,7 +90,7 @@ class Field:
     immutable: bool = False
     """Only settable on create: a change forces a replace."""
     clear_value: Any = ""
-    """What to send to clear the field when the config sets it to null."""
+    """What to send to clear the field (null, or an empty list, in the config)."""
 
     @property
     def response_path(self) -> str:
@@ -176,7 +180,7 @@ class Kind:
             spec = self.field(name)
             if isinstance(value, SecretStr):
                 value = value.get_secret_value()
-            if value is None:
+            if value is None or value == []:
                 value = spec.clear_value
             arguments[spec.sdk_argument] = value
         return arguments

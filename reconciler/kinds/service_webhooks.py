@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reconciler.kinds.base import Compare, Field
+from reconciler.kinds.base import CLEAR_LIST, Compare, Field
 from reconciler.kinds.singleton import ServiceSingletonKind
 
 
@@ -15,7 +15,7 @@ class ServiceWebhooksKind(ServiceSingletonKind):
         Field("method", "Method", compare=Compare.UPPER),
         Field("pre_webhook_url", "PreWebhookUrl", compare=Compare.TEXT),
         Field("post_webhook_url", "PostWebhookUrl", compare=Compare.TEXT),
-        Field("filters", "Filters", compare=Compare.SET, clear_value=[]),
+        Field("filters", "Filters", compare=Compare.SET, clear_value=CLEAR_LIST),
     )
 
     def context(self, api: Any, parent_sid: str | None) -> Any:

@@ -149,5 +149,6 @@ def render_markdown(plan: Plan) -> str:
                 after = "" if change.action is Action.DELETE else _value(diff, diff.after)
                 lines.append(f"| `{diff.name}` | {_cell(before)} | {_cell(after)} |")
         lines += ["", "</details>"]
-    lines += ["", summary_line(plan), ""]
+    if not plan.empty:
+        lines += ["", summary_line(plan), ""]
     return "\n".join(lines)
