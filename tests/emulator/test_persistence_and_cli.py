@@ -1,0 +1,163 @@
+"""State files (resume, atomic writes, kill -9) and the `emulator serve` command."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import requests
+from click.testing import CliRunner
+
+from reconciler.cli.main import cli
+from reconciler.emulator import defaults
+from reconciler.emulator.persistence import StateFileError
+from reconciler.emulator.server import EmulatorServer
+
+AUTH = (defaults.ACCOUNT_SID, defaults.AUTH_TOKEN)
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_state_file_resumes_and_leaves_no_temporary_files(tmp_path: Path) -> None:
+    state = tmp_path / "state" / "emulator.json"
+    with EmulatorServer(state_path=state) as server, requests.Session() as session:
+        session.auth = AUTH
+        default_sid = session.get(f"{server.url}/v1/Configuration", timeout=5).json()[
+            "default_chat_service_sid"
+        ]
+        service = session.post(
+            f"{server.url}/v1/Services", data={"FriendlyName": "kept"}, timeout=5
+        ).json()
+    assert [p.name for p in state.parent.iterdir()] == ["emulator.json"]
+    with EmulatorServer(state_path=state) as server, requests.Session() as session:
+        session.auth = AUTH
+        body = session.get(f"{server.url}/v1/Services", timeout=5).json()
+        assert [s["sid"] for s in body["services"]] == [default_sid, service["sid"]]
+        roles = session.get(f"{server.url}/v1/Services/{service['sid']}/Roles", timeout=5)
+        assert len(roles.json()["roles"]) == 4
+
+
+def test_unusable_state_files_are_refused(tmp_path: Path) -> None:
+    state = tmp_path / "state.json"
+    state.write_text("{not json")
+    with pytest.raises(StateFileError):
+        EmulatorServer(state_path=state)
+    EmulatorServer(state_path=tmp_path / "other.json")  # creates it
+    with pytest.raises(StateFileError, match="holds account"):
+        EmulatorServer(state_path=tmp_path / "other.json", account_sid="AC" + "a" * 32)
+
+
+@contextmanager
+def _serve(*args: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """`python -m reconciler emulator serve --port 0 ...` in a subprocess, and its URL."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "reconciler", "emulator", "serve", "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+    )
+    try:
+        assert process.stdout is not None and process.stderr is not None
+        first = process.stdout.readline()
+        assert "listening on http://127.0.0.1:" in first, first + process.stderr.read()
+        yield process, first.split("listening on ", 1)[1].strip()
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait(timeout=10)
+        for stream in (process.stdout, process.stderr):
+            if stream is not None:
+                stream.close()
+
+
+def test_kill_9_during_writes_keeps_every_acknowledged_write(tmp_path: Path) -> None:
+    state = tmp_path / "state.json"
+    acknowledged: list[str] = []
+    with _serve("--state", str(state)) as (process, url):
+        stop = threading.Event()
+
+        def write() -> None:
+            with requests.Session() as session:
+                session.auth = AUTH
+                index = 0
+                while not stop.is_set():
+                    name = f"role-{index}"
+                    try:
+                        response = session.post(
+                            f"{url}/v1/Roles",
+                            data={
+                                "FriendlyName": name,
+                                "Type": "service",
+                                "Permission": "joinConversation",
+                            },
+                            timeout=5,
+                        )
+                    except requests.ConnectionError:
+                        return
+                    assert response.status_code == 201
+                    acknowledged.append(name)
+                    index += 1
+
+        writer = threading.Thread(target=write)
+        writer.start()
+        deadline = time.monotonic() + 5
+        while len(acknowledged) < 40 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+        stop.set()
+        writer.join(timeout=10)
+    assert len(acknowledged) >= 40
+    json.loads(state.read_text())  # loadable, not torn
+    with EmulatorServer(state_path=state) as server, requests.Session() as session:
+        session.auth = AUTH
+        names = []
+        page_url: str | None = f"{server.url}/v1/Roles?PageSize=50"
+        while page_url:
+            body = session.get(page_url, timeout=5).json()
+            names += [role["friendly_name"] for role in body["roles"]]
+            page_url = body["meta"]["next_page_url"]
+    assert set(acknowledged) <= set(names)
+
+
+def test_serve_prints_credentials_and_stops_cleanly_on_sigterm() -> None:
+    with _serve("--latency-ms", "1") as (process, url):
+        assert process.stdout is not None
+        lines = [process.stdout.readline() for _ in range(9)]
+        text = "".join(lines)
+        assert f"export RECONCILER_ENDPOINT={url}" in text
+        assert f"export TWILIO_ACCOUNT_SID={defaults.ACCOUNT_SID}" in text
+        assert f"export TWILIO_AUTH_TOKEN={defaults.AUTH_TOKEN}" in text
+        assert defaults.API_KEY_SID in text
+        with requests.Session() as session:
+            session.auth = AUTH
+            assert session.get(f"{url}/v1/Services", timeout=5).status_code == 200
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=10) == 0
+        assert "Emulator stopped." in process.stdout.read()
+
+
+def test_serve_options_are_validated() -> None:
+    runner = CliRunner()
+    help_text = runner.invoke(cli, ["emulator", "serve", "--help"]).output
+    assert "4010" in help_text and "--state" in help_text and "--api-key" in help_text
+    for args, fragment in (
+        (["--account-sid", "AC123"], "--account-sid"),
+        (["--api-key", "AC" + "0" * 32], "--api-key"),
+        (["--fault-rate", "1.5"], "--fault-rate"),
+        (["--latency-ms", "-1"], "--latency-ms"),
+        (["--port", "70000"], "--port"),
+        (["--auth-token", ""], "--auth-token"),
+    ):
+        result = runner.invoke(cli, ["emulator", "serve", *args])
+        assert result.exit_code == 2, args
+        assert fragment in result.output, result.output
