@@ -13,6 +13,7 @@ from collections import Counter
 
 from reconciler import kinds
 from reconciler.config.models import Config
+from reconciler.kinds import Reference
 from reconciler.live.reader import LiveState
 from reconciler.plan.model import Action, Guard, Plan
 
@@ -24,7 +25,46 @@ ACCOUNT_LEVEL_KINDS = {kinds.ACCOUNT_CONFIGURATION.name, kinds.ACCOUNT_WEBHOOKS.
 
 def apply_policy(plan: Plan, config: Config, live: LiveState) -> None:
     _guard_services(plan, config, live)
+    _guard_default_roles(plan, live)
     _guard_threshold(plan, config, live)
+
+
+def _guard_default_roles(plan: Plan, live: LiveState) -> None:
+    """Twilio refuses to delete a role that a service configuration names as a default.
+
+    A delete is fine when the plan repoints that default first (repoints run a level earlier);
+    a replace keeps the name, so the default must move to another role in an earlier apply.
+    """
+    role_fields = [
+        spec.name for spec in kinds.SERVICE_CONFIGURATION.fields if spec.reference is Reference.ROLE
+    ]
+    settings = {
+        resource.identity[0]: resource.values
+        for resource in live.of(kinds.SERVICE_CONFIGURATION.name)
+    }
+    repointed = {
+        (change.identity[0], name)
+        for change in plan.changes
+        if change.kind == kinds.SERVICE_CONFIGURATION.name
+        for name in change.send
+    }
+    for change in plan.changes:
+        if change.kind != kinds.ROLE.name or change.action not in (Action.DELETE, Action.REPLACE):
+            continue
+        service_key = change.identity[0]
+        for name in role_fields:
+            if settings.get(service_key, {}).get(name) != change.sid:
+                continue
+            if change.action is Action.DELETE and (service_key, name) in repointed:
+                continue
+            plan.guards.append(
+                Guard(
+                    f"role {change.key} is service {service_key}'s {name}, and Twilio refuses to "
+                    f"{change.action.value} a default role: set services.{service_key}."
+                    f"configuration.{name} to another role and apply that first",
+                    None,
+                )
+            )
 
 
 def _guard_services(plan: Plan, config: Config, live: LiveState) -> None:
