@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from reconciler.config.errors import ConfigError, ConfigIssue
 from reconciler.config.merge import Document, Location, merge_documents
 from reconciler.config.models import Config
-from reconciler.config.validation import check_rules, describe
+from reconciler.config.validation import _suggest, check_rules, describe
 from reconciler.config.variables import expand_variables
 from reconciler.config.yaml_loader import ConfigPath, parse_yaml
 
@@ -113,9 +113,15 @@ class _Reader:
         self.issues.append(ConfigIssue(file, line, message))
         self.unreadable = self.unreadable or fatal
 
-    def expand(self, given: str, origin: tuple[str, int] | None = None) -> list[tuple[str, Path]]:
-        """(display path, real path) of the files a path stands for."""
-        file, line = origin if origin else (given, None)
+    def expand(
+        self, given: str, origin: tuple[str, int, str] | None = None
+    ) -> list[tuple[str, Path]]:
+        """(display path, real path) of the files a path stands for.
+
+        `origin` is (file, line, path as written) of the include that names it.
+        """
+        file, line = (origin[0], origin[1]) if origin else (given, None)
+        named = f"include {origin[2]!r}: " if origin else ""
         path = Path(given)
         if path.is_dir():
             found = sorted(
@@ -124,11 +130,11 @@ class _Reader:
                 if child.is_file() and child.suffix in YAML_SUFFIXES
             )
             if not found:
-                self.fail(file, line, f"folder {given} holds no .yaml or .yml files")
+                self.fail(file, line, f"{named}folder {given} holds no .yaml or .yml files")
             return [(os.path.join(given, child.name), child) for child in found]
         if path.is_file():
             return [(given, path)]
-        self.fail(file, line, f"no such file or folder: {given}")
+        self.fail(file, line, f"{named}no such file or folder: {given}")
         return []
 
     def load_file(self, display: str, real: Path, stack: tuple[Path, ...]) -> Document:
@@ -168,7 +174,7 @@ class _Reader:
             chain = (*stack, real.resolve())
             for target, line in self.include_targets(display, includes, parsed.lines):
                 joined = os.path.normpath(os.path.join(os.path.dirname(display), target))
-                for child_display, child_real in self.expand(joined, (display, line)):
+                for child_display, child_real in self.expand(joined, (display, line, target)):
                     resolved = child_real.resolve()
                     if resolved in chain:
                         cycle = " -> ".join(
@@ -216,7 +222,8 @@ def _model_message(path: ConfigPath, problem: Mapping[str, Any]) -> str:
     if kind == "extra_forbidden":
         allowed = _allowed_keys(path[:-1])
         hint = f"; allowed keys here: {', '.join(allowed)}" if allowed else ""
-        return f"{describe(path[:-1])}: unknown key {path[-1]!r}{hint}"
+        guess = _suggest(str(path[-1]), allowed)
+        return f"{describe(path[:-1])}: unknown key {path[-1]!r}{guess}{hint}"
     if kind == "missing":
         return f"{describe(path[:-1])}: missing required key {path[-1]!r}"
     if kind == "literal_error":
@@ -238,6 +245,16 @@ def _model_message(path: ConfigPath, problem: Mapping[str, Any]) -> str:
         "float_type": "a number",
         "float_parsing": "a number",
     }
+    bounds = {
+        "greater_than": "greater than",
+        "greater_than_equal": "at least",
+        "less_than": "less than",
+        "less_than_equal": "at most",
+    }
+    if kind in bounds:
+        limit = next(iter(problem.get("ctx", {}).values()), "")
+        shown = f"{limit:g}" if isinstance(limit, (int, float)) else limit
+        return f"{where}: must be {bounds[kind]} {shown}; got {_shown(value)}"
     if kind in simple:
         return f"{where}: expected {simple[kind]}; got {_shown(value)}"
     return f"{where}: {problem['msg']}; got {_shown(value)}"

@@ -123,7 +123,7 @@ class _Checker:
             _map(account.get("webhooks")),
             ("account", "webhooks"),
             rules.ACCOUNT_WEBHOOK_FILTERS,
-            "account",
+            "account webhooks",
         )
         for key, service in self.services.items():
             self.service(key, _map(service), ("services", key))
@@ -168,7 +168,7 @@ class _Checker:
             if value not in allowed:
                 self.error(
                     (*path, index),
-                    f"{value!r} is not {what}{_suggest(value, allowed)}; "
+                    f"{value!r} is not an event {what} accept{_suggest(value, allowed)}; "
                     f"allowed: {', '.join(allowed)}",
                 )
 
@@ -213,9 +213,7 @@ class _Checker:
     ) -> None:
         for name in ("pre_webhook_url", "post_webhook_url"):
             self.url(webhooks.get(name), (*path, name))
-        self.names(
-            webhooks.get("filters"), allowed, (*path, "filters"), f"an {scope} webhook event"
-        )
+        self.names(webhooks.get("filters"), allowed, (*path, "filters"), scope)
 
     # --- services ----------------------------------------------------------------------------
 
@@ -238,7 +236,7 @@ class _Checker:
             _map(service.get("webhooks")),
             (*path, "webhooks"),
             rules.SERVICE_WEBHOOK_FILTERS,
-            "service",
+            "service webhooks",
         )
 
     def role(self, name: str, role: dict[str, Any], path: ConfigPath) -> None:
@@ -347,7 +345,7 @@ class _Checker:
                 if not any(pattern.match(address) for pattern in patterns):
                     self.error(
                         (*path, "address"),
-                        f"{address!r} is not a {kind} address: expected {expected}",
+                        f"{address!r} is not a valid address for type {kind}: expected {expected}",
                     )
                 identity = (kind, address.lower() if kind == "email" else address)
                 if identity in first:
@@ -379,7 +377,7 @@ class _Checker:
             auto.get("webhook_filters"),
             rules.ADDRESS_WEBHOOK_FILTERS,
             (*path, "webhook_filters"),
-            "an address configuration webhook event",
+            "address configuration webhooks",
         )
         self.sid(auto.get("studio_flow_sid"), "FW", (*path, "studio_flow_sid"))
         retries = auto.get("studio_retry_count")
@@ -452,7 +450,7 @@ class _Checker:
                 self.error(
                     (*path, name),
                     f"{name} is for {'/'.join(owners)} credentials, not {kind}; "
-                    f"a {kind} credential takes {', '.join(allowed)}",
+                    f"type {kind} takes {', '.join(allowed)}",
                 )
             elif (
                 name in rules.CREDENTIAL_SECRET_FIELDS
@@ -461,10 +459,10 @@ class _Checker:
             ):
                 self.error((*path, name), f"{name} must not be empty")
         for group in rules.CREDENTIAL_REQUIRED_BY_TYPE[kind]:
-            if not any(isinstance(credential.get(name), str) for name in group):
+            if not any(credential.get(name) is not None for name in group):
                 self.error(
                     (*path, "type"),
-                    f"a {kind} credential needs {' or '.join(group)} (secrets are write-only in "
+                    f"type {kind} needs {' or '.join(group)} (secrets are write-only in "
                     "Twilio, so the configuration must carry them; use ${VAR})",
                 )
 

@@ -124,6 +124,15 @@ class _Builder:
         self.result.issues.append(LoadIssue(node.start_mark.line + 1, message))
         self.result.tainted.add(path)
 
+    def unsupported_tag(self, node: Node, path: ConfigPath) -> None:
+        tag = node.tag.replace(_TAG, "!!")
+        self.issue(
+            node,
+            f"unsupported YAML tag {tag}: only plain mappings, lists, strings, numbers, booleans "
+            "and null are allowed",
+            path,
+        )
+
     def build(self, node: Node, path: ConfigPath) -> Any:
         self.count += 1
         if self.count > MAX_VALUES:
@@ -139,11 +148,7 @@ class _Builder:
         try:
             if isinstance(node, SequenceNode):
                 if node.tag != _TAG + "seq":
-                    self.issue(
-                        node,
-                        f"unsupported YAML tag {node.tag!r}: only plain lists are allowed",
-                        path,
-                    )
+                    self.unsupported_tag(node, path)
                     return None
                 items = []
                 for index, item in enumerate(node.value):
@@ -160,9 +165,7 @@ class _Builder:
 
     def mapping(self, node: MappingNode, path: ConfigPath) -> dict[str, Any] | None:
         if node.tag != _TAG + "map":
-            self.issue(
-                node, f"unsupported YAML tag {node.tag!r}: only plain mappings are allowed", path
-            )
+            self.unsupported_tag(node, path)
             return None
         data: dict[str, Any] = {}
         first_line: dict[str, int] = {}
@@ -201,12 +204,7 @@ class _Builder:
         elif node.tag in _PLAIN_SCALAR_TAGS:
             value = self.loader.construct_object(node, deep=True)
         else:
-            self.issue(
-                node,
-                f"unsupported YAML tag {node.tag!r}: "
-                "only plain strings, numbers, booleans and null are allowed",
-                path,
-            )
+            self.unsupported_tag(node, path)
             return None
         if isinstance(value, str) and self.transform is not None:
             try:
