@@ -15,14 +15,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from twilio.base.exceptions import TwilioRestException
+from twilio.base.exceptions import TwilioException
 
 from reconciler import kinds
 from reconciler.errors import ReconcilerError
 from reconciler.kinds import Kind, Reference
 from reconciler.live.api import LiveApi
 from reconciler.live.reader import LiveState
-from reconciler.live.retry import Attempts, is_not_found
+from reconciler.live.retry import Attempts, describe_error, is_not_found
 from reconciler.plan.model import Action, Change, Plan
 from reconciler.plan.order import SERVICE_DELETE_LEVEL
 
@@ -224,7 +224,7 @@ class Executor:
                     Outcome.FAILED,
                     time.monotonic() - started,
                     attempts.count,
-                    describe(error),
+                    describe_error(error),
                 )
         if result.outcome != Outcome.DONE:
             with self._lock:
@@ -279,7 +279,7 @@ class Executor:
         def delete(v1: Any) -> None:
             try:
                 kind.delete(v1, parent_sid, sid)
-            except TwilioRestException as error:
+            except TwilioException as error:
                 if is_not_found(error) and attempts.count > 1:
                     return  # an earlier attempt deleted it before the connection dropped
                 raise
@@ -299,13 +299,3 @@ def _same_identity(
     if kind.parent:
         return identity[1:] == change.identity[1:]
     return identity == change.identity
-
-
-def describe(error: BaseException) -> str:
-    """One line for a failed step; Twilio's own code and message where there is one."""
-    if isinstance(error, TwilioRestException):
-        code = f" {error.code}" if error.code else ""
-        return f"Twilio error{code} (HTTP {error.status}): {error.msg}"
-    if isinstance(error, ReconcilerError):
-        return str(error)
-    return f"{type(error).__name__}: {error}"

@@ -6,9 +6,12 @@ import sys
 from typing import Any
 
 import click
+import requests
+from twilio.base.exceptions import TwilioException
 
 from reconciler import __version__
 from reconciler.errors import ReconcilerError
+from reconciler.live.retry import describe_error
 
 
 class ReconcilerGroup(click.Group):
@@ -23,6 +26,11 @@ class ReconcilerGroup(click.Group):
             if _debug_requested(ctx):
                 raise
             click.echo(f"Error: {error}", err=True)
+            ctx.exit(1)
+        except (TwilioException, requests.RequestException) as error:
+            if _debug_requested(ctx):
+                raise
+            click.echo(f"Error: {describe_error(error)}", err=True)
             ctx.exit(1)
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 import requests
-from twilio.base.exceptions import TwilioRestException
+from twilio.base.exceptions import TwilioException, TwilioRestException
+from twilio.http.response import Response
 
 T = TypeVar("T")
 
@@ -33,10 +34,26 @@ class RetryPolicy:
 DEFAULT_POLICY = RetryPolicy()
 
 
+def http_status(error: BaseException) -> int | None:
+    """The HTTP status behind an SDK error.
+
+    Single-resource calls raise TwilioRestException; list paging raises a bare
+    TwilioException("Unable to fetch page", response) instead.
+    """
+    if isinstance(error, TwilioRestException):
+        return int(error.status)
+    if isinstance(error, TwilioException) and len(error.args) > 1:
+        response = error.args[1]
+        if isinstance(response, Response):
+            return int(response.status_code)
+    return None
+
+
 def is_transient(error: BaseException) -> bool:
     """Worth trying again: the service was busy or failed, or the connection broke."""
-    if isinstance(error, TwilioRestException):
-        return error.status == 429 or error.status >= 500
+    status = http_status(error)
+    if status is not None:
+        return status == 429 or status >= 500
     return isinstance(
         error,
         (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError),
@@ -44,7 +61,7 @@ def is_transient(error: BaseException) -> bool:
 
 
 def is_not_found(error: BaseException) -> bool:
-    return isinstance(error, TwilioRestException) and error.status == NOT_FOUND
+    return http_status(error) == NOT_FOUND
 
 
 def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
@@ -90,9 +107,7 @@ def call_with_retry(
         except Exception as error:
             if not is_transient(error) or tracker.count >= policy.attempts:
                 raise
-            delay = (
-                retry_after_seconds(headers()) if isinstance(error, TwilioRestException) else None
-            )
+            delay = retry_after_seconds(headers()) if http_status(error) is not None else None
             if delay is None:
                 ceiling = min(policy.max_delay, policy.base_delay * 2 ** (tracker.count - 1))
                 delay = rng.uniform(0, ceiling)
@@ -112,3 +127,16 @@ def _checked(
 ) -> T | None:
     """The read that decides whether a write happened is itself retried (it is safe to)."""
     return call_with_retry(check, headers=headers, policy=policy)
+
+
+def describe_error(error: BaseException) -> str:
+    """One line for a failed call: Twilio's own code and message where there is one."""
+    if isinstance(error, TwilioRestException):
+        code = f" {error.code}" if error.code else ""
+        return f"Twilio error{code} (HTTP {error.status}): {error.msg}"
+    status = http_status(error)
+    if status is not None:
+        return f"Twilio answered HTTP {status} while listing resources"
+    if isinstance(error, requests.RequestException):
+        return f"could not reach the API: {type(error).__name__}: {error}"
+    return f"{type(error).__name__}: {error}"
