@@ -168,15 +168,15 @@ class EmulatorApp:
         route: Route | None,
         args: tuple[str, ...],
     ) -> Outcome:
+        settings = self.injector.settings
+        if settings.latency_ms > 0:
+            time.sleep(settings.latency_ms / 1000.0)  # outside every lock: requests overlap
         if not self._authorized(headers.get("Authorization")):
             return _json(
                 401,
                 error_body(401, AUTH_FAILED, "Authenticate"),
                 {"WWW-Authenticate": 'Basic realm="Twilio API"'},
             )
-        settings = self.injector.settings
-        if settings.latency_ms > 0:
-            time.sleep(settings.latency_ms / 1000.0)  # outside every lock: requests overlap
         fault = self.injector.draw(method)
         if fault is not None:
             self.stats.count_fault(fault)
