@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 from reconciler.emulator import catalog, faults
 from reconciler.emulator.models import Account, ApiError, Params, View, invalid, not_found
@@ -260,7 +260,7 @@ class EmulatorApp:
         for route in ROUTES:
             match = route.pattern.match(path)
             if match:
-                return route, match.groups()
+                return route, tuple(unquote(arg) for arg in match.groups())
         return None, ()
 
 

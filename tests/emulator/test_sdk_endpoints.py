@@ -350,6 +350,8 @@ def test_address_configurations(sdk_client: Client, raw: Raw) -> None:
     whatsapp = v1.address_configurations.create(type="whatsapp", address="whatsapp:+15005550006")
     assert v1.address_configurations(created.sid).fetch().friendly_name == "Support line"
     assert v1.address_configurations(PHONE).fetch().sid == created.sid  # by address too
+    encoded = raw.get("/v1/Configuration/Addresses/whatsapp%3A%2B15005550006").json()
+    assert encoded["sid"] == whatsapp.sid
     updated = v1.address_configurations(created.sid).update(
         friendly_name="Renamed",
         auto_creation_type="studio",
