@@ -1,11 +1,43 @@
-"""`reconciler export` (being built)."""
+"""`reconciler export`: the live account as YAML that plans to no changes against it."""
+
+from __future__ import annotations
+
+from pathlib import Path
 
 import click
 
+from reconciler.cli.options import connection_options, open_api
 from reconciler.errors import ReconcilerError
+from reconciler.export import export_account
 
 
 @click.command("export")
-def command() -> None:
-    """Not available yet."""
-    raise ReconcilerError("'export' is not available yet")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the YAML to this file instead of standard output.",
+)
+@connection_options
+def command(out: str | None, local: bool, endpoint: str | None, concurrency: int) -> None:
+    """Write the live account's Conversations configuration as YAML.
+
+    Every field the engine manages is written, with names instead of SIDs, so `reconciler plan`
+    on the result against the same account shows no changes. Push-credential secrets are
+    write-only in Twilio: they appear as comments naming a variable to set. The output is the
+    same on every run for the same account.
+    """
+    with open_api(local, endpoint, concurrency) as api:
+        text = export_account(api)
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    path = Path(out)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.tmp")
+        temporary.write_text(text, encoding="utf-8")
+        temporary.replace(path)
+    except OSError as error:
+        raise ReconcilerError(f"cannot write {out}: {error.strerror or error}") from error
+    click.echo(f"Exported the account to {out}.", err=True)
