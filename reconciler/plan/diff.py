@@ -14,7 +14,7 @@ from reconciler.kinds import Kind, Resource
 from reconciler.live.reader import LiveState
 from reconciler.plan.model import Action, Change, FieldDiff, Plan
 from reconciler.plan.order import level_of, sort_key
-from reconciler.plan.policy import apply_policy
+from reconciler.plan.policy import apply_policy, default_service_after
 
 
 @dataclass(frozen=True)
@@ -181,7 +181,7 @@ def _prunes(kind: Kind, config: Config, live: LiveState, unmatched: list[Resourc
     for resource in unmatched:
         if resource.built_in:
             continue
-        if kind is kinds.SERVICE and resource.sid == live.default_service_sid:
+        if kind is kinds.SERVICE and resource.sid == default_service_after(config, live):
             continue
         action = Action.DELETE
         diffs = [

@@ -67,11 +67,28 @@ def _guard_default_roles(plan: Plan, live: LiveState) -> None:
             )
 
 
+def default_service_after(config: Config, live: LiveState) -> str | None:
+    """SID of the account's default service once the plan has run (None: one it creates).
+
+    A config that moves `default_service` elsewhere repoints it (level 2) before services are
+    deleted (level 4), so the service that is the default now may then be pruned.
+    """
+    configuration = config.account.configuration if config.account else None
+    reference = configuration.default_service if configuration else None
+    if reference is None:
+        return live.default_service_sid
+    if reference in config.services:
+        bound = live.bound.get(reference)
+        return str(bound.sid) if bound else None
+    return reference
+
+
 def _guard_services(plan: Plan, config: Config, live: LiveState) -> None:
     protected_sids = set()
     for reference in config.policy.protected_services:
         service = live.bound.get(reference)
         protected_sids.add(service.sid if service else reference)
+    default_after = default_service_after(config, live)
     for change in plan.changes:
         if change.kind != kinds.SERVICE.name or change.action not in (
             Action.DELETE,
@@ -79,7 +96,9 @@ def _guard_services(plan: Plan, config: Config, live: LiveState) -> None:
         ):
             continue
         verb = "delete" if change.action is Action.DELETE else "replace"
-        if change.sid == live.default_service_sid:
+        if change.sid == default_after or (
+            change.action is Action.REPLACE and change.sid == live.default_service_sid
+        ):
             plan.guards.append(
                 Guard(
                     f"service {change.key} is the account's default service, which Twilio never "
