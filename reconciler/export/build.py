@@ -55,10 +55,12 @@ class Export:
 def slug(name: str, fallback: str = "service") -> str:
     """A readable key for a name: accents folded, lower case, other characters as '-'."""
     out: list[str] = []
-    for char in unicodedata.normalize("NFKD", name):
-        if unicodedata.combining(char):
-            continue
-        if char.isalnum():  # letters of any script stay: keys may be unicode
+    for char in unicodedata.normalize("NFC", name):
+        decomposed = unicodedata.normalize("NFKD", char)
+        folded = "".join(part for part in decomposed if not unicodedata.combining(part))
+        if folded.isascii() and folded.isalnum():  # ü -> u, ﬁ -> fi
+            out.append(folded.lower())
+        elif char.isalnum():  # other scripts stay as they are: keys may be unicode
             out.append(char.lower())
         else:
             out.append("-")
