@@ -25,9 +25,9 @@ def header(export: Export) -> str:
     """What the file is and what a reviewer must do; the same text on every run."""
     source = f"account {export.account_sid}" if export.account_sid else "the account"
     lines = [
-        "# Twilio Conversations configuration written by `reconciler export` from",
-        f"# {source}; `reconciler plan` against it shows no changes. Every field is",
-        "# written: delete a line to stop managing that field. `$${...}` is a literal `${...}`.",
+        f"# Written by `reconciler export` from {source}.",
+        "# `reconciler plan` against that account shows no changes. Every field is written:",
+        "# delete a line to stop managing that field. `$${...}` is a literal `${...}`.",
     ]
     if export.secrets:
         lines += [
