@@ -55,6 +55,8 @@ NUMERIC_SERVICE = "123"
 AGENT = "agent: L1"
 SUPERVISOR = "supervisor ✓ #1"
 TEMPLATE = "${PARTICIPANT}: ${MESSAGE}"
+DOLLAR_SERVICE = "Promo ${YEAR} #2"
+ON_CALL = "on-call ${TEAM}"
 
 
 @dataclass
@@ -121,6 +123,7 @@ def build_rich_account(client: Client, credentials: bool = True) -> dict[str, st
     sales = v1.services.create(friendly_name=SALES)
     v1.services.create(friendly_name=KEYWORD_SERVICE)
     v1.services.create(friendly_name=NUMERIC_SERVICE)
+    v1.services.create(friendly_name=DOLLAR_SERVICE)
 
     roles = v1.services(support.sid).roles
     agent = roles.create(
@@ -130,6 +133,9 @@ def build_rich_account(client: Client, credentials: bool = True) -> dict[str, st
         friendly_name=SUPERVISOR,
         type="service",
         permission=["joinConversation", "addParticipant", "createConversation"],
+    )
+    v1.services(sales.sid).roles.create(
+        friendly_name=ON_CALL, type="conversation", permission=["sendMessage"]
     )
     builtin = {role.friendly_name: role for role in roles.list()}
     roles(builtin["channel user"].sid).update(permission=["sendMessage", "sendMediaMessage"])

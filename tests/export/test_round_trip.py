@@ -13,8 +13,10 @@ from reconciler.config import load_config
 from reconciler.emulator.server import EmulatorServer
 from tests.export.conftest import (
     AGENT,
+    DOLLAR_SERVICE,
     KEYWORD_SERVICE,
     NUMERIC_SERVICE,
+    ON_CALL,
     SALES,
     SECRETS,
     SUPERVISOR,
@@ -110,8 +112,10 @@ def test_names_come_back_exactly_and_templates_stay_literal(run: Cli, sdk_client
         SALES,
         KEYWORD_SERVICE,
         NUMERIC_SERVICE,
+        DOLLAR_SERVICE,
         "Default Conversations Service",
     }
+    assert ON_CALL in by_name[SALES].roles, "a role name (a key) is never expanded or escaped"
     support = by_name[SUPPORT]
     assert {AGENT, SUPERVISOR, "channel user"} <= set(support.roles)
     assert support.roles[AGENT].type == "conversation"
