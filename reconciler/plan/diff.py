@@ -44,7 +44,15 @@ def _diff_kind(kind: Kind, config: Config, live: LiveState, options: PlanOptions
         for wanted in desired:
             if wanted.identity[0] in live.bound:
                 wanted.sid = live.bound[wanted.identity[0]].sid
-    by_identity = {resource.identity: resource for resource in live_resources}
+    # Twilio lets some kinds (credentials) share a name: the first listed is the one managed,
+    # the others are not named by the config, so prune (when allowed) deletes them.
+    by_identity: dict[tuple[str, ...], Resource] = {}
+    duplicates: list[Resource] = []
+    for resource in live_resources:
+        if resource.identity in by_identity:
+            duplicates.append(resource)
+        else:
+            by_identity[resource.identity] = resource
     changes: list[Change] = []
     for wanted in desired:
         parent_key = wanted.identity[0] if kind.parent else None
@@ -59,7 +67,7 @@ def _diff_kind(kind: Kind, config: Config, live: LiveState, options: PlanOptions
         change = _compare(kind, wanted, have, live, parent_key, options)
         if change is not None:
             changes.append(change)
-    changes.extend(_prunes(kind, config, live, list(by_identity.values())))
+    changes.extend(_prunes(kind, config, live, [*by_identity.values(), *duplicates]))
     return changes
 
 
