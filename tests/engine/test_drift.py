@@ -220,3 +220,24 @@ def test_deleted_service_is_rebuilt_with_its_parts(engine: Engine) -> None:
 
 def _default_sid(engine: Engine, other_than: str) -> str:
     return next(str(s.sid) for s in engine.v1.services.list() if s.sid != other_than)
+
+
+def test_credential_sharing_a_name_is_pruned_and_the_first_kept(engine: Engine) -> None:
+    """Twilio lets two credentials share a friendly_name; prune must not leave the extra."""
+    loaded = engine.converge(CONFIG)
+    (kept,) = engine.v1.credentials.list()
+    engine.v1.credentials.create(type="fcm", friendly_name="android", secret="other")
+
+    plan, _ = engine.plan(loaded)
+    assert [(c.action.value, c.kind, c.sid) for c in plan.changes] == [
+        (
+            "delete",
+            "credential",
+            next(c.sid for c in engine.v1.credentials.list() if c.sid != kept.sid),
+        )
+    ], describe_plan(plan)
+    engine.emulator.reset_stats()
+    _, report = engine.apply(loaded)
+    assert report.succeeded and engine.count_writes() == 1
+    assert [c.sid for c in engine.v1.credentials.list()] == [kept.sid]
+    assert_clean(engine.plan(loaded)[0])
