@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import click
+from click.core import ParameterSource
 
 from reconciler.live.api import DEFAULT_CONCURRENCY, LiveApi
 from reconciler.live.connection import Connection, ConnectionSettings
@@ -47,8 +48,17 @@ def connection_options(function: F) -> F:
 
 @contextmanager
 def open_api(local: bool, endpoint: str | None, concurrency: int) -> Iterator[LiveApi]:
-    """Credentials from TWILIO_* variables, or none with --local."""
-    if local and endpoint:
+    """Credentials from TWILIO_* variables, or none with --local.
+
+    --local wins over RECONCILER_ENDPOINT from the environment; only an explicit --endpoint
+    conflicts with it.
+    """
+    context = click.get_current_context(silent=True)
+    from_environment = (
+        context is not None
+        and context.get_parameter_source("endpoint") is ParameterSource.ENVIRONMENT
+    )
+    if local and endpoint and not from_environment:
         raise click.UsageError("--local and --endpoint cannot be used together")
     settings = (
         ConnectionSettings.local()

@@ -135,6 +135,11 @@ def describe_error(error: BaseException) -> str:
         code = f" {error.code}" if error.code else ""
         return f"Twilio error{code} (HTTP {error.status}): {error.msg}"
     status = http_status(error)
+    if status == 401:
+        return (
+            "Twilio refused the credentials (HTTP 401): check that TWILIO_ACCOUNT_SID belongs "
+            "with TWILIO_API_KEY/TWILIO_API_SECRET or TWILIO_AUTH_TOKEN"
+        )
     if status is not None:
         return f"Twilio answered HTTP {status} while listing resources"
     if isinstance(error, requests.RequestException):
