@@ -30,12 +30,11 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    if (
-        "\n" in value
-        and all(ch.isprintable() or ch == "\n" for ch in value)
-        and value == value.strip(" ")
-    ):
+    printable = all(ch.isprintable() or ch == "\n" for ch in value)
+    if "\n" in value and printable and value == value.strip(" "):
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    if not printable:  # escaped in double quotes, or YAML would read some as line breaks
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
     return dumper.represent_scalar("tag:yaml.org,2002:str", value)
 
 

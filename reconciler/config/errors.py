@@ -16,6 +16,12 @@ class ConfigIssue:
     line: int | None
     message: str
 
+    def __post_init__(self) -> None:
+        # One issue, one line: control characters from user values are shown escaped.
+        if not self.message.isprintable():
+            shown = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in self.message)
+            object.__setattr__(self, "message", shown)
+
     def __str__(self) -> str:
         if self.line is None:
             return f"{self.file}: {self.message}"

@@ -46,6 +46,11 @@ def _map(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def _text(value: Any) -> str | None:
+    """The value if it is a string: anything else is the model's error to report, not ours."""
+    return value if isinstance(value, str) else None
+
+
 def _items(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
@@ -241,7 +246,7 @@ class _Checker:
 
     def role(self, name: str, role: dict[str, Any], path: ConfigPath) -> None:
         self.name_length(name, rules.ROLE_NAME_MAX, path, "the role name")
-        role_type = role.get("type")
+        role_type = _text(role.get("type"))
         if role_type not in rules.PERMISSIONS_BY_ROLE_TYPE:
             return
         builtin_type = rules.BUILTIN_ROLES.get(name)
@@ -286,7 +291,7 @@ class _Checker:
                 continue
             where = (*path, field_name)
             if value in roles:
-                actual = _map(roles[value]).get("type")
+                actual = _text(_map(roles[value]).get("type"))
             elif value in rules.BUILTIN_ROLES:
                 actual = rules.BUILTIN_ROLES[value]
             else:
@@ -383,21 +388,22 @@ class _Checker:
         retries = auto.get("studio_retry_count")
         if isinstance(retries, int) and not isinstance(retries, bool) and retries < 0:
             self.error((*path, "studio_retry_count"), f"must be 0 or more; got {retries}")
-        kind = auto.get("type")
+        raw_kind = auto.get("type")
+        kind = _text(raw_kind)
         typed = {
             name: owner
             for owner, names in rules.AUTO_CREATION_FIELDS_BY_TYPE.items()
             for name in names
             if auto.get(name) is not None
         }
-        if kind is None:
+        if raw_kind is None:
             for name, owner in typed.items():
                 self.error(
                     (*path, name),
                     f"{name} applies to auto-creation type {owner}; set type: {owner} as well",
                 )
             return
-        if kind not in rules.AUTO_CREATION_FIELDS_BY_TYPE:
+        if kind is None or kind not in rules.AUTO_CREATION_FIELDS_BY_TYPE:
             return
         for name, owner in typed.items():
             if owner != kind:
@@ -435,7 +441,7 @@ class _Checker:
             self.credential(credential, path)
 
     def credential(self, credential: dict[str, Any], path: ConfigPath) -> None:
-        kind = credential.get("type")
+        kind = _text(credential.get("type"))
         if kind not in rules.CREDENTIAL_FIELDS_BY_TYPE:
             return
         allowed = rules.CREDENTIAL_FIELDS_BY_TYPE[kind]

@@ -334,3 +334,29 @@ def test_config_error_text_is_one_issue_per_line() -> None:
     )
     assert str(error) == "a.yaml: file\na.yaml:9: nine\nb.yaml:2: two"
     assert [issue.line for issue in error.issues] == [None, 9, 2]
+
+
+def test_values_of_the_wrong_type_are_reported_once_never_crash(write: WriteFiles) -> None:
+    root = write(
+        {
+            "c.yaml": """
+                version: 1
+                services:
+                  s:
+                    roles:
+                      "r\\r": {type: [service], permissions: [joinConversation]}
+                address_configurations:
+                  - {type: [sms], address: "+15017122661", auto_creation: {type: [webhook]}}
+                credentials:
+                  c: {type: {apn: true}}
+                """
+        }
+    )
+    issues = issues_of(root, ["c.yaml"])
+    assert [issue.split(": ", 2)[1] for issue in issues] == [
+        "services.s.roles['r\\r'].type",
+        "address_configurations[0].auto_creation.type",
+        "address_configurations[0].type",
+        "credentials.c.type",
+    ]
+    assert all("\r" not in issue for issue in issues)

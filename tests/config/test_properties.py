@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from reconciler.cli.main import cli
@@ -123,6 +123,8 @@ def test_escape_then_expand_gives_the_text_back(text: str) -> None:
         max_size=4,
     )
 )
+@example(templates={"0": "0\x85"})  # NEL is a YAML line break unless escaped
+@example(templates={"t": "a\nb\n\n", "u": "${X} $${Y}"})
 def test_dump_then_load_gives_the_values_back(templates: dict[str, Any]) -> None:
     data = copy.deepcopy(SUPPORT_DESK)
     notifications = data["services"]["support"]["notifications"]
