@@ -162,7 +162,9 @@ CREDENTIAL_FIELDS_BY_TYPE: dict[str, tuple[str, ...]] = {
     "gcm": ("api_key", "secret"),
 }
 CREDENTIAL_SECRET_FIELDS: tuple[str, ...] = ("certificate", "private_key", "api_key", "secret")
-# What a credential of each type must carry to be created (any one of each inner tuple).
+# What a credential of each type must carry to be created (any one of each inner tuple). Not a
+# validation rule: an adopted credential's secrets may stay out of the configuration (they are
+# write-only, so unmanaged); the plan refuses only to create a credential without them.
 CREDENTIAL_REQUIRED_BY_TYPE: dict[str, tuple[tuple[str, ...], ...]] = {
     "apn": (("certificate",), ("private_key",)),
     "fcm": (("secret",),),

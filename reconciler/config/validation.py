@@ -464,13 +464,6 @@ class _Checker:
                 and not value.strip()
             ):
                 self.error((*path, name), f"{name} must not be empty")
-        for group in rules.CREDENTIAL_REQUIRED_BY_TYPE[kind]:
-            if not any(credential.get(name) is not None for name in group):
-                self.error(
-                    (*path, "type"),
-                    f"type {kind} needs {' or '.join(group)} (secrets are write-only in "
-                    "Twilio, so the configuration must carry them; use ${VAR})",
-                )
 
     # --- policy ------------------------------------------------------------------------------
 

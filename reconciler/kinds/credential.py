@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from reconciler.config import rules
 from reconciler.config.models import Config
 from reconciler.kinds.base import (
     Compare,
@@ -17,6 +18,16 @@ from reconciler.kinds.base import (
 )
 
 PAGE_SIZE = 100
+
+
+def missing_secrets(values: dict[str, Any]) -> list[str]:
+    """Secrets Twilio needs to create a credential of this type that `values` lack."""
+    groups = rules.CREDENTIAL_REQUIRED_BY_TYPE.get(str(values.get("type")), ())
+    return [
+        " or ".join(group)
+        for group in groups
+        if not any(values.get(name) is not None for name in group)
+    ]
 
 
 class CredentialKind(Kind):

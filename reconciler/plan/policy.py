@@ -14,6 +14,7 @@ from collections import Counter
 from reconciler import kinds
 from reconciler.config.models import Config
 from reconciler.kinds import Reference
+from reconciler.kinds.credential import missing_secrets
 from reconciler.live.reader import LiveState
 from reconciler.plan.model import Action, Guard, Plan
 
@@ -26,7 +27,28 @@ ACCOUNT_LEVEL_KINDS = {kinds.ACCOUNT_CONFIGURATION.name, kinds.ACCOUNT_WEBHOOKS.
 def apply_policy(plan: Plan, config: Config, live: LiveState) -> None:
     _guard_services(plan, config, live)
     _guard_default_roles(plan, live)
+    _guard_credential_secrets(plan)
     _guard_threshold(plan, config, live)
+
+
+def _guard_credential_secrets(plan: Plan) -> None:
+    """Secrets may stay out of the config for credentials that exist; a create needs them."""
+    for change in plan.changes:
+        if change.kind != kinds.CREDENTIAL.name or change.action not in (
+            Action.CREATE,
+            Action.REPLACE,
+        ):
+            continue
+        missing = missing_secrets(change.send)
+        if missing:
+            plan.guards.append(
+                Guard(
+                    f"credential {change.key} does not exist yet, and Twilio needs "
+                    f"{' and '.join(missing)} to create it: set them in the configuration "
+                    "(from a variable, such as ${APN_CERTIFICATE})",
+                    None,
+                )
+            )
 
 
 def _guard_default_roles(plan: Plan, live: LiveState) -> None:

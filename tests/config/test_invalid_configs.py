@@ -830,18 +830,6 @@ CASES: list[tuple[Any, ...]] = [
         },
     ),
     (
-        "credential-apn-needs-key",
-        {
-            "c.yaml": """
-        version: 1
-        credentials:
-          ios:
-            type: apn
-            certificate: cert
-        """
-        },
-    ),
-    (
         "credential-fcm-api-key",
         {
             "c.yaml": """
@@ -1262,11 +1250,6 @@ EXPECTED: dict[str, list[str]] = {
     "credential-type-enum": [
         "c.yaml:3: credentials.ios.type: 'apns' is not allowed; expected one "
         "of 'apn', 'fcm' or 'gcm'"
-    ],
-    "credential-apn-needs-key": [
-        "c.yaml:4: credentials.ios.type: type apn needs private_key "
-        "(secrets are write-only in Twilio, so the configuration must "
-        "carry them; use ${VAR})"
     ],
     "credential-fcm-api-key": [
         "c.yaml:6: credentials.android.api_key: api_key is for gcm "

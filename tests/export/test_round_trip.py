@@ -6,7 +6,6 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-import pytest
 from twilio.rest import Client
 
 from reconciler.config import load_config
@@ -50,16 +49,14 @@ def test_export_without_credentials_validates_and_plans_clean(run: Cli, sdk_clie
     assert plan_exit(run, path) == 0, run("plan", str(path)).output
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="config layer: validate requires push-credential secrets (certificate, private_key, "
-    "secret, api_key) that export cannot read; export leaves them as commented ${VAR} lines",
-)
-def test_export_with_credentials_validates_as_written(run: Cli, sdk_client: Client) -> None:
+def test_export_with_credentials_validates_and_plans_clean_as_written(
+    run: Cli, sdk_client: Client
+) -> None:
     build_rich_account(sdk_client)
     path = run.export()
     validated = run("validate", str(path))
     assert validated.exit_code == 0, validated.output
+    assert plan_exit(run, path) == 0, run("plan", str(path)).output
 
 
 def test_export_with_credentials_plans_clean_once_secret_lines_are_filled(
