@@ -34,7 +34,9 @@ class CredentialKind(Kind):
     name = "credential"
     prune_name = "credentials"
     fields = (
-        Field("type", "Type"),
+        # A new type needs its own secrets, which are write-only and so never in an update
+        # diff: a type change is a replace, which sends them with the create.
+        Field("type", "Type", immutable=True),
         Field("sandbox", "Sandbox", compare=Compare.BOOL),
         Field("certificate", "Certificate", write_only=True),
         Field("private_key", "PrivateKey", write_only=True),
