@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
-from reconciler.plan import Action
 from tests.engine.conftest import Engine, assert_clean
 
 SERVICE = {"friendly_name": "Support"}
@@ -247,13 +247,16 @@ def test_credential_created_updated_rotated_and_pruned(engine: Engine) -> None:
     _, report = engine.apply(loaded, rotate_secrets=True)
     assert report.succeeded and engine.count_writes() == 1
 
-    credential = {"type": "fcm", "secret": "s"}
+    # A new type needs its own secrets: the type change is a replace that sends them.
+    credential = {"type": "fcm", "secret": "server-key"}
     loaded = engine.load(config(credentials={"ios": credential}))
     plan, _ = engine.plan(loaded)
-    assert [change.action for change in plan.changes] in ([Action.UPDATE], [Action.REPLACE])
+    assert actions(plan) == [("replace", "credential", "ios")]
     engine.converge(config(credentials={"ios": credential}))
     (retyped,) = engine.v1.credentials.list()
     assert retyped.type == "fcm"
+    (stored,) = engine.emulator.snapshot()["credentials"]
+    assert stored["secret_digests"] == {"secret": hashlib.sha256(b"server-key").hexdigest()}
 
     engine.converge(config(policy={"prune": ["credentials"]}))
     assert engine.v1.credentials.list() == []
