@@ -79,25 +79,34 @@ def _ordered(kind: Kind, values: dict[str, Any]) -> dict[str, Any]:
     return {name: values[name] for name in _in_field_order(kind, list(values))}
 
 
+def _change(kind: Kind, action: Action, resource: Resource, **details: Any) -> Change:
+    """A change to `resource`, placed at its dependency level."""
+    return Change(
+        action=action,
+        kind=kind.name,
+        identity=resource.identity,
+        label=resource.display,
+        level=level_of(kind.name, action),
+        source=resource.source,
+        **details,
+    )
+
+
 def _create(
     kind: Kind, wanted: Resource, parent_key: str | None, parent: Resource | None
 ) -> Change:
-    action = Action.CREATE
     diffs = [
         _field_diff(kind, name, None, value)
         for name, value in _ordered(kind, wanted.values).items()
     ]
-    return Change(
-        action=action,
-        kind=kind.name,
-        identity=wanted.identity,
-        label=wanted.display,
-        level=level_of(kind.name, action),
+    return _change(
+        kind,
+        Action.CREATE,
+        wanted,
         parent_key=parent_key,
         parent_sid=parent.sid if parent else None,
         send=dict(wanted.values),
         diffs=diffs,
-        source=wanted.source,
     )
 
 
@@ -106,7 +115,6 @@ def _under_new_service(kind: Kind, wanted: Resource, parent_key: str | None) -> 
     so they are updated after the create with values that cannot be compared now."""
     if not (kind.singleton or wanted.built_in):
         return _create(kind, wanted, parent_key, None)
-    action = Action.UPDATE
     send = {
         name: value
         for name, value in _ordered(kind, wanted.values).items()
@@ -115,17 +123,14 @@ def _under_new_service(kind: Kind, wanted: Resource, parent_key: str | None) -> 
     diffs = [
         _field_diff(kind, name, None, value, before_known=False) for name, value in send.items()
     ]
-    return Change(
-        action=action,
-        kind=kind.name,
-        identity=wanted.identity,
-        label=wanted.display,
-        level=level_of(kind.name, action),
+    return _change(
+        kind,
+        Action.UPDATE,
+        wanted,
         parent_key=parent_key,
         send=send,
         diffs=diffs,
         built_in=wanted.built_in,
-        source=wanted.source,
     )
 
 
@@ -166,19 +171,16 @@ def _compare(
     diffs += [_field_diff(kind, name, None, wanted.values[name]) for name in secrets]
     send_names = list(wanted.values) if action is Action.REPLACE else changed + secrets
     send = {name: wanted.values[name] for name in _in_field_order(kind, send_names)}
-    return Change(
-        action=action,
-        kind=kind.name,
-        identity=wanted.identity,
-        label=wanted.display,
-        level=level_of(kind.name, action),
+    return _change(
+        kind,
+        action,
+        wanted,
         sid=have.sid,
         parent_key=parent_key,
         parent_sid=have.parent_sid,
         send=send,
         diffs=diffs,
         reasons=replace_reasons,
-        source=wanted.source,
     )
 
 
@@ -191,19 +193,16 @@ def _prunes(kind: Kind, config: Config, live: LiveState, unmatched: list[Resourc
             continue
         if kind is kinds.SERVICE and resource.sid == default_service_after(config, live):
             continue
-        action = Action.DELETE
         diffs = [
             _field_diff(kind, name, value, None)
             for name, value in resource.values.items()
             if value is not None
         ]
         changes.append(
-            Change(
-                action=action,
-                kind=kind.name,
-                identity=resource.identity,
-                label=resource.display,
-                level=level_of(kind.name, action),
+            _change(
+                kind,
+                Action.DELETE,
+                resource,
                 sid=resource.sid,
                 parent_key=resource.identity[0] if kind.parent else None,
                 parent_sid=resource.parent_sid,
