@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from twilio.rest import Client
@@ -34,9 +35,9 @@ def close_client(client: Client) -> None:
         session.close()
 
 
-@pytest.fixture
-def emulator() -> Iterator[EmulatorServer]:
-    """An in-memory emulator on a free 127.0.0.1 port, stopped after the test."""
+@contextmanager
+def running_emulator() -> Iterator[EmulatorServer]:
+    """An in-memory emulator on a free 127.0.0.1 port, stopped on exit."""
     server = EmulatorServer(host="127.0.0.1", port=0).start()
     try:
         yield server
@@ -44,11 +45,23 @@ def emulator() -> Iterator[EmulatorServer]:
         server.stop()
 
 
-@pytest.fixture
-def sdk_client(emulator: EmulatorServer) -> Iterator[Client]:
-    """The real twilio Client, built the way the product builds it, aimed at `emulator`."""
-    client = build_client(emulator_settings(), emulator.url)
+@contextmanager
+def client_for(server: EmulatorServer) -> Iterator[Client]:
+    """The real twilio Client, built the way the product builds it, aimed at `server`."""
+    client = build_client(emulator_settings(), server.url)
     try:
         yield client
     finally:
         close_client(client)
+
+
+@pytest.fixture
+def emulator() -> Iterator[EmulatorServer]:
+    with running_emulator() as server:
+        yield server
+
+
+@pytest.fixture
+def sdk_client(emulator: EmulatorServer) -> Iterator[Client]:
+    with client_for(emulator) as client:
+        yield client

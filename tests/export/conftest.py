@@ -20,8 +20,7 @@ from twilio.rest import Client
 from reconciler.cli.main import cli
 from reconciler.emulator import defaults
 from reconciler.emulator.server import EmulatorServer
-from reconciler.live.connection import build_client
-from tests.conftest import close_client, emulator_settings
+from tests.conftest import client_for, running_emulator
 
 CREDENTIAL_ENV = {
     "TWILIO_ACCOUNT_SID": defaults.ACCOUNT_SID,
@@ -87,20 +86,14 @@ def run(emulator: EmulatorServer, tmp_path: Path) -> Cli:
 @pytest.fixture
 def fresh_emulator() -> Iterator[EmulatorServer]:
     """A second, untouched account: where an export is applied to recreate the first."""
-    server = EmulatorServer(host="127.0.0.1", port=0).start()
-    try:
+    with running_emulator() as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture
 def fresh_client(fresh_emulator: EmulatorServer) -> Iterator[Client]:
-    client = build_client(emulator_settings(), fresh_emulator.url)
-    try:
+    with client_for(fresh_emulator) as client:
         yield client
-    finally:
-        close_client(client)
 
 
 def uncomment_secrets(text: str) -> str:
