@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal
 
 from reconciler.errors import ReconcilerError
+
+
+Severity = Literal["error", "warning", "notice"]
 
 
 @dataclass(frozen=True)
@@ -15,6 +19,10 @@ class ConfigIssue:
     file: str
     line: int | None
     message: str
+    severity: Severity = "error"
+    """errors stop the run; warnings are shown and the run goes on."""
+    column: int | None = None
+    """1-based column of the offending value, where the loader knows it."""
 
     def __post_init__(self) -> None:
         # One issue, one line: control characters from user values are shown escaped.
@@ -23,9 +31,10 @@ class ConfigIssue:
             object.__setattr__(self, "message", shown)
 
     def __str__(self) -> str:
+        prefix = "" if self.severity == "error" else f"{self.severity}: "
         if self.line is None:
-            return f"{self.file}: {self.message}"
-        return f"{self.file}:{self.line}: {self.message}"
+            return f"{self.file}: {prefix}{self.message}"
+        return f"{self.file}:{self.line}: {prefix}{self.message}"
 
     def sort_key(self) -> tuple[str, int, str]:
         return (self.file, self.line or 0, self.message)

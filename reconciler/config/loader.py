@@ -34,6 +34,8 @@ class LoadedConfig:
     files: list[Path]
     """Every file read, in merge order (an included file before the file that includes it)."""
     locations: Mapping[ConfigPath, Location] = field(default_factory=dict, repr=False)
+    warnings: list[ConfigIssue] = field(default_factory=list)
+    """Problems that do not stop the run (shown on stderr): skipped files, deferred secrets."""
 
     def locate(self, path: Sequence[str | int]) -> str | None:
         """ "file:line" of a config path, or of its nearest located ancestor; None if none is."""

@@ -19,6 +19,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from reconciler.config import rules
+from reconciler.config.policy_rules import WebhookRules
 
 ServiceReference = str
 """A key of `services:` in this config, or a raw service SID (IS...)."""
@@ -84,6 +85,10 @@ class AccountWebhooks(Strict):
 
 class Account(Strict):
     """Settings that apply to the whole account."""
+
+    sid: str | None = None
+    """The account this configuration belongs to (AC and 32 hex digits, usually ${VAR}): plan
+    and apply refuse to run against any other account."""
 
     configuration: AccountConfiguration | None = None
     """Default service, messaging service and timers."""
@@ -252,6 +257,8 @@ class Policy(Strict):
     """Never deleted or replaced, even with --allow-destroy."""
     max_change_fraction: float = Field(default=0.3, gt=0, le=1)
     """Changing or deleting more than this share of a kind's existing resources needs --force."""
+    webhooks: WebhookRules = Field(default_factory=WebhookRules)
+    """The team's rules for webhook URLs: hosts, https, development tunnels, required filters."""
 
 
 class Config(Strict):

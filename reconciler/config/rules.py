@@ -182,6 +182,7 @@ CREDENTIAL_NAME_MAX = 64
 # --- SIDs -------------------------------------------------------------------------------------
 # Every SID in the OpenAPI spec: two-letter prefix and 32 hex digits ("^IS[0-9a-fA-F]{32}$").
 SID_PREFIXES: dict[str, str] = {
+    "AC": "Account",
     "IS": "Conversation Service",
     "RL": "Role",
     "MG": "Messaging Service",

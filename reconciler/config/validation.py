@@ -123,6 +123,7 @@ class _Checker:
 
     def run(self) -> None:
         account = _map(self.data.get("account"))
+        self.sid(account.get("sid"), "AC", ("account", "sid"))
         self.account_configuration(_map(account.get("configuration")), ("account", "configuration"))
         self.webhooks(
             _map(account.get("webhooks")),
