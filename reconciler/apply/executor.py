@@ -18,14 +18,16 @@ from typing import Any
 from twilio.base.exceptions import TwilioException
 
 from reconciler import kinds
+from reconciler.apply import twins
 from reconciler.errors import ReconcilerError
-from reconciler.kinds import Kind, Reference
+from reconciler.kinds import Kind, Reference, Resource
 from reconciler.live.api import LiveApi
 from reconciler.live.reader import LiveState
-from reconciler.live.retry import Attempts, describe_error, is_not_found
+from reconciler.live.retry import Attempts, describe_error, http_status, is_not_found, is_transient
 from reconciler.plan.model import Action, Change, Plan
 from reconciler.plan.order import SERVICE_DELETE_LEVEL
 
+CONFLICT = 409
 SERVICE_SID = re.compile(r"^IS[0-9a-fA-F]{32}$")
 ROLE_SID = re.compile(r"^RL[0-9a-fA-F]{32}$")
 
@@ -62,6 +64,8 @@ class StepResult:
     seconds: float = 0.0
     attempts: int = 0
     detail: str = ""
+    transient: bool = False
+    """A failure that a rerun may get past (throttling, a 5xx, a dropped connection)."""
 
 
 @dataclass
@@ -216,8 +220,10 @@ class Executor:
             started = time.monotonic()
             attempts = Attempts()
             try:
-                self._execute(step, attempts)
-                result = StepResult(step, Outcome.DONE, time.monotonic() - started, attempts.count)
+                detail = self._execute(step, attempts)
+                result = StepResult(
+                    step, Outcome.DONE, time.monotonic() - started, attempts.count, detail
+                )
             except Exception as error:
                 result = StepResult(
                     step,
@@ -225,6 +231,7 @@ class Executor:
                     time.monotonic() - started,
                     attempts.count,
                     describe_error(error),
+                    transient=is_transient(error),
                 )
         if result.outcome != Outcome.DONE:
             with self._lock:
@@ -233,24 +240,24 @@ class Executor:
             self.progress(result)
         return result
 
-    def _execute(self, step: Step, attempts: Attempts) -> None:
+    def _execute(self, step: Step, attempts: Attempts) -> str:
+        """Run one step; returns a note for the progress line ("" when there is none)."""
         change = step.change
         kind = kinds.KINDS_BY_NAME[change.kind]
         parent_sid = self.resolver.service_sid(str(change.parent_key)) if kind.parent else None
         if step.phase is Action.DELETE:
-            self._delete(kind, parent_sid, str(change.sid), attempts)
-            return
+            return self._delete(kind, parent_sid, str(change.sid), attempts)
         params = self.resolver.resolve(kind, change, change.send)
         if step.phase is Action.REPLACE:
             self._delete(kind, parent_sid, str(change.sid), attempts)
-            self._create(kind, change, parent_sid, params, attempts)
-        elif step.phase is Action.CREATE:
-            self._create(kind, change, parent_sid, params, attempts)
-        else:
-            sid = change.sid
-            if sid is None and change.kind == kinds.ROLE.name:
-                sid = self.resolver.role_sid(str(change.parent_key), change.identity[1])
-            self.api.call(lambda v1: kind.update(v1, parent_sid, sid, params), attempts=attempts)
+            return self._create(kind, change, parent_sid, params, attempts)
+        if step.phase is Action.CREATE:
+            return self._create(kind, change, parent_sid, params, attempts)
+        sid = change.sid
+        if sid is None and change.kind == kinds.ROLE.name:
+            sid = self.resolver.role_sid(str(change.parent_key), change.identity[1])
+        self.api.call(lambda v1: kind.update(v1, parent_sid, sid, params), attempts=attempts)
+        return ""
 
     def _create(
         self,
@@ -259,7 +266,7 @@ class Executor:
         parent_sid: str | None,
         params: dict[str, Any],
         attempts: Attempts,
-    ) -> None:
+    ) -> str:
         def already_created(v1: Any) -> str | None:
             for resource in kind.read(v1, parent_sid):
                 if resource.sid in self.resolver.known_sids:
@@ -268,23 +275,76 @@ class Executor:
                     return str(resource.sid)
             return None
 
-        sid = self.api.call(
-            lambda v1: kind.create(v1, parent_sid, change.identity, params),
-            check_before_retry=already_created,
-            attempts=attempts,
-        )
-        self.resolver.record(change, sid)
+        def matches(resource: Resource) -> bool:
+            return _same_identity(kind, change, resource.identity, resource.values, params)
 
-    def _delete(self, kind: Kind, parent_sid: str | None, sid: str, attempts: Attempts) -> None:
-        def delete(v1: Any) -> None:
+        try:
+            sid = self.api.call(
+                lambda v1: kind.create(v1, parent_sid, change.identity, params),
+                check_before_retry=already_created,
+                attempts=attempts,
+            )
+        except TwilioException as error:
+            if http_status(error) != CONFLICT:
+                raise
+            sid = self._adopt(kind, change, parent_sid, params, matches, error)
+            self.resolver.record(change, sid)
+            return f"already created by another run: adopted {sid}"
+        detail = ""
+        if kind.names_may_repeat:
+            kept = twins.settle(self.api, kind, parent_sid, sid, matches)
+            if kept != sid:
+                detail = f"another run created it first: adopted {kept}, deleted own {sid}"
+                sid = kept
+        self.resolver.record(change, sid)
+        return detail
+
+    def _adopt(
+        self,
+        kind: Kind,
+        change: Change,
+        parent_sid: str | None,
+        params: dict[str, Any],
+        matches: Callable[[Resource], bool],
+        conflict: Exception,
+    ) -> str:
+        """A create refused as a duplicate: another run made it. Take it over and write the
+        wanted values to it, unless it differs in a field that cannot be changed."""
+        existing = next(
+            (
+                resource
+                for resource in self.api.call(lambda v1: kind.read(v1, parent_sid))
+                if matches(resource)
+            ),
+            None,
+        )
+        if existing is None:
+            raise conflict
+        fixed = [spec.name for spec in kind.fields if spec.immutable and spec.name in params]
+        if any(
+            kind.field(name).compare.normalize(existing.values.get(name))
+            != kind.field(name).compare.normalize(params[name])
+            for name in fixed
+        ):
+            raise conflict
+        mutable = {name: value for name, value in params.items() if name not in fixed}
+        if mutable:
+            self.api.call(lambda v1: kind.update(v1, parent_sid, existing.sid, mutable))
+        return str(existing.sid)
+
+    def _delete(self, kind: Kind, parent_sid: str | None, sid: str, attempts: Attempts) -> str:
+        def delete(v1: Any) -> str:
             try:
                 kind.delete(v1, parent_sid, sid)
             except TwilioException as error:
-                if is_not_found(error) and attempts.count > 1:
-                    return  # an earlier attempt deleted it before the connection dropped
+                if is_not_found(error):
+                    # An earlier attempt deleted it before the connection dropped, or another
+                    # run did: either way, what the plan named is gone.
+                    return "already gone"
                 raise
+            return ""
 
-        self.api.call(delete, attempts=attempts)
+        return self.api.call(delete, attempts=attempts)
 
 
 def _same_identity(

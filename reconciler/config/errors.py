@@ -8,7 +8,6 @@ from typing import Literal
 
 from reconciler.errors import ReconcilerError
 
-
 Severity = Literal["error", "warning", "notice"]
 
 

@@ -42,6 +42,10 @@ def _suggest(value: str, options: Iterable[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
+def _article(noun: str) -> str:
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
 def _map(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
@@ -144,7 +148,7 @@ class _Checker:
         if isinstance(value, str) and not _SIDS[prefix].match(value):
             self.error(
                 path,
-                f"{value!r} is not a {rules.SID_PREFIXES[prefix]} SID: expected {prefix} and "
+                f"{value!r} is not {_article(rules.SID_PREFIXES[prefix])} SID: expected {prefix} and "
                 f"32 hex digits, such as {prefix}{'0' * 31}1",
             )
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from reconciler.kinds.account_configuration import AccountConfigurationKind
 from reconciler.kinds.account_webhooks import AccountWebhooksKind
 from reconciler.kinds.address_configuration import AddressConfigurationKind
-from reconciler.kinds.base import Field, Identity, Kind, Reference, Resource
+from reconciler.kinds.base import Field, Identity, Kind, Reference, Resource, survivor
 from reconciler.kinds.credential import CredentialKind
 from reconciler.kinds.role import BUILT_IN_ROLE_NAMES, RoleKind
-from reconciler.kinds.service import ServiceKind, bind_services
+from reconciler.kinds.service import Binding, ServiceKind, bind_services
 from reconciler.kinds.service_configuration import ServiceConfigurationKind
 from reconciler.kinds.service_notifications import ServiceNotificationsKind
 from reconciler.kinds.service_webhooks import ServiceWebhooksKind
@@ -42,10 +42,12 @@ __all__ = [
     "BUILT_IN_ROLE_NAMES",
     "KINDS_BY_NAME",
     "SERVICE_CHILD_KINDS",
+    "Binding",
     "Field",
     "Identity",
     "Kind",
     "Reference",
     "Resource",
     "bind_services",
+    "survivor",
 ]

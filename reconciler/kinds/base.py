@@ -144,6 +144,9 @@ class Kind:
     """The kind whose SID this kind's paths need (`service`)."""
     singleton: ClassVar[bool] = False
     fields: ClassVar[tuple[Field, ...]] = ()
+    names_may_repeat: ClassVar[bool] = False
+    """Twilio accepts a second resource with the same identifying name (services, credentials),
+    so concurrent creates can make twins; other kinds answer a duplicate with 409."""
 
     def desired(self, config: Config) -> list[Resource]:
         """The resources of this kind that the config declares (managed fields only)."""
@@ -193,6 +196,27 @@ class Kind:
                 continue
             values[spec.name] = dig(payload, spec.response_path)
         return values
+
+
+def created_at(instance: Any) -> str:
+    """An instance's date_created as `YYYY-MM-DDTHH:MM:SSZ` (the SDK parses it; JSON does not)."""
+    value = (
+        getattr(instance, "date_created", None)
+        if not isinstance(instance, Mapping)
+        else (instance.get("date_created"))
+    )
+    if value is None:
+        return ""
+    if hasattr(value, "strftime"):
+        return str(value.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    return str(value)
+
+
+def survivor(twins: Iterable[Resource]) -> Resource:
+    """Of live resources that share a name, the one every applier keeps: the oldest, then the
+    lowest SID. Twilio does not refuse duplicate names, so concurrent creates can make twins;
+    one rule that every run computes alike lets the losers delete themselves safely."""
+    return min(twins, key=lambda resource: (resource.extra.get("date_created", ""), resource.sid))
 
 
 def dig(payload: Mapping[str, Any] | None, dotted: str) -> Any:

@@ -12,6 +12,7 @@ from reconciler.kinds.base import (
     Identity,
     Kind,
     Resource,
+    created_at,
     instance_payload,
     set_fields,
     top_level_names,
@@ -33,6 +34,7 @@ def missing_secrets(values: dict[str, Any]) -> list[str]:
 class CredentialKind(Kind):
     name = "credential"
     prune_name = "credentials"
+    names_may_repeat = True
     fields = (
         # A new type needs its own secrets, which are write-only and so never in an update
         # diff: a type change is a replace, which sends them with the create.
@@ -72,6 +74,7 @@ class CredentialKind(Kind):
                 identity=(instance.friendly_name,),
                 values=self.live_values(instance_payload(instance, top_level)),
                 sid=instance.sid,
+                extra={"date_created": created_at(instance)},
             )
             for instance in api.credentials.list(page_size=PAGE_SIZE)
         ]

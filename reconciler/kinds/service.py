@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from reconciler.config.models import Config
 from reconciler.errors import ReconcilerError
-from reconciler.kinds.base import Field, Identity, Kind, Resource
+from reconciler.kinds.base import Field, Identity, Kind, Resource, created_at, survivor
 
 PAGE_SIZE = 100
-
-
-class AmbiguousServiceError(ReconcilerError):
-    """Two live services carry the name the config uses."""
 
 
 class ServiceKind(Kind):
     name = "service"
     prune_name = "services"
+    names_may_repeat = True
     fields = (Field("friendly_name", "FriendlyName", immutable=True),)
 
     def desired(self, config: Config) -> list[Resource]:
@@ -40,6 +38,7 @@ class ServiceKind(Kind):
                 values={"friendly_name": instance.friendly_name},
                 sid=instance.sid,
                 label=f"{instance.friendly_name} ({instance.sid})",
+                extra={"date_created": created_at(instance)},
             )
             for instance in api.services.list(page_size=PAGE_SIZE)
         ]
@@ -53,42 +52,63 @@ class ServiceKind(Kind):
         api.services(sid).delete()
 
 
-def bind_services(
-    desired: list[Resource], live: list[Resource], locate: Any = None
-) -> dict[str, Resource]:
+@dataclass
+class Binding:
+    """Which live service each config key manages, and the twins that lost to it."""
+
+    bound: dict[str, Resource] = field(default_factory=dict)
+    twins: dict[str, Resource] = field(default_factory=dict)
+    """Live services that share a managed service's name but are not managed, by SID, each
+    mapped to the survivor it duplicates."""
+    superseded: dict[str, Resource] = field(default_factory=dict)
+    """Config key -> its pinned live service, when another live service already carries the
+    name the key wants: a replace (a rename) cut short after its create. The key binds to the
+    replacement, and the plan only finishes the delete."""
+
+
+def bind_services(desired: list[Resource], live: list[Resource], locate: Any = None) -> Binding:
     """Match each configured service to its live service: by pinned SID, else by name.
 
-    Returns live services by config key. A name that two live services share cannot be matched
-    safely, so it is an error that says how to pin the SID.
+    Several live services with one name (Twilio allows it; concurrent creates make it) bind
+    to their survivor (oldest, then lowest SID): every run picks the same one, and the others
+    are reported as twins that prune may delete.
     """
     by_sid = {resource.sid: resource for resource in live}
     by_name: dict[str, list[Resource]] = {}
     for resource in live:
         by_name.setdefault(resource.values["friendly_name"], []).append(resource)
-    bound: dict[str, Resource] = {}
+    binding = Binding()
     for wanted in desired:
         key = wanted.identity[0]
+        candidates = by_name.get(wanted.values["friendly_name"], [])
         if wanted.sid:
             if wanted.sid in by_sid:
-                bound[key] = by_sid[wanted.sid]
+                pinned = by_sid[wanted.sid]
+                binding.bound[key] = pinned
+                if candidates and pinned.values["friendly_name"] != wanted.values["friendly_name"]:
+                    binding.bound[key] = survivor(candidates)
+                    binding.superseded[key] = pinned
                 continue
             where = _where(locate, (*wanted.source, "sid"))
+            hint = ""
+            if candidates:
+                named = survivor(candidates)
+                hint = (
+                    f"; a live service is named {wanted.values['friendly_name']!r} "
+                    f"({named.sid}): if it replaced the pinned one, pin {named.sid}"
+                )
             raise ReconcilerError(
                 f"{where}service '{key}' is pinned to {wanted.sid}, which does not exist in the "
-                "account; remove the pin to create the service, or correct the SID"
+                f"account; remove the pin to create the service, or correct the SID{hint}"
             )
-        candidates = by_name.get(wanted.values["friendly_name"], [])
-        if len(candidates) > 1:
-            sids = ", ".join(str(candidate.sid) for candidate in candidates)
-            where = _where(locate, wanted.source)
-            raise AmbiguousServiceError(
-                f"{where}service '{key}': {len(candidates)} live services are named "
-                f"{wanted.values['friendly_name']!r} ({sids}); pin the one to manage with "
-                f"`sid: IS...` under services.{key}"
-            )
-        if candidates:
-            bound[key] = candidates[0]
-    return bound
+        if not candidates:
+            continue
+        kept = survivor(candidates)
+        binding.bound[key] = kept
+        for twin in candidates:
+            if twin.sid != kept.sid:
+                binding.twins[str(twin.sid)] = kept
+    return binding
 
 
 def _where(locate: Any, path: tuple[str | int, ...]) -> str:

@@ -59,6 +59,7 @@ class SingletonKind(Kind):
                 values=self.live_values(payload),
                 parent_sid=parent_sid,
                 label="/".join(identity) or "account",
+                extra={"account_sid": getattr(instance, "account_sid", None)},
             )
         ]
 

@@ -30,10 +30,17 @@ class LiveApi:
         self.policy = policy
 
     @property
+    def account_sid(self) -> str | None:
+        """The account SID the client was built with (TWILIO_ACCOUNT_SID)."""
+        sid = getattr(self.client, "account_sid", None)
+        return str(sid) if sid else None
+
+    @property
     def v1(self) -> Any:
         return self.client.conversations.v1
 
-    def _headers(self) -> dict[str, str]:
+    def last_headers(self) -> dict[str, str]:
+        """Headers of the response this thread received last (Retry-After, Date)."""
         recorder = getattr(self.client.http_client, "last_response_headers", None)
         return dict(recorder()) if recorder else {}
 
@@ -47,7 +54,7 @@ class LiveApi:
         check = (lambda: check_before_retry(self.v1)) if check_before_retry else None
         return call_with_retry(
             lambda: operation(self.v1),
-            headers=self._headers,
+            headers=self.last_headers,
             policy=self.policy,
             check_before_retry=check,
             attempts=attempts,

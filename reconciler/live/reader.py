@@ -24,9 +24,20 @@ class LiveState:
     services: list[Resource] = field(default_factory=list)
     bound: dict[str, Resource] = field(default_factory=dict)
     """Live service for each config service key that exists."""
+    twins: dict[str, Resource] = field(default_factory=dict)
+    """Unmanaged live services named like a managed one, by SID -> the survivor they twin."""
+    superseded: dict[str, Resource] = field(default_factory=dict)
+    """Config key -> its old pinned service that a cut-short replace already replaced."""
     default_service_sid: str | None = None
     read_kinds: set[str] = field(default_factory=set)
     """Kinds that were read (for services: per bound service)."""
+
+    @property
+    def account_sid(self) -> str | None:
+        """The account the API answered for (an API key reaches its own account only)."""
+        for resource in self.of(kinds.ACCOUNT_CONFIGURATION.name):
+            return resource.extra.get("account_sid")
+        return None
 
     def of(self, kind: str) -> list[Resource]:
         return self.resources.get(kind, [])
@@ -99,7 +110,8 @@ def read_live(api: LiveApi, config: Config, locate: Locate | None = None) -> Liv
     if account_configuration:
         state.default_service_sid = account_configuration[0].values.get("default_service")
 
-    state.bound = kinds.bind_services(kinds.SERVICE.desired(config), state.services, locate)
+    binding = kinds.bind_services(kinds.SERVICE.desired(config), state.services, locate)
+    state.bound, state.twins, state.superseded = binding.bound, binding.twins, binding.superseded
     for key, service in state.bound.items():
         service.identity = (key,)
 

@@ -7,13 +7,19 @@ from reconciler.live.api import LiveApi
 from reconciler.live.reader import LiveState, read_live
 from reconciler.plan.diff import PlanOptions, build_plan
 from reconciler.plan.model import Action, Change, FieldDiff, Guard, Plan
+from reconciler.plan.pin import check_account
 
 
 def plan_account(
     loaded: LoadedConfig, api: LiveApi, options: PlanOptions | None = None
 ) -> tuple[Plan, LiveState]:
-    """Read the live account the config touches and compute the plan against it."""
+    """Read the live account the config touches and compute the plan against it.
+
+    The account pin is checked before anything is read and again on what the API answers.
+    """
+    check_account(loaded, api.account_sid, "the credentials are for account")
     live = read_live(api, loaded.config, loaded.locate)
+    check_account(loaded, live.account_sid, "the API answers for account")
     return build_plan(loaded.config, live, options or PlanOptions()), live
 
 

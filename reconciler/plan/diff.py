@@ -25,15 +25,18 @@ class PlanOptions:
 
 def build_plan(config: Config, live: LiveState, options: PlanOptions = PlanOptions()) -> Plan:
     changes: list[Change] = []
+    notes: list[str] = []
     for kind in kinds.ALL_KINDS:
-        changes.extend(_diff_kind(kind, config, live, options))
+        changes.extend(_diff_kind(kind, config, live, options, notes))
     changes.sort(key=lambda change: sort_key(change.level, change.kind, change.key))
-    plan = Plan(changes=changes, fingerprint=live.fingerprint())
+    plan = Plan(changes=changes, fingerprint=live.fingerprint(), notes=notes)
     apply_policy(plan, config, live)
     return plan
 
 
-def _diff_kind(kind: Kind, config: Config, live: LiveState, options: PlanOptions) -> list[Change]:
+def _diff_kind(
+    kind: Kind, config: Config, live: LiveState, options: PlanOptions, notes: list[str]
+) -> list[Change]:
     desired = kind.desired(config)
     if kind.parent == kinds.SERVICE.name and kind.name not in live.read_kinds:
         live_resources: list[Resource] = []
@@ -44,15 +47,20 @@ def _diff_kind(kind: Kind, config: Config, live: LiveState, options: PlanOptions
         for wanted in desired:
             if wanted.identity[0] in live.bound:
                 wanted.sid = live.bound[wanted.identity[0]].sid
-    # Twilio lets some kinds (credentials) share a name: the first listed is the one managed,
-    # the others are not named by the config, so prune (when allowed) deletes them.
-    by_identity: dict[tuple[str, ...], Resource] = {}
-    duplicates: list[Resource] = []
+    # Twilio lets services and credentials share a name: each name manages its survivor (the
+    # oldest, so concurrent runs agree); the twins are unmanaged, and pruned where allowed.
+    groups: dict[tuple[str, ...], list[Resource]] = {}
     for resource in live_resources:
-        if resource.identity in by_identity:
-            duplicates.append(resource)
-        else:
-            by_identity[resource.identity] = resource
+        groups.setdefault(resource.identity, []).append(resource)
+    by_identity: dict[tuple[str, ...], Resource] = {}
+    twins: dict[str, Resource] = dict(live.twins) if kind is kinds.SERVICE else {}
+    for identity, group in groups.items():
+        kept = kinds.survivor(group) if len(group) > 1 else group[0]
+        by_identity[identity] = kept
+        twins.update({str(twin.sid): kept for twin in group if twin is not kept})
+    duplicates = [resource for resource in live_resources if str(resource.sid) in twins]
+    if twins and kind.prune_name not in config.policy.prune:
+        notes.extend(twin_notes(kind, twins))
     changes: list[Change] = []
     for wanted in desired:
         parent_key = wanted.identity[0] if kind.parent else None
@@ -67,8 +75,59 @@ def _diff_kind(kind: Kind, config: Config, live: LiveState, options: PlanOptions
         change = _compare(kind, wanted, have, live, parent_key, options)
         if change is not None:
             changes.append(change)
-    changes.extend(_prunes(kind, config, live, [*by_identity.values(), *duplicates]))
+    if kind is kinds.SERVICE:
+        changes.extend(_finish_replaces(live))
+        superseded = {str(old.sid) for old in live.superseded.values()}
+        duplicates = [twin for twin in duplicates if str(twin.sid) not in superseded]
+        by_identity = {i: r for i, r in by_identity.items() if str(r.sid) not in superseded}
+    unmatched = {str(resource.sid): resource for resource in [*by_identity.values(), *duplicates]}
+    changes.extend(_prunes(kind, config, live, list(unmatched.values()), twins))
     return changes
+
+
+def _finish_replaces(live: LiveState) -> list[Change]:
+    """A rename cut short after its create: delete the old service, nothing else."""
+    changes = []
+    for key, old in live.superseded.items():
+        replacement = live.bound[key]
+        changes.append(
+            _change(
+                kinds.SERVICE,
+                Action.DELETE,
+                old,
+                sid=old.sid,
+                diffs=[
+                    _field_diff(kinds.SERVICE, "friendly_name", old.values["friendly_name"], None)
+                ],
+                reasons=[
+                    f"finishes an interrupted replace of services.{key}: {replacement.sid} "
+                    f"already carries the new name; pin it with `sid: {replacement.sid}`"
+                ],
+            )
+        )
+    return changes
+
+
+def twin_notes(kind: Kind, twins: dict[str, Resource]) -> list[str]:
+    """What to do about same-named live resources when policy does not prune them."""
+    by_survivor: dict[str, list[str]] = {}
+    kept_names: dict[str, str] = {}
+    for twin_sid, kept in twins.items():
+        by_survivor.setdefault(str(kept.sid), []).append(twin_sid)
+        kept_names[str(kept.sid)] = (
+            kept.identity[-1]
+            if kind is not kinds.SERVICE
+            else str(kept.values.get("friendly_name"))
+        )
+    notes = []
+    for kept_sid, others in sorted(by_survivor.items()):
+        others_text = ", ".join(sorted(others))
+        notes.append(
+            f"{len(others) + 1} live {kind.name}s are named {kept_names[kept_sid]!r}: managing "
+            f"the oldest, {kept_sid}; leaving {others_text} alone. Pin the one to manage with "
+            f"`sid:`, or add {kind.prune_name} to policy.prune to delete the newer twins."
+        )
+    return notes
 
 
 def _in_field_order(kind: Kind, names: list[str]) -> list[str]:
@@ -184,7 +243,13 @@ def _compare(
     )
 
 
-def _prunes(kind: Kind, config: Config, live: LiveState, unmatched: list[Resource]) -> list[Change]:
+def _prunes(
+    kind: Kind,
+    config: Config,
+    live: LiveState,
+    unmatched: list[Resource],
+    twins: dict[str, Resource],
+) -> list[Change]:
     if kind.prune_name is None or kind.prune_name not in config.policy.prune:
         return []
     changes = []
@@ -207,9 +272,17 @@ def _prunes(kind: Kind, config: Config, live: LiveState, unmatched: list[Resourc
                 parent_key=resource.identity[0] if kind.parent else None,
                 parent_sid=resource.parent_sid,
                 diffs=diffs,
+                reasons=_twin_reason(resource, twins),
             )
         )
     return changes
+
+
+def _twin_reason(resource: Resource, twins: dict[str, Resource]) -> list[str]:
+    kept = twins.get(str(resource.sid))
+    if kept is None:
+        return []
+    return [f"a newer twin of {kept.sid} (same name); the oldest is kept"]
 
 
 def _field_diff(

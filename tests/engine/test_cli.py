@@ -401,14 +401,22 @@ def test_missing_role_sid_is_a_clear_error(run: Cli) -> None:
     assert "RL" + "e" * 32 in result.output
 
 
-def test_two_live_services_with_one_name_is_ambiguous(run: Cli, engine: Engine) -> None:
-    first = engine.v1.services.create(friendly_name="Support").sid
-    engine.v1.services.create(friendly_name="Support")
+def test_twin_services_bind_the_oldest_and_say_what_to_do(run: Cli, engine: Engine) -> None:
+    made = [engine.v1.services.create(friendly_name="Support") for _ in range(2)]
+    oldest, newer = sorted(made, key=lambda s: (s.date_created, s.sid))
     path = run.config(SERVICE_ONLY)
-    message = one_line_error(run("plan", path))
-    assert "sid:" in message and "services.support" in message and first in message
+    result = run("plan", path, "--detailed-exitcode")
+    assert result.exit_code == 0, result.output
+    note = " ".join(result.output.split())
+    assert f"managing the oldest, {oldest.sid}" in note and newer.sid in note
+    assert "sid:" in note and "policy.prune" in note
+    pruned = run.config({**SERVICE_ONLY, "policy": {"prune": ["services"]}})
+    plan = json.loads(run("plan", pruned, "--format", "json").output)
+    [delete] = plan["changes"]
+    assert (delete["action"], delete["sid"]) == ("delete", newer.sid)
+    assert "twin" in " ".join(delete["reasons"])
     pinned = run.config(
-        {"version": 1, "services": {"support": {"friendly_name": "Support", "sid": first}}}
+        {"version": 1, "services": {"support": {"friendly_name": "Support", "sid": newer.sid}}}
     )
     assert run("plan", pinned, "--detailed-exitcode").exit_code == 0
 

@@ -1,0 +1,80 @@
+"""Concurrent applies: Twilio does not refuse two services (or credentials) with one name.
+
+A lock cannot help across CI runners and laptops, so every applier that creates such a resource
+re-reads its siblings and applies one rule (kinds.survivor: oldest date_created, then lowest
+SID). Every applier computes the same survivor; a creator whose resource lost deletes it and
+adopts the survivor. date_created has one-second resolution, so the re-read is repeated until
+the server's clock (its Date header) has left the second of the creation: by then every twin
+created in that second is visible, and any later twin is younger and loses.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from twilio.base.exceptions import TwilioException
+
+from reconciler import kinds
+from reconciler.kinds import Kind, Resource
+from reconciler.live.api import LiveApi
+from reconciler.live.retry import is_not_found
+
+POLL_SECONDS = 0.25
+MAX_POLLS = 12
+"""About three seconds: the server's clock must move past the creation's second."""
+
+Matches = Callable[[Resource], bool]
+
+
+def served_at(headers: dict[str, str]) -> str | None:
+    """The response's Date header as `YYYY-MM-DDTHH:MM:SSZ`, comparable with date_created."""
+    for name, value in headers.items():
+        if name.lower() == "date":
+            try:
+                return parsedate_to_datetime(value).strftime("%Y-%m-%dT%H:%M:%SZ")
+            except (TypeError, ValueError):
+                return None
+    return None
+
+
+def settle(
+    api: LiveApi,
+    kind: Kind,
+    parent_sid: str | None,
+    created_sid: str,
+    matches: Matches,
+    sleep: Callable[[float], None] = time.sleep,
+) -> str:
+    """The SID this applier should use after creating `created_sid`: its own, or the survivor
+    it adopts (after deleting its own creation, which lost)."""
+    twins: list[Resource] = []
+    for _ in range(MAX_POLLS):
+        siblings = api.call(lambda v1: kind.read(v1, parent_sid))
+        served = served_at(api.last_headers())
+        twins = [resource for resource in siblings if matches(resource)]
+        mine = next((twin for twin in twins if twin.sid == created_sid), None)
+        created = mine.extra.get("date_created") if mine is not None else None
+        if mine is None or not served or not created or served > created:
+            break
+        sleep(POLL_SECONDS)
+    if not twins:
+        return created_sid
+    kept = kinds.survivor(twins)
+    if kept.sid == created_sid:
+        return created_sid
+    _delete_own(api, kind, parent_sid, created_sid)
+    return str(kept.sid)
+
+
+def _delete_own(api: LiveApi, kind: Kind, parent_sid: str | None, sid: str) -> None:
+    def delete(v1: Any) -> None:
+        try:
+            kind.delete(v1, parent_sid, sid)
+        except TwilioException as error:
+            if not is_not_found(error):
+                raise
+
+    api.call(delete)

@@ -1,0 +1,34 @@
+"""The account pin: a configuration names the account it belongs to, and no other is touched.
+
+Checked twice before any write: against the account SID the credentials are used with (no
+network), and against the account the API actually answers for (`account_sid` of
+/v1/Configuration), which is what an API key really reaches whatever TWILIO_ACCOUNT_SID says.
+"""
+
+from __future__ import annotations
+
+from reconciler.config.loader import LoadedConfig
+from reconciler.errors import ReconcilerError
+
+
+class AccountMismatchError(ReconcilerError):
+    """The credentials reach another account than the one the configuration is pinned to."""
+
+
+def pinned_account(loaded: LoadedConfig) -> str | None:
+    account = loaded.config.account
+    return account.sid if account and account.sid else None
+
+
+def check_account(loaded: LoadedConfig, reached: str | None, how: str) -> None:
+    """Refuse when `reached` (the account the credentials act on) is not the pinned one."""
+    pinned = pinned_account(loaded)
+    if pinned is None or reached is None or reached.lower() == pinned.lower():
+        return
+    where = loaded.locate(("account", "sid"))
+    at = f" ({where})" if where else ""
+    raise AccountMismatchError(
+        f"refusing to run: this configuration is pinned to account {pinned}{at}, but {how} "
+        f"{reached}. Nothing was changed. Use the credentials of {pinned}, or the configuration "
+        f"that belongs to {reached}."
+    )
