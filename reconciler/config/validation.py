@@ -148,8 +148,8 @@ class _Checker:
         if isinstance(value, str) and not _SIDS[prefix].match(value):
             self.error(
                 path,
-                f"{value!r} is not {_article(rules.SID_PREFIXES[prefix])} SID: expected {prefix} and "
-                f"32 hex digits, such as {prefix}{'0' * 31}1",
+                f"{value!r} is not {_article(rules.SID_PREFIXES[prefix])} SID: expected "
+                f"{prefix} and 32 hex digits, such as {prefix}{'0' * 31}1",
             )
 
     def url(self, value: Any, path: ConfigPath) -> None:
