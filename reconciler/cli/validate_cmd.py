@@ -4,29 +4,87 @@ from __future__ import annotations
 
 import click
 
+from reconciler import lint
 from reconciler.config import ConfigError, LoadedConfig, load_config
+from reconciler.findings import (
+    Finding,
+    Report,
+    count,
+    findings_from_issues,
+    render_github,
+    render_json,
+    render_sarif,
+    render_text,
+)
+
+FORMATS = ("text", "json", "github", "sarif")
 
 
 def _count(number: int, singular: str, plural: str | None = None) -> str:
     return f"{number} {singular if number == 1 else (plural or singular + 's')}"
 
 
+def resources(loaded: LoadedConfig) -> dict[str, int]:
+    """What the configuration manages, by kind."""
+    config = loaded.config
+    return {
+        "services": len(config.services),
+        "roles": sum(len(service.roles) for service in config.services.values()),
+        "address_configurations": len(config.address_configurations),
+        "credentials": len(config.credentials),
+    }
+
+
 def summary(loaded: LoadedConfig) -> str:
     """What the configuration manages, e.g. "2 services, 5 roles, 3 address configurations"."""
-    config = loaded.config
+    counts = resources(loaded)
     return ", ".join(
         [
-            _count(len(config.services), "service"),
-            _count(sum(len(service.roles) for service in config.services.values()), "role"),
-            _count(len(config.address_configurations), "address configuration"),
-            _count(len(config.credentials), "credential"),
+            _count(counts["services"], "service"),
+            _count(counts["roles"], "role"),
+            _count(counts["address_configurations"], "address configuration"),
+            _count(counts["credentials"], "credential"),
         ]
     )
 
 
+def check(paths: tuple[str, ...]) -> tuple[Report, LoadedConfig | None]:
+    """Load and lint: every finding, and the configuration when it could be loaded."""
+    try:
+        loaded = load_config(paths)
+    except ConfigError as error:
+        return Report(paths=paths, findings=findings_from_issues(error.issues)), None
+    report = Report(
+        paths=paths,
+        findings=lint.check(loaded),
+        files=[str(file) for file in loaded.files],
+        resources=resources(loaded),
+    )
+    return report, loaded
+
+
+def _verdict(shown: str, report: Report, loaded: LoadedConfig | None) -> str:
+    counts = count(report.findings)
+    warnings = counts["warnings"]
+    if report.valid and loaded is not None:
+        extra = f"; {_count(warnings, 'warning')}" if warnings else ""
+        return f"{shown}: valid ({summary(loaded)}{extra})"
+    extra = f", {_count(warnings, 'warning')}" if warnings else ""
+    return f"{shown}: invalid ({_count(counts['errors'], 'error')}{extra})"
+
+
 @click.command("validate")
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
-def command(paths: tuple[str, ...]) -> None:
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="text for terminals; github for workflow commands that annotate a pull request; "
+    "json for scripts; sarif (2.1.0) for code scanning.",
+)
+def command(paths: tuple[str, ...], output_format: str) -> None:
     """Check configuration files offline: no network, no credentials.
 
     Each PATH is a YAML file or a folder (its *.yaml and *.yml files, sorted by name); several
@@ -34,18 +92,27 @@ def command(paths: tuple[str, ...]) -> None:
     and types, and Twilio's own rules: E.164 numbers and address forms, absolute URLs, ISO 8601
     timers and their minimums, webhook filters, role permissions per role type, auto-creation
     and credential fields per type, SIDs, and that references (default_service,
-    conversation_service, default roles, protected_services) resolve.
+    conversation_service, default roles, protected_services) resolve. Then the team's rules in
+    policy.webhooks: allowed and denied hosts, https, development tunnels, required events.
 
-    Exit 0 with a one-line summary when valid; exit 1 with every problem as `file:line: message`
-    on stderr.
+    Exit 0 when valid (warnings allowed), 1 when not. With the text format every problem is
+    printed as `file:line: message` on stderr; json and sarif print one document on stdout;
+    github prints `::error file=...,line=...::` workflow commands on stdout.
     """
-    shown = " ".join(paths)
-    try:
-        loaded = load_config(paths)
-    except ConfigError as error:
-        for issue in error.issues:
-            click.echo(str(issue), err=True)
-        count = len(error.issues)
-        click.echo(f"{shown}: invalid ({_count(count, 'error')})", err=True)
+    report, loaded = check(paths)
+    findings: list[Finding] = list(report.findings)
+    verdict = _verdict(" ".join(paths), report, loaded)
+    if output_format == "json":
+        click.echo(render_json(report), nl=False)
+        click.echo(verdict, err=True)
+    elif output_format == "sarif":
+        click.echo(render_sarif(report), nl=False)
+        click.echo(verdict, err=True)
+    elif output_format == "github":
+        click.echo(render_github(findings), nl=False)
+        click.echo(verdict, err=not report.valid)
+    else:
+        click.echo(render_text(findings), err=True, nl=False)
+        click.echo(verdict, err=not report.valid)
+    if not report.valid:
         click.get_current_context().exit(1)
-    click.echo(f"{shown}: valid ({summary(loaded)})")

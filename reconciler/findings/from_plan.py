@@ -1,0 +1,66 @@
+"""A plan as findings: each change becomes a notice on the line of the config that causes it.
+
+With `plan --format github`, reviewers then see on the pull request's diff which lines change
+the live account, and how. Values are never shown (they may be secrets): only field names.
+Deletions have no line in the config (the config no longer names the resource), so their notices
+are not attached to a file; guards (what apply will refuse without a flag) are warnings.
+"""
+
+from __future__ import annotations
+
+from reconciler.config import LoadedConfig
+from reconciler.config.validation import describe
+from reconciler.findings.locate import locate
+from reconciler.findings.model import Finding, Rule, register
+from reconciler.plan.model import Action, Change, Plan
+
+PLAN_CHANGE = Rule(
+    id="plan-change",
+    title="Planned change",
+    description="Applying this configuration changes the live account here.",
+    default_severity="notice",
+    tags=("plan",),
+)
+PLAN_GUARD = Rule(
+    id="plan-guard",
+    title="Apply needs a flag",
+    description="apply refuses this plan unless the flag named is given (or at all).",
+    default_severity="warning",
+    tags=("plan",),
+)
+register(PLAN_CHANGE, PLAN_GUARD)
+
+_SYMBOLS = {Action.CREATE: "+", Action.UPDATE: "~", Action.REPLACE: "-/+", Action.DELETE: "-"}
+_VERBS = {
+    Action.CREATE: "will be created",
+    Action.UPDATE: "will be updated in place",
+    Action.REPLACE: "must be replaced",
+    Action.DELETE: "will be deleted",
+}
+
+
+def _change_finding(change: Change, loaded: LoadedConfig) -> Finding:
+    fields = [diff.name for diff in change.diffs]
+    text = f"{_SYMBOLS[change.action]} {change.kind} {change.key} {_VERBS[change.action]}"
+    if fields and change.action is not Action.CREATE:
+        text += ": " + ", ".join(fields)
+    if change.reasons:
+        text += " (" + "; ".join(change.reasons) + ")"
+    if not change.source:
+        return Finding(PLAN_CHANGE.id, "notice", text)
+    target = change.source
+    if change.action in (Action.UPDATE, Action.REPLACE) and fields:
+        target = (*change.source, fields[0])
+    where = locate(loaded.locations, target)
+    if where is None:
+        return Finding(PLAN_CHANGE.id, "notice", text, path=describe(change.source))
+    return Finding(PLAN_CHANGE.id, "notice", text, where[0], where[1], path=describe(target))
+
+
+def plan_findings(plan: Plan, loaded: LoadedConfig) -> list[Finding]:
+    """A notice per change (at its config line where it has one), a warning per guard."""
+    findings = [_change_finding(change, loaded) for change in plan.changes]
+    for guard in plan.guards:
+        needs = f" (apply needs {guard.flag})" if guard.flag else " (apply refuses it)"
+        findings.append(Finding(PLAN_GUARD.id, "warning", guard.message + needs))
+    return findings
