@@ -399,9 +399,11 @@ def _post_configuration(app: EmulatorApp, request: Request) -> tuple[int, View]:
 
 
 def _configuration(base: str, view: View) -> View:
+    """`links.service` is the default service's *configuration*, as the spec describes it
+    ("URLs to access the webhook and default service configurations") and the docs show."""
     links = {"webhooks": f"{base}/v1/Configuration/Webhooks"}
     if view.get("default_chat_service_sid"):
-        links["service"] = f"{base}/v1/Services/{view['default_chat_service_sid']}"
+        links["service"] = f"{base}/v1/Services/{view['default_chat_service_sid']}/Configuration"
     return _with_url(view, f"{base}/v1/Configuration", links)
 
 

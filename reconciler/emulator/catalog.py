@@ -2,7 +2,7 @@
 
 Kept apart from the models so the values can be read (and reused by offline validation)
 without pulling in any state. Sources: the Conversations v1 OpenAPI description and the
-Conversations reference pages in ../shared/reference.
+Conversations reference pages (docs/emulator.md names the source of each choice).
 """
 
 from __future__ import annotations
@@ -61,38 +61,49 @@ PERMISSIONS_BY_ROLE_TYPE: Final = {
     "conversation": CONVERSATION_PERMISSIONS,
 }
 
-# Built-in roles every new service starts with: (friendly_name, type, permissions).
-# Twilio's pages do not list them; these follow the roles Twilio creates for a
-# Conversations service (inherited from Programmable Chat) with Conversations
-# permission names. See docs/emulator.md.
+# Built-in roles every new service starts with: (friendly_name, type, permissions), in the
+# order Twilio lists them. Twilio's Conversations pages do not list them; the sources, and
+# where nothing public decides, are in docs/emulator.md ("Built-in roles").
 BUILTIN_ROLES: Final[tuple[tuple[str, str, tuple[str, ...]], ...]] = (
     (
+        # Chat's Service Admin (createChannel, joinChannel, destroyChannel, editChannelName,
+        # editChannelAttributes, addMember, inviteMember, removeMember, editAnyMessage,
+        # editAnyMessageAttributes, deleteAnyMessage, editAnyUserInfo) in Conversations'
+        # names; inviteMember has no Conversations counterpart.
         "service admin",
         "service",
-        tuple(sorted(SERVICE_PERMISSIONS)),
+        (
+            "addParticipant",
+            "createConversation",
+            "deleteAnyMessage",
+            "deleteConversation",
+            "editAnyMessage",
+            "editAnyMessageAttributes",
+            "editAnyUserInfo",
+            "editConversationAttributes",
+            "editConversationName",
+            "joinConversation",
+            "removeParticipant",
+        ),
     ),
     (
+        # Chat's Service User: createChannel, editOwnUserInfo, joinChannel.
         "service user",
         "service",
-        ("createConversation", "editOwnMessage", "editOwnUserInfo", "joinConversation"),
+        ("createConversation", "editOwnUserInfo", "joinConversation"),
     ),
     (
+        # Not decided by public material: every conversation-scope permission except
+        # editAnyUserInfo (a service-wide power) -- an assumption, see docs/emulator.md.
         "channel admin",
         "conversation",
         tuple(sorted(CONVERSATION_PERMISSIONS - {"editAnyUserInfo"})),
     ),
     (
+        # The Conversations Role page's own example of a conversation role.
         "channel user",
         "conversation",
-        (
-            "deleteOwnMessage",
-            "editOwnMessage",
-            "editOwnMessageAttributes",
-            "editOwnUserInfo",
-            "leaveConversation",
-            "sendMediaMessage",
-            "sendMessage",
-        ),
+        ("sendMessage", "leaveConversation", "editOwnMessage", "deleteOwnMessage"),
     ),
 )
 # Which built-in role each service-configuration default starts out pointing at.
@@ -156,6 +167,27 @@ MAX_SERVICE_NAME: Final = 256
 MAX_ADDRESS_NAME: Final = 256
 MAX_ROLE_NAME: Final = 64
 MAX_CREDENTIAL_NAME: Final = 64
+# Limits the pages do not document: assumptions, listed in docs/emulator.md ("Limits").
+MAX_WEBHOOK_URL: Final = 2048
+MAX_TEMPLATE: Final = 1024
+MAX_SOUND: Final = 256
+MAX_ADDRESS: Final = 256
+MAX_INTEGER: Final = 2**31 - 1
+MAX_BODY_BYTES: Final = 1024 * 1024
+
+# Actions per second: "a single 30 APS limit applying to each Service as a whole" for role
+# create, update and delete (Twilio changelog, "Increasing Actions Per Second for
+# Conversations", 2020-03-31).
+DEFAULT_APS_LIMIT: Final = 30
+
+# Address auto-creation: which keys `auto_creation` holds for each type (the examples on
+# the Address Configuration page show one shape per type).
+AUTO_CREATION_COMMON_KEYS: Final = ("enabled", "type", "conversation_service_sid")
+AUTO_CREATION_KEYS: Final[dict[str, tuple[str, ...]]] = {
+    "webhook": ("webhook_url", "webhook_method", "webhook_filters"),
+    "studio": ("studio_flow_sid", "studio_retry_count"),
+    "default": (),
+}
 
 # Paging: default page size and the maximum per list endpoint (OpenAPI `maximum`).
 DEFAULT_PAGE_SIZE: Final = 50

@@ -4,22 +4,12 @@ No HTTP here (like moto's models): the HTTP layer parses the form into ``Params`
 list of values, as repeated keys arrive), calls one method, and renders the returned view
 (public fields, without ``url``/``links``, which depend on the request's Host).
 
-Error codes (HTTP status / Twilio ``code``) and why:
-
-* 400 / 20001 -- a request that is invalid in itself: a missing required parameter, a value
-  outside a documented enum, a malformed SID, a permission not valid for the role type, a
-  timer below Twilio's minimum or in months/years, an unknown webhook filter, a URL that is
-  not absolute, a reference to something that does not exist (a default role that is not a
-  role of this service, or of the wrong type; an unknown conversation service). 20001 is
-  Twilio's generic "Invalid parameter" code; the reference material documents no narrower
-  code for these cases, so the emulator does not invent one a client could hard-code.
-* 404 / 20404 -- an unknown (or malformed) SID in the path, or an unknown path.
-* 409 / 20409 -- a request refused because of the account's current state, not its own
-  content: deleting the default conversation service, a second address configuration for
-  the same (type, address), a second role with the same friendly name in one service, and
-  deleting a role that the service configuration names as a default role. Retrying cannot
-  help until the state changes; a client must repoint first (repoint, then delete). The
-  reference material gives no code for these; 20409 mirrors the status as 20404 does.
+Refusals carry Twilio's own error code for the case where Twilio's published list has one
+(errors.py; the full table, with the reason for each choice, is in docs/emulator.md): 50104
+for a permission a role type does not have, 50375/50379 for a bad inactive timer, and so on.
+What the list has no code for is 400 / 20001, the code Twilio itself answers for a missing or
+malformed parameter. A refusal because of the account's current state (a duplicate, deleting
+what something else depends on) is 409 / 20409.
 
 Integrity decisions:
 
@@ -44,16 +34,14 @@ from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
-from reconciler.emulator import catalog
+from reconciler.emulator import catalog, errors
+from reconciler.emulator.errors import ApiError, TwilioCode
 
 Params = Mapping[str, list[str]]
 View = dict[str, Any]
 
-INVALID_PARAMETER = 20001
-NOT_FOUND = 20404
-CONFLICT = 20409
-
 STATE_VERSION = 1
+_INVALID = errors.INVALID_PARAMETER
 
 _E164 = re.compile(r"^\+[1-9]\d{1,14}$")
 _WHATSAPP = re.compile(r"^(whatsapp:)?\+[1-9]\d{1,14}$")
@@ -61,26 +49,16 @@ _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _TIMER = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$")
 
 
-class ApiError(Exception):
-    """A refusal the HTTP layer turns into Twilio's error body."""
-
-    def __init__(self, status: int, code: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-
-
-def invalid(message: str) -> ApiError:
-    return ApiError(400, INVALID_PARAMETER, message)
+def invalid(message: str, code: TwilioCode = errors.INVALID_PARAMETER) -> ApiError:
+    return ApiError(code, message)
 
 
 def not_found(path: str) -> ApiError:
-    return ApiError(404, NOT_FOUND, f"The requested resource {path} was not found")
+    return ApiError(errors.NOT_FOUND, f"The requested resource {path} was not found")
 
 
 def conflict(message: str) -> ApiError:
-    return ApiError(409, CONFLICT, message)
+    return ApiError(errors.CONFLICT, message)
 
 
 def new_sid(prefix: str) -> str:
@@ -108,6 +86,8 @@ def _one(params: Params, name: str) -> str | None:
 
 
 def _required(params: Params, name: str) -> str:
+    """Twilio answers 20001 for a missing parameter, even where a 50xxx "not provided" code
+    exists (its API layer checks required parameters before the product sees them)."""
     value = _one(params, name)
     if value is None or value == "":
         raise invalid(f"Missing required parameter {name} in the post body")
@@ -126,20 +106,34 @@ def _bool(params: Params, name: str) -> bool | None:
     raise invalid(f"Invalid value for {name}: {value!r} is not a boolean (true or false)")
 
 
-def _int(params: Params, name: str, minimum: int = 0) -> int | None:
+def _int(
+    params: Params,
+    name: str,
+    minimum: int = 0,
+    code: TwilioCode = errors.INVALID_PARAMETER,
+) -> int | None:
+    """An integer field; Twilio's integers are 32-bit, so larger values are refused."""
     value = _one(params, name)
     if value is None:
         return None
     try:
         number = int(value)
     except ValueError:
-        raise invalid(f"Invalid value for {name}: {value!r} is not an integer") from None
+        raise invalid(f"Invalid value for {name}: {value!r} is not an integer", code) from None
     if number < minimum:
-        raise invalid(f"Invalid value for {name}: must be at least {minimum}")
+        raise invalid(f"Invalid value for {name}: must be at least {minimum}", code)
+    if number > catalog.MAX_INTEGER:
+        raise invalid(f"Invalid value for {name}: must be at most {catalog.MAX_INTEGER}", code)
     return number
 
 
-def _enum(value: str, name: str, allowed: tuple[str, ...], fold: bool = False) -> str:
+def _enum(
+    value: str,
+    name: str,
+    allowed: tuple[str, ...],
+    fold: bool = False,
+    code: TwilioCode = errors.INVALID_PARAMETER,
+) -> str:
     """Enum check; `fold` for HTTP methods, which Twilio takes in either case."""
     if fold:
         upper = value.upper()
@@ -147,33 +141,50 @@ def _enum(value: str, name: str, allowed: tuple[str, ...], fold: bool = False) -
             return upper
     elif value in allowed:
         return value
-    raise invalid(f"Invalid value for {name}: {value!r} is not one of {', '.join(allowed)}")
+    raise invalid(f"Invalid value for {name}: {value!r} is not one of {', '.join(allowed)}", code)
 
 
-def _sid(value: str, name: str, prefix: str) -> str:
+def _sid(value: str, name: str, prefix: str, code: TwilioCode = errors.INVALID_PARAMETER) -> str:
     if not sid_pattern(prefix).match(value):
-        raise invalid(f"Invalid value for {name}: {value!r} is not a valid {prefix} SID")
+        raise invalid(f"Invalid value for {name}: {value!r} is not a valid {prefix} SID", code)
+    return value
+
+
+def _text(value: str, name: str, limit: int, code: TwilioCode) -> str:
+    if len(value) > limit:
+        raise invalid(f"Invalid value for {name}: longer than {limit} characters", code)
     return value
 
 
 def _name(params: Params, name: str, limit: int, required: bool = False) -> str | None:
     value = _required(params, name) if required else _one(params, name)
-    if value is not None and len(value) > limit:
-        raise invalid(f"Invalid value for {name}: longer than {limit} characters")
+    if value is not None:
+        _text(value, name, limit, errors.FRIENDLY_NAME_TOO_LONG)
     return value
 
 
-def _url(value: str, name: str) -> str | None:
-    """An absolute http(s) URL; the empty string clears the setting."""
+def _url(
+    value: str,
+    name: str,
+    code: TwilioCode = errors.INVALID_WEBHOOK_URL,
+    too_long: TwilioCode = errors.INVALID_WEBHOOK_URL,
+) -> str | None:
+    """An absolute http(s) URL of bounded length; the empty string clears the setting."""
     if value == "":
         return None
+    _text(value, name, catalog.MAX_WEBHOOK_URL, too_long)
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
-        raise invalid(f"Invalid value for {name}: {value!r} is not an absolute http(s) URL")
+        raise invalid(f"Invalid value for {name}: {value!r} is not an absolute http(s) URL", code)
     return value
 
 
-def _filters(params: Params, name: str, allowed: frozenset[str]) -> list[str] | None:
+def _filters(
+    params: Params,
+    name: str,
+    allowed: frozenset[str],
+    code: TwilioCode = errors.INVALID_PARAMETER,
+) -> list[str] | None:
     values = params.get(name)
     if values is None:
         return None
@@ -182,7 +193,9 @@ def _filters(params: Params, name: str, allowed: frozenset[str]) -> list[str] | 
         if value == "":
             continue  # `Filters=` alone clears the list
         if value not in allowed:
-            raise invalid(f"Invalid value for {name}: {value!r} is not a webhook event filter")
+            raise invalid(
+                f"Invalid value for {name}: {value!r} is not a webhook event filter", code
+            )
         if value not in result:
             result.append(value)
     return result
@@ -193,21 +206,30 @@ def timer_seconds(value: str) -> int | None:
     match = _TIMER.match(value)
     if not match or value in ("P", "PT") or value.endswith("T"):
         return None
-    days, hours, minutes, seconds = (int(group or 0) for group in match.groups())
+    try:
+        days, hours, minutes, seconds = (int(group or 0) for group in match.groups())
+    except ValueError:  # more digits than int() converts
+        return None
     return ((days * 24 + hours) * 60 + minutes) * 60 + seconds
 
 
-def _timer(value: str, name: str, minimum: int) -> str | None:
+def _timer(
+    value: str, name: str, minimum: int, format_code: TwilioCode, minimum_code: TwilioCode
+) -> str | None:
     if value == "":
         return None
     seconds = timer_seconds(value)
     if seconds is None:
         raise invalid(
             f"Invalid value for {name}: {value!r} is not an ISO 8601 duration in days, hours, "
-            "minutes or whole seconds"
+            "minutes or whole seconds",
+            format_code,
         )
     if 0 < seconds < minimum:
-        raise invalid(f"Invalid value for {name}: the minimum is {minimum} seconds (PT0S disables)")
+        raise invalid(
+            f"Invalid value for {name}: the minimum is {minimum} seconds (PT0S disables)",
+            minimum_code,
+        )
     return value
 
 
@@ -308,22 +330,40 @@ class Account:
         if service_sid is not None:
             _sid(service_sid, "DefaultChatServiceSid", "IS")
             if service_sid not in self.services:
-                raise invalid(f"Invalid value for DefaultChatServiceSid: {service_sid} not found")
+                raise invalid(
+                    f"Invalid value for DefaultChatServiceSid: service {service_sid} not found",
+                    errors.SERVICE_NOT_FOUND,
+                )
             changes["default_chat_service_sid"] = service_sid
         messaging = _one(params, "DefaultMessagingServiceSid")
         if messaging is not None:
             changes["default_messaging_service_sid"] = (
-                _sid(messaging, "DefaultMessagingServiceSid", "MG") if messaging else None
+                _sid(
+                    messaging,
+                    "DefaultMessagingServiceSid",
+                    "MG",
+                    errors.INVALID_MESSAGING_SERVICE,
+                )
+                if messaging
+                else None
             )
         inactive = _one(params, "DefaultInactiveTimer")
         if inactive is not None:
             changes["default_inactive_timer"] = _timer(
-                inactive, "DefaultInactiveTimer", catalog.MIN_INACTIVE_TIMER_SECONDS
+                inactive,
+                "DefaultInactiveTimer",
+                catalog.MIN_INACTIVE_TIMER_SECONDS,
+                errors.INACTIVE_TIMER_FORMAT,
+                errors.INACTIVE_TIMER_MINIMUM,
             )
         closed = _one(params, "DefaultClosedTimer")
         if closed is not None:
             changes["default_closed_timer"] = _timer(
-                closed, "DefaultClosedTimer", catalog.MIN_CLOSED_TIMER_SECONDS
+                closed,
+                "DefaultClosedTimer",
+                catalog.MIN_CLOSED_TIMER_SECONDS,
+                errors.CLOSED_TIMER_FORMAT,
+                errors.CLOSED_TIMER_MINIMUM,
             )
         self.configuration.update(changes)
         return self.get_configuration()
@@ -417,14 +457,25 @@ class Account:
     def update_service_configuration(self, sid: str, path: str, params: Params) -> View:
         self._service(sid, path)
         changes: dict[str, Any] = {}
-        for param, key, role_type in (
+        for param, key, role_type, missing in (
             (
                 "DefaultConversationCreatorRoleSid",
                 "default_conversation_creator_role_sid",
                 "conversation",
+                errors.CREATOR_ROLE_NOT_FOUND,
             ),
-            ("DefaultConversationRoleSid", "default_conversation_role_sid", "conversation"),
-            ("DefaultChatServiceRoleSid", "default_chat_service_role_sid", "service"),
+            (
+                "DefaultConversationRoleSid",
+                "default_conversation_role_sid",
+                "conversation",
+                errors.CONVERSATION_ROLE_NOT_FOUND,
+            ),
+            (
+                "DefaultChatServiceRoleSid",
+                "default_chat_service_role_sid",
+                "service",
+                errors.ROLE_NOT_FOUND,
+            ),
         ):
             value = _one(params, param)
             if value is None:
@@ -433,12 +484,14 @@ class Account:
             role = self.roles[sid].get(value)
             if role is None:
                 raise invalid(
-                    f"Invalid value for {param}: role {value} is not a role of service {sid}"
+                    f"Invalid value for {param}: role {value} is not a role of service {sid}",
+                    missing,
                 )
             if role["type"] != role_type:
                 raise invalid(
                     f"Invalid value for {param}: role {value} is a {role['type']} role, "
-                    f"a {role_type} role is required"
+                    f"a {role_type} role is required",
+                    errors.INVALID_ROLE_TYPE,
                 )
             changes[key] = value
         reachability = _bool(params, "ReachabilityEnabled")
@@ -490,6 +543,10 @@ class Account:
                 else:
                     text = _one(params, name)
                     if text is not None:
+                        if field == "Template":
+                            _text(text, name, catalog.MAX_TEMPLATE, errors.TEMPLATE_TOO_LONG)
+                        else:
+                            _text(text, name, catalog.MAX_SOUND, errors.SOUND_TOO_LONG)
                         section[key] = text or None
         self.notifications[sid] = updated
         return self.get_notifications(sid, path)
@@ -550,7 +607,9 @@ class Account:
         self._service(service_sid, path)
         name = _name(params, "FriendlyName", catalog.MAX_ROLE_NAME, required=True)
         assert name is not None
-        role_type = _enum(_required(params, "Type"), "Type", catalog.ROLE_TYPES)
+        role_type = _enum(
+            _required(params, "Type"), "Type", catalog.ROLE_TYPES, code=errors.INVALID_ROLE_TYPE
+        )
         permissions = _permissions(params, role_type)
         if any(r["friendly_name"] == name for r in self.roles[service_sid].values()):
             raise conflict(f"A role named {name!r} already exists in service {service_sid}")
@@ -607,7 +666,9 @@ class Account:
         return item
 
     def _auto_creation(self, params: Params, current: Mapping[str, Any]) -> dict[str, Any]:
-        auto = dict(current)
+        """Apply the AutoCreation.* parameters; the result holds the keys of its type only
+        (switching webhook -> studio drops the webhook settings, as Twilio's examples show)."""
+        auto = {key: value for key, value in current.items() if value is not None}
         enabled = _bool(params, "AutoCreation.Enabled")
         if enabled is not None:
             auto["enabled"] = enabled
@@ -619,36 +680,59 @@ class Account:
             _sid(service, "AutoCreation.ConversationServiceSid", "IS")
             if service not in self.services:
                 raise invalid(
-                    f"Invalid value for AutoCreation.ConversationServiceSid: {service} not found"
+                    "Invalid value for AutoCreation.ConversationServiceSid: "
+                    f"service {service} not found",
+                    errors.SERVICE_NOT_FOUND,
                 )
             auto["conversation_service_sid"] = service
         url = _one(params, "AutoCreation.WebhookUrl")
         if url is not None:
-            auto["webhook_url"] = _url(url, "AutoCreation.WebhookUrl")
+            auto["webhook_url"] = _url(
+                url, "AutoCreation.WebhookUrl", too_long=errors.WEBHOOK_URL_TOO_LONG
+            )
         method = _one(params, "AutoCreation.WebhookMethod")
         if method is not None:
             auto["webhook_method"] = _enum(
-                method, "AutoCreation.WebhookMethod", catalog.WEBHOOK_METHODS, fold=True
+                method,
+                "AutoCreation.WebhookMethod",
+                catalog.WEBHOOK_METHODS,
+                fold=True,
+                code=errors.INVALID_WEBHOOK_METHOD,
             )
-        filters = _filters(params, "AutoCreation.WebhookFilters", catalog.ADDRESS_WEBHOOK_FILTERS)
+        filters = _filters(
+            params,
+            "AutoCreation.WebhookFilters",
+            catalog.ADDRESS_WEBHOOK_FILTERS,
+            errors.INVALID_WEBHOOK_FILTER,
+        )
         if filters is not None:
             auto["webhook_filters"] = filters
         flow = _one(params, "AutoCreation.StudioFlowSid")
         if flow is not None:
-            auto["studio_flow_sid"] = _sid(flow, "AutoCreation.StudioFlowSid", "FW")
-        retries = _int(params, "AutoCreation.StudioRetryCount")
+            auto["studio_flow_sid"] = _sid(
+                flow, "AutoCreation.StudioFlowSid", "FW", errors.INVALID_FLOW_SID
+            )
+        retries = _int(params, "AutoCreation.StudioRetryCount", code=errors.INVALID_RETRY_COUNT)
         if retries is not None:
             auto["studio_retry_count"] = retries
         auto.setdefault("enabled", False)
-        if auto["enabled"] and auto.get("type") == "webhook" and not auto.get("webhook_url"):
-            raise invalid("Missing required parameter AutoCreation.WebhookUrl for type webhook")
-        if auto["enabled"] and auto.get("type") == "studio" and not auto.get("studio_flow_sid"):
+        kind = auto.get("type")
+        if kind is not None:
+            keep = catalog.AUTO_CREATION_COMMON_KEYS + catalog.AUTO_CREATION_KEYS[kind]
+            auto = {key: value for key, value in auto.items() if key in keep}
+        auto = {key: value for key, value in auto.items() if value is not None}
+        if auto["enabled"] and kind == "webhook" and not auto.get("webhook_url"):
+            raise invalid(
+                "Missing required parameter AutoCreation.WebhookUrl for type webhook",
+                errors.WEBHOOK_URL_MISSING,
+            )
+        if auto["enabled"] and kind == "studio" and not auto.get("studio_flow_sid"):
             raise invalid("Missing required parameter AutoCreation.StudioFlowSid for type studio")
         return auto
 
     def create_address(self, params: Params) -> View:
         address_type = _enum(_required(params, "Type"), "Type", catalog.ADDRESS_TYPES)
-        address = _required(params, "Address")
+        address = _text(_required(params, "Address"), "Address", catalog.MAX_ADDRESS, _INVALID)
         if address_type == "sms" and not _E164.match(address):
             raise invalid(f"Invalid value for Address: {address!r} is not an E.164 phone number")
         if address_type == "whatsapp" and not _WHATSAPP.match(address):
@@ -796,7 +880,8 @@ def _permissions(params: Params, role_type: str) -> list[str]:
     for value in values:
         if value not in allowed:
             raise invalid(
-                f"Invalid value for Permission: {value!r} is not valid for a {role_type} role"
+                f"Invalid value for Permission: {value!r} is not valid for a {role_type} role",
+                errors.PERMISSION_NOT_FOUND,
             )
         if value not in result:
             result.append(value)
@@ -807,7 +892,9 @@ def _webhook_changes(params: Params, allowed_filters: frozenset[str]) -> dict[st
     changes: dict[str, Any] = {}
     method = _one(params, "Method")
     if method is not None:
-        changes["method"] = _enum(method, "Method", catalog.WEBHOOK_METHODS, fold=True)
+        changes["method"] = _enum(
+            method, "Method", catalog.WEBHOOK_METHODS, fold=True, code=errors.INVALID_WEBHOOK_METHOD
+        )
     filters = _filters(params, "Filters", allowed_filters)
     if filters is not None:
         changes["filters"] = filters

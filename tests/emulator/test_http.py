@@ -66,14 +66,20 @@ def test_missing_required_parameters_and_bad_enums_are_400_20001(raw: Raw) -> No
     _assert_error(raw.post("/v1/Services", {}), 400, 20001)
     assert "FriendlyName" in raw.post("/v1/Services", {}).json()["message"]
     _assert_error(raw.post("/v1/Roles", {"FriendlyName": "x", "Type": "service"}), 400, 20001)
+    _assert_error(raw.post("/v1/Configuration/Addresses", {"Type": "sms"}), 400, 20001)
+    _assert_error(
+        raw.post("/v1/Configuration/Addresses", {"Type": "fax", "Address": "1"}), 400, 20001
+    )
+    _assert_error(raw.post("/v1/Configuration/Webhooks", {"Target": "Flex"}), 400, 20001)
+    _assert_error(raw.post("/v1/Credentials", {"Type": "apns"}), 400, 20001)
+    _assert_error(raw.post("/v1/Services", {"FriendlyName": "x" * 257}), 400, 50003)
+    # Where Twilio's list has a code for the case, that code.
     _assert_error(
         raw.post("/v1/Roles", {"FriendlyName": "x", "Type": "room", "Permission": "sendMessage"}),
         400,
-        20001,
+        50105,
     )
-    _assert_error(raw.post("/v1/Configuration/Addresses", {"Type": "sms"}), 400, 20001)
-    _assert_error(raw.post("/v1/Configuration/Webhooks", {"Target": "Flex"}), 400, 20001)
-    _assert_error(raw.post("/v1/Configuration", {"DefaultInactiveTimer": "P1W"}), 400, 20001)
+    _assert_error(raw.post("/v1/Configuration", {"DefaultInactiveTimer": "P1W"}), 400, 50379)
 
 
 def test_unknown_parameters_are_ignored(raw: Raw) -> None:

@@ -46,7 +46,8 @@ def test_fresh_account_has_default_service_with_builtin_roles(sdk_client: Client
     body = raw.get("/v1/Configuration").json()
     check_body(body, "/v1/Configuration", "GET", 200)
     assert body["url"] == f"{raw.base}/v1/Configuration"
-    assert body["links"]["service"] == f"{raw.base}/v1/Services/{default_sid}"
+    # The docs' example and the spec's description: the default service's configuration.
+    assert body["links"]["service"] == f"{raw.base}/v1/Services/{default_sid}/Configuration"
 
 
 def test_services_create_fetch_list_delete(sdk_client: Client, raw: Raw) -> None:
@@ -113,15 +114,18 @@ def test_roles_on_a_service_and_through_the_roles_shortcut(sdk_client: Client, r
 def test_role_validation(sdk_client: Client) -> None:
     roles = sdk_client.conversations.v1.roles
     cases = [
-        {"friendly_name": "a", "type": "conversation", "permission": ["createConversation"]},
-        {"friendly_name": "b", "type": "service", "permission": ["sendMessage"]},
-        {"friendly_name": "c", "type": "admin", "permission": ["sendMessage"]},
-        {"friendly_name": "x" * 65, "type": "service", "permission": ["joinConversation"]},
+        (
+            {"friendly_name": "a", "type": "conversation", "permission": ["createConversation"]},
+            50104,
+        ),
+        ({"friendly_name": "b", "type": "service", "permission": ["sendMessage"]}, 50104),
+        ({"friendly_name": "c", "type": "admin", "permission": ["sendMessage"]}, 50105),
+        ({"friendly_name": "x" * 65, "type": "service", "permission": ["joinConversation"]}, 50003),
     ]
-    for case in cases:
+    for case, code in cases:
         with pytest.raises(TwilioRestException) as excinfo:
             roles.create(**case)
-        assert _error(excinfo) == (400, 20001), case
+        assert _error(excinfo) == (400, code), case
     roles.create(friendly_name="dup", type="service", permission=["joinConversation"])
     with pytest.raises(TwilioRestException) as excinfo:
         roles.create(friendly_name="dup", type="service", permission=["joinConversation"])
@@ -152,15 +156,17 @@ def test_service_configuration_defaults_must_be_roles_of_that_service(
     assert updated.default_conversation_role_sid == mine.sid
     assert updated.default_chat_service_role_sid == boss.sid
     assert updated.reachability_enabled is True
-    for bad in (
-        {"default_conversation_role_sid": theirs.sid},  # another service's role
-        {"default_conversation_role_sid": boss.sid},  # a service role as conversation role
-        {"default_chat_service_role_sid": mine.sid},  # a conversation role as service role
-        {"default_conversation_creator_role_sid": "RL123"},  # malformed SID
+    for bad, code in (
+        ({"default_conversation_role_sid": theirs.sid}, 50109),  # another service's role
+        ({"default_conversation_creator_role_sid": theirs.sid}, 50106),
+        ({"default_chat_service_role_sid": theirs.sid}, 50100),
+        ({"default_conversation_role_sid": boss.sid}, 50105),  # a service role, wrong type
+        ({"default_chat_service_role_sid": mine.sid}, 50105),  # a conversation role
+        ({"default_conversation_creator_role_sid": "RL123"}, 20001),  # malformed SID
     ):
         with pytest.raises(TwilioRestException) as excinfo:
             config.update(**bad)
-        assert _error(excinfo) == (400, 20001), bad
+        assert _error(excinfo) == (400, code), bad
     path = f"/v1/Services/{one.sid}/Configuration"
     spec_path = "/v1/Services/{ChatServiceSid}/Configuration"
     check_body(raw.get(path).json(), spec_path, "GET", 200)
@@ -266,10 +272,15 @@ def test_service_webhooks(sdk_client: Client, raw: Raw) -> None:
     assert updated.filters == ["onMessageAdd", "onMessageAdded", "onConversationStateUpdated"]
     assert updated.method == "GET"
     assert webhooks.fetch().post_webhook_url == "https://hooks.example.com/post"
-    for bad in ({"filters": ["onUserAdded"]}, {"method": "PUT"}, {"post_webhook_url": "nope"}):
+    for bad, code in (
+        ({"filters": ["onUserAdded"]}, 20001),  # an account-only event
+        ({"method": "PUT"}, 50055),
+        ({"post_webhook_url": "nope"}, 50054),
+        ({"pre_webhook_url": "https://hooks.example.com/" + "x" * 2048}, 50054),
+    ):
         with pytest.raises(TwilioRestException) as excinfo:
             webhooks.update(**bad)
-        assert _error(excinfo) == (400, 20001), bad
+        assert _error(excinfo) == (400, code), bad
     path = f"/v1/Services/{sid}/Configuration/Webhooks"
     spec_path = "/v1/Services/{ChatServiceSid}/Configuration/Webhooks"
     check_body(raw.get(path).json(), spec_path, "GET", 200)
@@ -286,17 +297,19 @@ def test_account_configuration_and_timers(sdk_client: Client, raw: Raw) -> None:
     assert updated.default_inactive_timer == "PT1M"
     assert updated.default_closed_timer == "P1DT2H"
     assert configuration.update(default_closed_timer="PT0S").default_closed_timer == "PT0S"
-    for bad in (
-        {"default_inactive_timer": "PT59S"},  # below one minute
-        {"default_closed_timer": "PT9M"},  # below ten minutes
-        {"default_closed_timer": "P1M"},  # months are refused
-        {"default_inactive_timer": "1 hour"},
-        {"default_messaging_service_sid": "MGxyz"},
-        {"default_chat_service_sid": "IS" + "0" * 32},  # no such service
+    for bad, code in (
+        ({"default_inactive_timer": "PT59S"}, 50375),  # below one minute
+        ({"default_closed_timer": "PT9M"}, 50376),  # below ten minutes
+        ({"default_closed_timer": "P1M"}, 50380),  # months are refused
+        ({"default_inactive_timer": "1 hour"}, 50379),
+        ({"default_inactive_timer": "P" + "9" * 5000 + "D"}, 50379),
+        ({"default_messaging_service_sid": "MGxyz"}, 50341),
+        ({"default_chat_service_sid": "IS" + "0" * 32}, 50050),  # no such service
+        ({"default_chat_service_sid": "IS123"}, 20001),  # malformed
     ):
         with pytest.raises(TwilioRestException) as excinfo:
             configuration.update(**bad)
-        assert _error(excinfo) == (400, 20001), bad
+        assert _error(excinfo) == (400, code), bad
     check_body(raw.post("/v1/Configuration", {}).json(), "/v1/Configuration", "POST", 200)
 
 
@@ -312,10 +325,15 @@ def test_account_webhooks(sdk_client: Client, raw: Raw) -> None:
     assert updated.filters == ["onMessageAdded", "onUserAdded"]
     assert webhooks.fetch().pre_webhook_url == "https://hooks.example.com/pre"
     assert webhooks.update(target="flex").target == "flex"
-    for bad in ({"target": "studio"}, {"filters": ["onSomething"]}):
+    for bad, code in (
+        ({"target": "studio"}, 20001),
+        ({"filters": ["onSomething"]}, 20001),
+        ({"method": "PATCH"}, 50055),
+        ({"post_webhook_url": "ftp://hooks.example.com"}, 50054),
+    ):
         with pytest.raises(TwilioRestException) as excinfo:
             webhooks.update(**bad)
-        assert _error(excinfo) == (400, 20001), bad
+        assert _error(excinfo) == (400, code), bad
     check_body(
         raw.get("/v1/Configuration/Webhooks").json(), "/v1/Configuration/Webhooks", "GET", 200
     )
@@ -359,28 +377,76 @@ def test_address_configurations(sdk_client: Client, raw: Raw) -> None:
         auto_creation_studio_retry_count=3,
     )
     assert updated.friendly_name == "Renamed"
-    assert updated.auto_creation["studio_flow_sid"] == "FW" + "b" * 32
+    # The studio shape only: switching type drops the webhook settings.
+    assert updated.auto_creation == {
+        "enabled": True,
+        "type": "studio",
+        "conversation_service_sid": service_sid,
+        "studio_flow_sid": "FW" + "b" * 32,
+        "studio_retry_count": 3,
+    }
+    assert v1.address_configurations(created.sid).fetch().auto_creation == updated.auto_creation
+    back = v1.address_configurations(created.sid).update(auto_creation_type="default")
+    assert back.auto_creation == {
+        "enabled": True,
+        "type": "default",
+        "conversation_service_sid": service_sid,
+    }
+    v1.address_configurations(created.sid).update(
+        auto_creation_type="studio", auto_creation_studio_flow_sid="FW" + "b" * 32
+    )
     assert [a.sid for a in v1.address_configurations.list(type="sms")] == [created.sid]
     assert len(v1.address_configurations.list()) == 2
 
     with pytest.raises(TwilioRestException) as excinfo:
         v1.address_configurations.create(type="sms", address=PHONE)
     assert _error(excinfo) == (409, 20409)
-    for bad in (
-        {"type": "pigeon", "address": "+15005550001"},
-        {"type": "sms", "address": "not a number"},
-        {"type": "sms", "address": "+15005550002", "auto_creation_webhook_filters": ["onX"]},
-        {"type": "sms", "address": "+15005550003", "auto_creation_studio_flow_sid": "FW1"},
-        {
-            "type": "sms",
-            "address": "+15005550004",
-            "auto_creation_enabled": True,
-            "auto_creation_type": "webhook",
-        },
+    enabled = {"auto_creation_enabled": True}
+    for bad, code in (
+        ({"type": "pigeon", "address": "+15005550001"}, 20001),
+        ({"type": "sms", "address": "not a number"}, 20001),
+        ({"type": "chat", "address": "x" * 257}, 20001),
+        ({"type": "sms", "address": "+15005550001", "friendly_name": "x" * 257}, 50003),
+        (
+            {"type": "sms", "address": "+15005550002", "auto_creation_webhook_filters": ["onX"]},
+            50365,
+        ),
+        ({"type": "sms", "address": "+15005550003", "auto_creation_studio_flow_sid": "FW1"}, 50367),
+        ({"type": "sms", "address": "+15005550003", "auto_creation_webhook_method": "PUT"}, 50055),
+        ({"type": "sms", "address": "+15005550003", "auto_creation_webhook_url": "x:y"}, 50054),
+        (
+            {
+                "type": "sms",
+                "address": "+15005550003",
+                "auto_creation_webhook_url": "https://h.example.com/" + "x" * 2048,
+            },
+            50372,
+        ),
+        ({"type": "sms", "address": "+15005550003", "auto_creation_studio_retry_count": -1}, 50065),
+        (
+            {"type": "sms", "address": "+15005550003", "auto_creation_studio_retry_count": 2**31},
+            50065,
+        ),
+        (
+            {
+                "type": "sms",
+                "address": "+15005550003",
+                "auto_creation_conversation_service_sid": "IS" + "0" * 32,
+            },
+            50050,
+        ),
+        (
+            {"type": "sms", "address": "+15005550004", "auto_creation_type": "webhook", **enabled},
+            50369,
+        ),
+        (
+            {"type": "sms", "address": "+15005550004", "auto_creation_type": "studio", **enabled},
+            20001,
+        ),
     ):
         with pytest.raises(TwilioRestException) as excinfo:
             v1.address_configurations.create(**bad)
-        assert _error(excinfo) == (400, 20001), bad
+        assert _error(excinfo) == (400, code), bad
 
     spec_item = "/v1/Configuration/Addresses/{Sid}"
     check_body(raw.get(f"/v1/Configuration/Addresses/{created.sid}").json(), spec_item, "GET", 200)
