@@ -1,8 +1,13 @@
 """The HTTP face of the emulator: routing, auth, paging, error bodies, faults and stats.
 
-Transport-free: `EmulatorApp.dispatch` takes a method, target, headers and body and returns
-an `Outcome` (a response, or an instruction to drop the connection). server.py does the
-socket work. The domain rules live in models.py; this module only translates.
+Transport-free: `EmulatorApp.dispatch` takes a method, target, headers and the body (or a
+function that reads it) and returns an `Outcome` (a response, or an instruction to drop the
+connection). server.py does the socket work. The domain rules live in models.py; this module
+only translates.
+
+Order of checks, as Twilio's edge does them: credentials before anything else (so an
+unauthenticated client cannot make the emulator read, let alone hold, a body), then the body,
+then the route and method, then the handler.
 """
 
 from __future__ import annotations
@@ -22,27 +27,27 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
-from reconciler.emulator import catalog, faults
-from reconciler.emulator.models import Account, ApiError, Params, View, invalid, not_found
+from reconciler.emulator import catalog, errors, faults
+from reconciler.emulator.errors import ApiError, TwilioCode, error_body
+from reconciler.emulator.models import Account, Params, View, invalid, not_found
 from reconciler.emulator.persistence import save_state
+from reconciler.emulator.wire import BodyError
 
-AUTH_FAILED = 20003
-METHOD_NOT_ALLOWED = 20004
-TOO_MANY_REQUESTS = 20429
-INTERNAL_ERROR = 20500
-UNAVAILABLE = 20503
-MORE_INFO = "https://www.twilio.com/docs/errors/{code}"
 CONTROL_PREFIX = "/__emulator/"
+METHOD_ORDER = ("GET", "POST", "DELETE")
+
+BodyReader = Callable[[], bytes]
 
 
 @dataclass
 class Outcome:
-    """What to send back; `drop` closes the connection without a response."""
+    """What to send back; `drop` closes the connection without a response, `close` after it."""
 
     status: int = 200
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
     drop: bool = False
+    close: bool = False
 
 
 @dataclass
@@ -64,14 +69,10 @@ class Route:
     pattern: re.Pattern[str]
     methods: Mapping[str, Handler]
 
-
-def error_body(status: int, code: int, message: str) -> dict[str, Any]:
-    return {
-        "code": code,
-        "message": message,
-        "more_info": MORE_INFO.format(code=code),
-        "status": status,
-    }
+    @property
+    def allow(self) -> str:
+        """The Allow header of a 405: the methods this path serves."""
+        return ", ".join(method for method in METHOD_ORDER if method in self.methods)
 
 
 def _json(status: int, payload: Any, headers: dict[str, str] | None = None) -> Outcome:
@@ -81,6 +82,17 @@ def _json(status: int, payload: Any, headers: dict[str, str] | None = None) -> O
         body=body,
         headers={"Content-Type": "application/json; charset=utf-8", **(headers or {})},
     )
+
+
+def error_outcome(
+    code: TwilioCode,
+    message: str,
+    headers: dict[str, str] | None = None,
+    status: int | None = None,
+) -> Outcome:
+    """Twilio's error body; `status` only for HTTP-level refusals that share a code."""
+    answer = status or code.status
+    return _json(answer, {**error_body(code, message), "status": answer}, headers)
 
 
 class Stats:
@@ -145,15 +157,23 @@ class EmulatorApp:
     # ------------------------------------------------------------ entry point
 
     def dispatch(
-        self, method: str, target: str, headers: Mapping[str, str], body: bytes
+        self,
+        method: str,
+        target: str,
+        headers: Mapping[str, str],
+        body: bytes | BodyReader = b"",
     ) -> Outcome:
+        """Answer one request. `body` may be a reader, called only once the request is
+        authenticated; if it is never called the caller must close the connection."""
+        lowered = {name.lower(): value for name, value in headers.items()}
+        read = body if callable(body) else (lambda: body)
         split = urlsplit(target)
         path = split.path.rstrip("/") or "/"
         if path.startswith(CONTROL_PREFIX) or path + "/" == CONTROL_PREFIX:
-            return self._control(method, path)
+            return self._control(method, path, read)
         route, args = self._match(path)
         self.stats.count_request(method, route.template if route else None)
-        outcome = self._api(method, path, split.query, headers, body, route, args)
+        outcome = self._api(method, path, split.query, lowered, read, route, args)
         if not outcome.drop:
             self.stats.count_status(outcome.status)
         return outcome
@@ -164,19 +184,25 @@ class EmulatorApp:
         path: str,
         query_string: str,
         headers: Mapping[str, str],
-        body: bytes,
+        read: BodyReader,
         route: Route | None,
         args: tuple[str, ...],
     ) -> Outcome:
         settings = self.injector.settings
         if settings.latency_ms > 0:
             time.sleep(settings.latency_ms / 1000.0)  # outside every lock: requests overlap
-        if not self._authorized(headers.get("Authorization")):
-            return _json(
-                401,
-                error_body(401, AUTH_FAILED, "Authenticate"),
+        if not self._authorized(headers.get("authorization")):
+            return error_outcome(
+                errors.AUTHENTICATION_FAILED,
+                "Authenticate",
                 {"WWW-Authenticate": 'Basic realm="Twilio API"'},
             )
+        try:
+            body = read()
+        except BodyError as error:
+            outcome = error_outcome(error.code, error.message, status=error.status)
+            outcome.close = True
+            return outcome
         fault = self.injector.draw(method)
         if fault is not None:
             self.stats.count_fault(fault)
@@ -184,13 +210,13 @@ class EmulatorApp:
             if early is not None:
                 return early
         if route is None:
-            return _json(
-                404, error_body(404, 20404, f"The requested resource {path} was not found")
-            )
+            return error_outcome(errors.NOT_FOUND, f"The requested resource {path} was not found")
         handler = route.methods.get(method)
         if handler is None:
-            return _json(
-                405, error_body(405, METHOD_NOT_ALLOWED, f"Method {method} not allowed on {path}")
+            return error_outcome(
+                errors.METHOD_NOT_ALLOWED,
+                f"Method {method} not allowed on {path}",
+                {"Allow": route.allow},
             )
         request = Request(
             method=method,
@@ -208,10 +234,10 @@ class EmulatorApp:
                 if method in faults.WRITE_METHODS and self.state_path is not None:
                     save_state(self.state_path, self.account.to_dict())
         except ApiError as error:
-            return _json(error.status, error_body(error.status, error.code, error.message))
+            return error_outcome(error.twilio_code, error.message)
         except Exception:  # a bug in the emulator: answer like Twilio would, say why on stderr
             traceback.print_exc(file=sys.stderr)
-            return _json(500, error_body(500, INTERNAL_ERROR, "Internal server error"))
+            return error_outcome(errors.INTERNAL_ERROR, "Internal server error")
         if fault == faults.DROP_AFTER_COMMIT:
             return Outcome(drop=True)
         if view is None:
@@ -220,24 +246,24 @@ class EmulatorApp:
 
     def _early_fault(self, kind: str, retry_after: int) -> Outcome | None:
         if kind == faults.SERVER_ERROR:
-            return _json(500, error_body(500, INTERNAL_ERROR, "Internal server error"))
+            return error_outcome(errors.INTERNAL_ERROR, "Internal server error")
         if kind == faults.UNAVAILABLE:
-            return _json(503, error_body(503, UNAVAILABLE, "Service unavailable"))
+            return error_outcome(errors.UNAVAILABLE, "Service unavailable")
         if kind == faults.TOO_MANY_REQUESTS:
-            return _json(
-                429,
-                error_body(429, TOO_MANY_REQUESTS, "Too many requests"),
-                {"Retry-After": str(retry_after)},
+            return error_outcome(
+                errors.TOO_MANY_REQUESTS, "Too many requests", {"Retry-After": str(retry_after)}
             )
         if kind == faults.DROP_BEFORE:
             return Outcome(drop=True)
         return None
 
     def _authorized(self, header: str | None) -> bool:
-        if not header or not header.startswith("Basic "):
+        """HTTP Basic; the scheme name is case-insensitive (RFC 9110 11.1)."""
+        scheme, _, credentials = (header or "").strip().partition(" ")
+        if scheme.lower() != "basic":
             return False
         try:
-            decoded = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8")
+            decoded = base64.b64decode(credentials.strip(), validate=True).decode("utf-8")
         except (binascii.Error, UnicodeDecodeError):
             return False
         username, _, password = decoded.partition(":")
@@ -246,14 +272,26 @@ class EmulatorApp:
             expected.encode("utf-8"), password.encode("utf-8")
         )
 
-    def _control(self, method: str, path: str) -> Outcome:
+    def _control(self, method: str, path: str, read: BodyReader) -> Outcome:
+        """Test controls: no auth, never faulted, never counted."""
+        try:
+            read()
+        except BodyError as error:
+            outcome = error_outcome(error.code, error.message, status=error.status)
+            outcome.close = True
+            return outcome
         if path == "/__emulator/stats":
             if method == "GET":
                 return _json(200, self.stats.snapshot())
             if method == "DELETE":
                 self.stats.reset()
                 return Outcome(status=204)
-        return _json(404, error_body(404, 20404, f"The requested resource {path} was not found"))
+            return error_outcome(
+                errors.METHOD_NOT_ALLOWED,
+                f"Method {method} not allowed on {path}",
+                {"Allow": "GET, DELETE"},
+            )
+        return error_outcome(errors.NOT_FOUND, f"The requested resource {path} was not found")
 
     @staticmethod
     def _match(path: str) -> tuple[Route | None, tuple[str, ...]]:
@@ -265,8 +303,12 @@ class EmulatorApp:
 
 
 def _base_url(headers: Mapping[str, str]) -> str:
-    host = headers.get("Host") or "127.0.0.1"
-    return f"http://{host}"
+    """Scheme and host the client used: behind a TLS-terminating proxy the request arrives as
+    http, and X-Forwarded-Proto says what the client spoke (headers are lower-cased here)."""
+    host = headers.get("host") or "127.0.0.1"
+    forwarded = (headers.get("x-forwarded-proto") or "").split(",")[0].strip().lower()
+    scheme = forwarded if forwarded in ("http", "https") else "http"
+    return f"{scheme}://{host}"
 
 
 # ---------------------------------------------------------------- paging

@@ -4,6 +4,8 @@ A kill -9 can land at any instant, so the file is never written in place: the ne
 goes to a temporary file in the same directory (same filesystem, so the rename is atomic),
 is flushed and fsynced, then os.replace swaps it in and the directory is fsynced so the
 rename itself survives a power cut. A reader sees the old state or the new one, never half.
+A kill -9 between creating the temporary file and the rename leaves that file behind (a full
+copy of the state); the next start sweeps such leftovers away.
 """
 
 from __future__ import annotations
@@ -37,12 +39,42 @@ def load_state(path: Path) -> dict[str, Any] | None:
     return data
 
 
+def _temporary_prefix(path: Path) -> str:
+    return f".{path.name}."
+
+
+TEMPORARY_SUFFIX = ".tmp"
+
+
+def sweep_temporary_files(path: Path) -> list[Path]:
+    """Delete the temporary files an interrupted save left beside `path`; returns them.
+
+    Only files named as save_state names them (`.<name>.<random>.tmp`) are touched. Call it
+    before serving: a running emulator's own in-flight save is the one thing it must not
+    remove.
+    """
+    directory = path.parent
+    if not directory.is_dir():
+        return []
+    removed = []
+    prefix = _temporary_prefix(path)
+    for candidate in directory.iterdir():
+        name = candidate.name
+        if name.startswith(prefix) and name.endswith(TEMPORARY_SUFFIX) and candidate.is_file():
+            with contextlib.suppress(FileNotFoundError):
+                candidate.unlink()
+                removed.append(candidate)
+    return removed
+
+
 def save_state(path: Path, data: dict[str, Any]) -> None:
     """Atomically replace `path` with `data` as JSON; returns once it is durable."""
     directory = path.parent
     directory.mkdir(parents=True, exist_ok=True)
     payload = json.dumps(data, indent=1, sort_keys=True).encode("utf-8")
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    fd, temporary = tempfile.mkstemp(
+        prefix=_temporary_prefix(path), suffix=TEMPORARY_SUFFIX, dir=directory
+    )
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)

@@ -1,14 +1,22 @@
 """EmulatorServer: the emulator on a real socket, in a background thread.
 
-Used by `reconciler emulator serve`, by `--local` (reconciler.live.connection) and by the
-tests. HTTP/1.1 keep-alive so the twilio SDK's connection pool reuses connections; one
-daemon thread per connection; all state changes go through EmulatorApp's lock.
+Used by `reconciler emulator serve`, by `--local` (reconciler.live.connection), by
+`reconciler.testing` and by the tests. HTTP/1.1 keep-alive so the twilio SDKs' connection
+pools reuse connections; one daemon thread per connection; all state changes go through
+EmulatorApp's lock.
+
+The standard library's request handler is kept for parsing request lines and headers, but
+every method reaches the app (so HEAD, OPTIONS or PUT get Twilio's JSON 405, not an HTML page),
+every error it raises itself is JSON too, bodies are read only after the app has authenticated
+the request (wire.py reads them, chunked or not, within a size cap), and a client that hangs up
+is the client's business, not a traceback.
 """
 
 from __future__ import annotations
 
 import contextlib
 import socket
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -16,14 +24,23 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from reconciler.emulator import defaults
-from reconciler.emulator.api import EmulatorApp
+from reconciler.emulator import catalog, defaults, errors, wire
+from reconciler.emulator.api import EmulatorApp, Outcome, error_outcome
 from reconciler.emulator.faults import FaultInjector, FaultSettings
 from reconciler.emulator.models import Account
-from reconciler.emulator.persistence import StateFileError, load_state, save_state
+from reconciler.emulator.persistence import (
+    StateFileError,
+    load_state,
+    save_state,
+    sweep_temporary_files,
+)
 
 _UNSET: Any = object()
 IDLE_CONNECTION_SECONDS = 60
+# After refusing a request whose body was not read, keep reading (and discarding) for this
+# long before closing, so the client gets to read the answer instead of a connection reset.
+LINGER_SECONDS = 2.0
+MAX_REQUEST_LINE = 65536
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -40,27 +57,67 @@ class _Handler(BaseHTTPRequestHandler):
         # Headers and body go out in two writes; without NODELAY, Nagle plus the client's
         # delayed ACK would add ~40 ms to every kept-alive request.
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self._expect_continue = False
 
-    def do_GET(self) -> None:
-        self._handle()
+    def handle_one_request(self) -> None:
+        """The standard library's loop step, with every method handled by `_handle`."""
+        try:
+            self.raw_requestline = self.rfile.readline(MAX_REQUEST_LINE + 1)
+            if len(self.raw_requestline) > MAX_REQUEST_LINE:
+                self.requestline = self.request_version = self.command = ""
+                self.send_error(414)
+                return
+            if not self.raw_requestline:
+                self.close_connection = True
+                return
+            self._expect_continue = False
+            if not self.parse_request():
+                return
+            if self.request_version == "HTTP/0.9":
+                self.send_error(400, "HTTP/0.9 requests are not supported")
+                return
+            self._handle()
+            self.wfile.flush()
+        except (ConnectionError, TimeoutError):
+            # The client hung up or went quiet: nothing to answer, nobody to tell.
+            self.close_connection = True
 
-    def do_POST(self) -> None:
-        self._handle()
+    def handle_expect_100(self) -> bool:
+        """Send 100 Continue only when the body is wanted (after authentication)."""
+        self._expect_continue = True
+        return True
 
-    def do_DELETE(self) -> None:
-        self._handle()
-
-    def do_PUT(self) -> None:
-        self._handle()
-
-    def do_PATCH(self) -> None:
-        self._handle()
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Errors the standard library raises itself (bad request line, headers too long):
+        JSON like every other answer, never an HTML page."""
+        self.close_connection = True
+        if self.request_version == "HTTP/0.9":  # the parser's default: answer with headers
+            self.request_version = "HTTP/1.1"
+        text = message or self.responses.get(code, ("Error",))[0]
+        self._send(error_outcome(errors.INVALID_PARAMETER, text, status=code))
 
     def _handle(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length > 0 else b""
-        headers = {key: value for key, value in self.headers.items()}
-        outcome = self.server.app.dispatch(self.command, self.path, headers, body)
+        try:
+            frame = wire.framing(self.headers)
+        except wire.BodyError as error:
+            self.close_connection = True
+            self._send(error_outcome(error.code, error.message, status=error.status))
+            self._linger()
+            return
+        consumed = not frame.has_body
+
+        def read_body() -> bytes:
+            nonlocal consumed
+            if consumed:
+                return b""
+            consumed = True
+            if self._expect_continue:
+                self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+                self.wfile.flush()
+            return wire.read_body(self.rfile, frame, self.server.max_body_bytes)
+
+        headers = dict(self.headers.items())
+        outcome = self.server.app.dispatch(self.command, self.path, headers, read_body)
         if outcome.drop:
             # The client sees the connection close with no response: it cannot know
             # whether the request was handled.
@@ -68,14 +125,36 @@ class _Handler(BaseHTTPRequestHandler):
             with contextlib.suppress(OSError):
                 self.connection.shutdown(socket.SHUT_RDWR)
             return
+        unread = not consumed
+        if unread or outcome.close or frame.close_after:
+            self.close_connection = True
+        self._send(outcome)
+        if unread or outcome.close:
+            self._linger()
+
+    def _send(self, outcome: Outcome) -> None:
         self.send_response(outcome.status)
         for name, value in outcome.headers.items():
             self.send_header(name, value)
         if outcome.status != 204:
             self.send_header("Content-Length", str(len(outcome.body)))
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.end_headers()
-        if outcome.body and outcome.status != 204:
+        if outcome.body and outcome.status != 204 and self.command != "HEAD":
             self.wfile.write(outcome.body)
+
+    def _linger(self) -> None:
+        """Close gently after answering without reading the body: stop writing, discard
+        what the client is still sending for a moment, then let the socket close."""
+        with contextlib.suppress(OSError):
+            self.wfile.flush()
+            self.connection.shutdown(socket.SHUT_WR)
+            self.connection.settimeout(0.2)
+            deadline = time.monotonic() + LINGER_SECONDS
+            while time.monotonic() < deadline:
+                if not self.connection.recv(65536):
+                    break
 
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: tests and the CLI print what matters themselves."""
@@ -85,8 +164,9 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], app: EmulatorApp) -> None:
+    def __init__(self, address: tuple[str, int], app: EmulatorApp, max_body_bytes: int) -> None:
         self.app = app
+        self.max_body_bytes = max_body_bytes
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
         super().__init__(address, _Handler)
@@ -100,6 +180,13 @@ class _Server(ThreadingHTTPServer):
         with self._connections_lock:
             self._connections.discard(request)
         super().shutdown_request(request)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client hanging up mid-answer is routine; anything else is a bug worth a trace."""
+        error = sys.exc_info()[1]
+        if isinstance(error, (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
 
     def close_connections(self, timeout: float = 2.0) -> None:
         """Wake every kept-alive connection's thread so it closes its socket, then wait."""
@@ -132,15 +219,23 @@ class EmulatorServer:
         fault_rate: float = 0.0,
         seed: int | None = None,
         retry_after_seconds: int = 1,
+        max_body_bytes: int = catalog.MAX_BODY_BYTES,
     ) -> None:
+        """`max_body_bytes`: larger request bodies are refused with 413."""
         if not 0.0 <= fault_rate <= 1.0:
             raise ValueError("fault_rate must be between 0 and 1")
         if latency_ms < 0:
             raise ValueError("latency_ms must not be negative")
+        if max_body_bytes < 0:
+            raise ValueError("max_body_bytes must not be negative")
         self.host = host
         self.port = port
         self.state_path = Path(state_path) if state_path is not None else None
         self.account_sid = account_sid
+        self.auth_token = auth_token
+        self.api_key_sid = api_key_sid
+        self.api_key_secret = api_key_secret
+        self.max_body_bytes = max_body_bytes
         account = self._load_account()
         self.app = EmulatorApp(
             account,
@@ -163,6 +258,7 @@ class EmulatorServer:
         so the default service keeps its SID across restarts."""
         if self.state_path is None:
             return Account.fresh(self.account_sid)
+        sweep_temporary_files(self.state_path)
         data = load_state(self.state_path)
         if data is None:
             account = Account.fresh(self.account_sid)
@@ -188,7 +284,7 @@ class EmulatorServer:
     def start(self) -> EmulatorServer:
         if self._server is not None:
             return self
-        server = _Server((self.host, self.port), self.app)
+        server = _Server((self.host, self.port), self.app, self.max_body_bytes)
         self.port = server.server_address[1]
         self._server = server
         self._thread = threading.Thread(
