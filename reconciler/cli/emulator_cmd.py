@@ -11,7 +11,7 @@ from types import FrameType
 
 import click
 
-from reconciler.emulator import defaults
+from reconciler.emulator import catalog, defaults
 
 DEFAULT_PORT = 4010
 _ACCOUNT_SID = re.compile(r"^AC[0-9a-fA-F]{32}$")
@@ -113,6 +113,15 @@ def command() -> None:
     show_default=True,
     help="Retry-After seconds sent with injected 429s.",
 )
+@click.option(
+    "--aps-limit",
+    "aps_limit",
+    type=click.IntRange(min=0),
+    default=catalog.DEFAULT_APS_LIMIT,
+    show_default=True,
+    help="Role creates, updates and deletes allowed per second per service, as Twilio "
+    "limits them (more get 429 with code 50063); 0 turns the limit off.",
+)
 def serve(
     host: str,
     port: int,
@@ -125,6 +134,7 @@ def serve(
     fault_rate: float,
     seed: int | None,
     retry_after: int,
+    aps_limit: int,
 ) -> None:
     """Serve the emulated Conversations API until SIGTERM or Ctrl-C."""
     from reconciler.emulator.server import EmulatorServer
@@ -142,6 +152,7 @@ def serve(
             fault_rate=fault_rate,
             seed=seed,
             retry_after_seconds=retry_after,
+            aps_limit=aps_limit,
         ).start()
     except OSError as error:
         message = f"cannot listen on {host}:{port}: {error.strerror or error}"
@@ -159,6 +170,8 @@ def serve(
         click.echo(f"  or API key {api_key} with secret {api_secret}")
         if latency_ms or fault_rate:
             click.echo(f"  latency {latency_ms} ms, fault rate {fault_rate}, seed {seed}")
+        limit = f"{aps_limit} per second per service" if aps_limit else "off"
+        click.echo(f"  role write limit: {limit}")
         click.echo("Point the reconciler at it with:")
         click.echo(f"  export TWILIO_ACCOUNT_SID={account_sid}")
         click.echo(f"  export TWILIO_AUTH_TOKEN={auth_token}")

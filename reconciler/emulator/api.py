@@ -1,4 +1,4 @@
-"""The HTTP face of the emulator: routing, auth, paging, error bodies, faults and stats.
+"""The HTTP face of the emulator: routing, auth, paging, error bodies, limits, faults, stats.
 
 Transport-free: `EmulatorApp.dispatch` takes a method, target, headers and the body (or a
 function that reads it) and returns an `Outcome` (a response, or an instruction to drop the
@@ -7,7 +7,7 @@ only translates.
 
 Order of checks, as Twilio's edge does them: credentials before anything else (so an
 unauthenticated client cannot make the emulator read, let alone hold, a body), then the body,
-then the route and method, then the handler.
+then the route and method, then the actions-per-second limit, then the handler.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 from reconciler.emulator import catalog, errors, faults
 from reconciler.emulator.errors import ApiError, TwilioCode, error_body
+from reconciler.emulator.limits import ActionsPerSecond, retry_after_header
 from reconciler.emulator.models import Account, Params, View, invalid, not_found
 from reconciler.emulator.persistence import save_state
 from reconciler.emulator.wire import BodyError
@@ -146,6 +147,7 @@ class EmulatorApp:
         credentials: Mapping[str, str],
         injector: faults.FaultInjector,
         state_path: Path | None = None,
+        aps_limit: int = catalog.DEFAULT_APS_LIMIT,
     ) -> None:
         self.account = account
         self.lock = threading.Lock()
@@ -153,6 +155,7 @@ class EmulatorApp:
         self.injector = injector
         self.state_path = state_path
         self.stats = Stats()
+        self.limiter = ActionsPerSecond(aps_limit)
 
     # ------------------------------------------------------------ entry point
 
@@ -228,6 +231,9 @@ class EmulatorApp:
             base=_base_url(headers),
             args=args,
         )
+        limited = self._rate_limit(route, request)
+        if limited is not None:
+            return limited
         try:
             with self.lock:
                 status, view = handler(self, request)
@@ -243,6 +249,25 @@ class EmulatorApp:
         if view is None:
             return Outcome(status=status)
         return _json(status, view)
+
+    def _rate_limit(self, route: Route, request: Request) -> Outcome | None:
+        """Role create/update/delete count against their service's actions per second."""
+        if "/Roles" not in route.template or request.method not in faults.WRITE_METHODS:
+            return None
+        if request.path.startswith("/v1/Roles"):
+            with self.lock:
+                service_sid = self.account.configuration["default_chat_service_sid"] or ""
+        else:
+            service_sid = request.args[0]
+        wait = self.limiter.admit(service_sid)
+        if wait is None:
+            return None
+        return error_outcome(
+            errors.ACTIONS_PER_SECOND,
+            f"Actions per second limit exceeded: at most {self.limiter.limit} role creates, "
+            f"updates and deletes per second on service {service_sid}",
+            {"Retry-After": retry_after_header(wait)},
+        )
 
     def _early_fault(self, kind: str, retry_after: int) -> Outcome | None:
         if kind == faults.SERVER_ERROR:

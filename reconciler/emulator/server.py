@@ -219,13 +219,17 @@ class EmulatorServer:
         fault_rate: float = 0.0,
         seed: int | None = None,
         retry_after_seconds: int = 1,
+        aps_limit: int = catalog.DEFAULT_APS_LIMIT,
         max_body_bytes: int = catalog.MAX_BODY_BYTES,
     ) -> None:
-        """`max_body_bytes`: larger request bodies are refused with 413."""
+        """`aps_limit`: role writes per second per service, Twilio's 30 by default (0 turns
+        the limit off). `max_body_bytes`: larger request bodies are refused with 413."""
         if not 0.0 <= fault_rate <= 1.0:
             raise ValueError("fault_rate must be between 0 and 1")
         if latency_ms < 0:
             raise ValueError("latency_ms must not be negative")
+        if aps_limit < 0:
+            raise ValueError("aps_limit must not be negative (0 disables the limit)")
         if max_body_bytes < 0:
             raise ValueError("max_body_bytes must not be negative")
         self.host = host
@@ -249,6 +253,7 @@ class EmulatorServer:
                 )
             ),
             state_path=self.state_path,
+            aps_limit=aps_limit,
         )
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -346,6 +351,14 @@ class EmulatorServer:
         if not 0.0 <= settings.fault_rate <= 1.0:
             raise ValueError("fault_rate must be between 0 and 1")
         self.app.injector.configure(settings, reseed=seed is not _UNSET)
+
+    @property
+    def aps_limit(self) -> int:
+        return self.app.limiter.limit
+
+    def configure_aps_limit(self, aps_limit: int) -> None:
+        """Change the per-service actions-per-second limit at run time (0 turns it off)."""
+        self.app.limiter.configure(aps_limit)
 
     def snapshot(self) -> dict[str, Any]:
         """The whole account state as saved to the state file (for tests and debugging)."""

@@ -82,7 +82,7 @@ def _serve(*args: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
 def test_kill_9_during_writes_keeps_every_acknowledged_write(tmp_path: Path) -> None:
     state = tmp_path / "state.json"
     acknowledged: list[str] = []
-    with _serve("--state", str(state)) as (process, url):
+    with _serve("--state", str(state), "--aps-limit", "0") as (process, url):
         stop = threading.Event()
 
         def write() -> None:
