@@ -23,9 +23,11 @@ from reconciler.lint.webhooks import check_webhooks
 __all__ = ["ALL_RULES", "LINT_RULES", "PolicyError", "check", "raise_for_errors"]
 
 
-def check(loaded: LoadedConfig) -> list[Finding]:
-    """The loader's warnings and every team-policy finding, sorted by file and line."""
-    return sort_findings([*findings_from_issues(loaded.warnings), *check_webhooks(loaded)])
+def check(loaded: LoadedConfig, warnings: bool = True) -> list[Finding]:
+    """Every team-policy finding, sorted by file and line, with the loader's warnings unless
+    `warnings` is False (for a caller that already showed them)."""
+    issues = findings_from_issues(loaded.warnings) if warnings else []
+    return sort_findings([*issues, *check_webhooks(loaded)])
 
 
 class PolicyError(ReconcilerError):

@@ -364,6 +364,7 @@ def test_check_includes_the_loaders_warnings(workspace: Workspace) -> None:
         "c.yaml",
         1,
     )
+    assert lint.check(with_warning, warnings=False) == []
 
 
 def test_raise_for_errors_stops_on_errors_only(workspace: Workspace) -> None:
