@@ -7,12 +7,17 @@ from pathlib import Path
 
 import click
 
-from reconciler.apply import Executor, Outcome, StepResult
-from reconciler.cli.options import connection_options, open_api, use_colour
-from reconciler.config import load_config
+from reconciler.apply import ApplyReport, Executor, Outcome, StepResult
+from reconciler.cli.options import (
+    connection_options,
+    echo_warnings,
+    load_for_account,
+    open_api,
+    use_colour,
+)
 from reconciler.errors import ReconcilerError
 from reconciler.plan import Plan, PlanOptions, plan_account
-from reconciler.plan.planfile import config_digest, plan_from_document, read_plan_document
+from reconciler.plan.planfile import check_unchanged, read_plan
 from reconciler.plan.policy import ALLOW_DESTROY, FORCE
 from reconciler.plan.render import render_text
 
@@ -20,12 +25,13 @@ SYMBOLS = {Outcome.DONE: "done", Outcome.FAILED: "FAILED", Outcome.SKIPPED: "ski
 
 
 @click.command("apply")
-@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@click.argument("paths", nargs=-1, type=click.Path())
 @click.option(
     "--plan",
     "plan_file",
     type=click.Path(dir_okay=False),
-    help="Apply a plan saved by `plan --out` (refused if the account or config moved since).",
+    help="Apply a plan saved by `plan --out`: the saved plan is the approval (no prompt), and "
+    "it is refused unless planning now gives exactly the same plan.",
 )
 @click.option("--auto-approve", is_flag=True, help="Apply without asking for confirmation.")
 @click.option(
@@ -54,40 +60,68 @@ def command(
     """Apply the configuration in PATHS (or a saved --plan) to the live account.
 
     Shows the plan, asks for confirmation on a terminal (or takes --auto-approve), then runs
-    the changes level by level and reports each one. Exit 0 when everything converged, 1 when
-    anything failed; rerunning finishes what is left.
+    the changes in dependency order and reports each one. With --plan, the configuration
+    paths recorded in the plan file are used (relative to the plan file, so it works from any
+    working directory) and no confirmation is asked: the reviewed plan is the approval.
+
+    Exit 0 when everything converged, 1 when anything failed or was refused.
     """
     if bool(paths) == bool(plan_file):
         raise click.UsageError("give either configuration PATHS or --plan PLANFILE")
-    saved = read_plan_document(Path(plan_file)) if plan_file else None
-    config_paths = list(saved["config_paths"]) if saved else list(paths)
-    loaded = load_config(config_paths)
+    saved = read_plan(Path(plan_file)) if plan_file else None
+    if saved is not None and rotate_secrets and not saved.options.rotate_secrets:
+        raise click.UsageError(
+            "--rotate-secrets changes the plan; make the plan with `plan --rotate-secrets --out`"
+        )
+    options = saved.options if saved else PlanOptions(rotate_secrets=rotate_secrets)
+    loaded = load_for_account(saved.config_paths() if saved else list(paths))
+    echo_warnings(loaded)
     with open_api(local, endpoint, concurrency) as api:
-        plan, live = plan_account(loaded, api, PlanOptions(rotate_secrets=rotate_secrets))
+        plan, live = plan_account(loaded, api, options)
         if saved is not None:
-            if saved["config_digest"] != config_digest(loaded.config):
-                raise ReconcilerError(
-                    f"{plan_file}: the configuration changed since this plan was made; "
-                    "run `reconciler plan --out` again"
-                )
-            if saved["fingerprint"] != plan.fingerprint:
-                raise ReconcilerError(
-                    f"{plan_file}: the plan is stale: the live account changed since it was made; "
-                    "run `reconciler plan --out` again"
-                )
-            plan = plan_from_document(saved, loaded.config)
+            check_unchanged(saved, loaded.config, plan)
         click.echo(render_text(plan, colour=use_colour()), nl=False)
         if plan.empty:
             return
         _check_guards(plan, allow_destroy, force)
-        _confirm(auto_approve)
+        _warn_default_secrets(loaded.default_secrets, plan)
+        if saved is None:
+            _confirm(auto_approve)
         report = Executor(api, live, progress=_print_progress).run(plan)
     click.echo(report.summary_line())
     if not report.succeeded:
-        raise ReconcilerError(
-            "some changes did not complete (see above); the account is consistent, and "
-            "running apply again finishes the rest"
+        raise ReconcilerError(_failure_advice(report))
+
+
+def _failure_advice(report: ApplyReport) -> str:
+    """What to do next, fitted to what failed: a rerun only helps with transient failures."""
+    failed = [result for result in report.results if result.outcome == Outcome.FAILED]
+    if failed and all(result.transient for result in failed):
+        return (
+            "some changes did not complete because Twilio was busy or unreachable (see above); "
+            "the completed ones are kept, and running apply again finishes the rest"
         )
+    return (
+        "some changes failed (see above) and those that depend on them were skipped; the "
+        "completed ones are kept. Fix the cause shown for each failure, then plan and apply again"
+    )
+
+
+def _warn_default_secrets(paths: list[str], plan: Plan) -> None:
+    """A secret that came from a `${VAR:-default}` written in the file is not a secret."""
+    sent = {
+        ".".join(str(part) for part in (*change.source, diff.name))
+        for change in plan.changes
+        for diff in change.diffs
+        if diff.sensitive
+    }
+    for path in paths:
+        if path in sent:
+            click.echo(
+                f"Warning: {path} is write-only but its value comes from a default written in "
+                "the configuration, not from the environment; set the variable to a real secret",
+                err=True,
+            )
 
 
 def _check_guards(plan: Plan, allow_destroy: bool, force: bool) -> None:

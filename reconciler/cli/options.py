@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import click
 from click.core import ParameterSource
 
+from reconciler.config import LoadedConfig, load_config
 from reconciler.live.api import DEFAULT_CONCURRENCY, LiveApi
 from reconciler.live.connection import Connection, ConnectionSettings
 
@@ -71,3 +72,14 @@ def open_api(local: bool, endpoint: str | None, concurrency: int) -> Iterator[Li
 
 def use_colour() -> bool:
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def load_for_account(paths: list[str]) -> LoadedConfig:
+    """The configuration plan and apply work from: every variable must be set."""
+    return load_config(paths)
+
+
+def echo_warnings(loaded: LoadedConfig) -> None:
+    """Warnings and notices from loading (skipped files, ...), on stderr before the output."""
+    for issue in loaded.warnings:
+        click.echo(str(issue), err=True)

@@ -6,8 +6,13 @@ from pathlib import Path
 
 import click
 
-from reconciler.cli.options import connection_options, open_api, use_colour
-from reconciler.config import load_config
+from reconciler.cli.options import (
+    connection_options,
+    echo_warnings,
+    load_for_account,
+    open_api,
+    use_colour,
+)
 from reconciler.plan import PlanOptions, plan_account
 from reconciler.plan.planfile import save_plan
 from reconciler.plan.render import render_json, render_markdown, render_text
@@ -16,7 +21,7 @@ CHANGES_EXIT_CODE = 2
 
 
 @click.command("plan")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option(
     "--format",
     "output_format",
@@ -57,9 +62,11 @@ def command(
     PATHS are YAML files or folders, merged in order. Secret values never appear in the
     output or in the saved plan.
     """
-    loaded = load_config(list(paths))
+    loaded = load_for_account(list(paths))
+    echo_warnings(loaded)
+    options = PlanOptions(rotate_secrets=rotate_secrets)
     with open_api(local, endpoint, concurrency) as api:
-        plan, _ = plan_account(loaded, api, PlanOptions(rotate_secrets=rotate_secrets))
+        plan, _ = plan_account(loaded, api, options)
     if output_format == "json":
         click.echo(render_json(plan), nl=False)
     elif output_format == "markdown":
@@ -67,7 +74,7 @@ def command(
     else:
         click.echo(render_text(plan, colour=use_colour()), nl=False)
     if out:
-        save_plan(Path(out), plan, loaded.config, list(paths))
+        save_plan(Path(out), plan, loaded.config, list(paths), options)
         click.echo(
             f"Saved the plan to {out}; apply it with `reconciler apply --plan {out}`.", err=True
         )

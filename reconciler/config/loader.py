@@ -15,15 +15,38 @@ from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
+from reconciler import redact
+from reconciler.config import rules
 from reconciler.config.errors import ConfigError, ConfigIssue
 from reconciler.config.merge import Document, Location, merge_documents
 from reconciler.config.models import Config
 from reconciler.config.validation import _suggest, check_rules, describe
-from reconciler.config.variables import expand_variables
+from reconciler.config.variables import expand_detailed, missing_message
 from reconciler.config.yaml_loader import ConfigPath, parse_yaml
 
 YAML_SUFFIXES = (".yaml", ".yml")
 INCLUDE_KEY = "include"
+DEFERRED_SECRET = "(supplied at plan/apply time)"
+DEFERRED_ACCOUNT = "AC" + "0" * 32
+"""Stand-ins that let `validate` check a config whose secrets and account pin are not set."""
+
+
+def is_write_only(path: ConfigPath) -> bool:
+    """Credential secrets: sent to Twilio, never returned, never shown."""
+    return len(path) == 3 and path[0] == "credentials" and path[2] in rules.CREDENTIAL_SECRET_FIELDS
+
+
+def _deferred_value(path: ConfigPath) -> str | None:
+    """What `validate` uses for an unset variable it may leave to plan/apply time."""
+    if is_write_only(path):
+        return DEFERRED_SECRET
+    if path == ("account", "sid"):
+        return DEFERRED_ACCOUNT
+    return None
+
+
+def _dotted(path: ConfigPath) -> str:
+    return ".".join(str(part) for part in path)
 
 
 @dataclass
@@ -36,6 +59,8 @@ class LoadedConfig:
     locations: Mapping[ConfigPath, Location] = field(default_factory=dict, repr=False)
     warnings: list[ConfigIssue] = field(default_factory=list)
     """Problems that do not stop the run (shown on stderr): skipped files, deferred secrets."""
+    default_secrets: list[str] = field(default_factory=list)
+    """Dotted paths of write-only values that came from a `${VAR:-default}` in a file."""
 
     def locate(self, path: Sequence[str | int]) -> str | None:
         """ "file:line" of a config path, or of its nearest located ancestor; None if none is."""
@@ -51,16 +76,20 @@ def _locate(locations: Mapping[ConfigPath, Location], path: ConfigPath) -> str |
 
 
 def load_config(
-    paths: Sequence[str | Path], environ: Mapping[str, str] | None = None
+    paths: Sequence[str | Path],
+    environ: Mapping[str, str] | None = None,
+    defer_secrets: bool = False,
 ) -> LoadedConfig:
     """Load, merge and validate configuration files and folders, in order (later wins).
 
-    A folder stands for its *.yaml / *.yml files sorted by name. Raises ConfigError with every
-    problem found.
+    A folder stands for its *.yaml / *.yml files sorted by name (see `_Reader.expand`). With
+    `defer_secrets` (validate), an unset variable in a write-only field or the account pin is a
+    notice, not an error: plan and apply need it, an offline check does not. Raises ConfigError
+    with every problem found; the values of write-only fields are registered for masking.
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]
-    reader = _Reader(os.environ if environ is None else environ)
+    reader = _Reader(os.environ if environ is None else environ, defer_secrets)
     merged = Document()
     for given in paths:
         for display, real in reader.expand(str(given)):
@@ -85,7 +114,27 @@ def load_config(
             issues.append(_issue_at(merged, path, message, reader.first_file))
     if issues or config is None:
         raise ConfigError(issues)
-    return LoadedConfig(config=config, files=list(reader.files), locations=dict(merged.locations))
+    redact.register(
+        getattr(credential, name).get_secret_value()
+        for credential in config.credentials.values()
+        for name in rules.CREDENTIAL_SECRET_FIELDS
+        if getattr(credential, name) is not None
+        and getattr(credential, name).get_secret_value() != DEFERRED_SECRET
+    )
+    return LoadedConfig(
+        config=config,
+        files=list(reader.files),
+        locations=dict(merged.locations),
+        warnings=sorted(reader.warnings, key=ConfigIssue.sort_key),
+        default_secrets=reader.default_secrets,
+    )
+
+
+def _nearest_line(lines: Mapping[ConfigPath, int], path: ConfigPath) -> int | None:
+    for end in range(len(path), -1, -1):
+        if path[:end] in lines:
+            return lines[path[:end]]
+    return None
 
 
 def _is_tainted(path: ConfigPath, tainted: set[ConfigPath]) -> bool:
@@ -103,9 +152,12 @@ def _issue_at(document: Document, path: ConfigPath, message: str, fallback: str)
 class _Reader:
     """Expands paths to files and loads each with its includes, collecting problems."""
 
-    def __init__(self, environ: Mapping[str, str]) -> None:
+    def __init__(self, environ: Mapping[str, str], defer_secrets: bool = False) -> None:
         self.environ = environ
+        self.defer_secrets = defer_secrets
         self.issues: list[ConfigIssue] = []
+        self.warnings: list[ConfigIssue] = []
+        self.default_secrets: list[str] = []
         self.files: list[Path] = []
         self._seen: set[Path] = set()
         self.unreadable = False
@@ -126,18 +178,115 @@ class _Reader:
         named = f"include {origin[2]!r}: " if origin else ""
         path = Path(given)
         if path.is_dir():
-            found = sorted(
-                child
-                for child in path.iterdir()
-                if child.is_file() and child.suffix in YAML_SUFFIXES
-            )
-            if not found:
+            found = self.folder_files(path, file, line, named)
+            if not found and not any(issue.file == file for issue in self.issues):
                 self.fail(file, line, f"{named}folder {given} holds no .yaml or .yml files")
             return [(os.path.join(given, child.name), child) for child in found]
         if path.is_file():
             return [(given, path)]
+        if path.is_symlink():
+            self.fail(file, line, f"{named}{given} is a symbolic link to a missing file")
+            return []
         self.fail(file, line, f"{named}no such file or folder: {given}")
         return []
+
+    def folder_files(self, folder: Path, file: str, line: int | None, named: str) -> list[Path]:
+        """The files a folder contributes: its `*.yaml` and `*.yml` files, sorted by name.
+
+        Nothing that looks like configuration is dropped silently: a dangling link or a
+        non-file named *.yaml is an error (it would drop resources that prune then deletes),
+        an upper-case suffix is an error (rename it), and hidden files and subfolders holding
+        YAML, which are not read, are warnings.
+        """
+        found: list[Path] = []
+        for child in sorted(folder.iterdir()):
+            shown = os.path.join(str(folder), child.name)
+            suffix = child.suffix
+            looks_yaml = suffix.lower() in YAML_SUFFIXES
+            if child.name.startswith("."):
+                if looks_yaml:
+                    self.warn(
+                        shown, None, "hidden file not read (folders skip names starting with .)"
+                    )
+                continue
+            if child.is_dir():
+                if any(grand.suffix.lower() in YAML_SUFFIXES for grand in child.rglob("*")):
+                    self.warn(
+                        shown,
+                        None,
+                        "subfolder not read (a folder contributes only its own files); pass it "
+                        "as a path or name it in `include:`",
+                    )
+                continue
+            if not looks_yaml:
+                continue
+            if suffix not in YAML_SUFFIXES:
+                self.fail(
+                    shown,
+                    None,
+                    f"{named}configuration files end in lower-case .yaml or .yml; rename "
+                    f"{child.name} (it would not be read)",
+                )
+            elif child.is_symlink() and not child.exists():
+                self.fail(
+                    shown, None, f"{named}symbolic link to a missing file ({os.readlink(child)})"
+                )
+            elif not child.is_file():
+                self.fail(shown, None, f"{named}not a regular file, so it cannot be read")
+            else:
+                found.append(child)
+        return found
+
+    def warn(self, file: str, line: int | None, message: str) -> None:
+        self.warnings.append(ConfigIssue(file, line, message, severity="warning"))
+
+    def expand_tree(
+        self,
+        data: Any,
+        path: ConfigPath,
+        display: str,
+        lines: Mapping[ConfigPath, int],
+        tainted: set[ConfigPath],
+    ) -> Any:
+        """Expand `${VAR}` in every string value, knowing where it sits (secrets differ)."""
+        if isinstance(data, dict):
+            return {
+                key: self.expand_tree(value, (*path, key), display, lines, tainted)
+                for key, value in data.items()
+            }
+        if isinstance(data, list):
+            return [
+                self.expand_tree(value, (*path, index), display, lines, tainted)
+                for index, value in enumerate(data)
+            ]
+        if not isinstance(data, str) or "${" not in data:
+            return data
+        line = _nearest_line(lines, path)
+        try:
+            expansion = expand_detailed(data, self.environ)
+        except ValueError as error:
+            self.fail(display, line, str(error), fatal=False)
+            tainted.add(path)
+            return None
+        if expansion.missing:
+            deferred = _deferred_value(path) if self.defer_secrets else None
+            if deferred is None:
+                self.fail(display, line, missing_message(expansion.missing[0]), fatal=False)
+                tainted.add(path)
+                return None
+            self.warnings.append(
+                ConfigIssue(
+                    display,
+                    line,
+                    f"{describe(path)}: {expansion.missing[0]} is not set here; it is supplied "
+                    "at plan/apply time (plan and apply require it)",
+                    severity="notice",
+                )
+            )
+            return deferred
+        if expansion.defaults_used and is_write_only(path):
+            self.default_secrets.append(_dotted(path))
+        return expansion.value
 
     def load_file(self, display: str, real: Path, stack: tuple[Path, ...]) -> Document:
         """One file merged over what it includes."""
@@ -148,7 +297,7 @@ class _Reader:
         except (OSError, UnicodeDecodeError) as error:
             self.fail(display, None, f"cannot read file: {error}")
             return Document()
-        parsed = parse_yaml(text, lambda value: expand_variables(value, self.environ))
+        parsed = parse_yaml(text)
         for issue in parsed.issues:
             self.fail(display, issue.line, issue.message, fatal=parsed.unreadable)
         if parsed.unreadable:
@@ -169,7 +318,7 @@ class _Reader:
                 f"got {kind}",
             )
             return Document()
-        data: dict[str, Any] = parsed.data
+        data: dict[str, Any] = self.expand_tree(parsed.data, (), display, parsed.lines, own.tainted)
         base = Document()
         if INCLUDE_KEY in data:
             includes = data.pop(INCLUDE_KEY)

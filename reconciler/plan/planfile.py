@@ -1,7 +1,9 @@
-"""Saved plans: the changes, a fingerprint of the live values they came from, and no secrets.
+"""Saved plans: what was reviewed, where it came from, and no secrets.
 
-A secret to be written is stored as a pointer to where it sits in the config; `apply --plan`
-reloads the config to fill it in, and refuses the plan if the config or the account moved.
+A saved plan is the approval (Terraform's convention). It holds no values to send: `apply
+--plan` re-plans from the configuration and the live account and runs only if the result is
+exactly the saved plan, so an edited plan file cannot apply anything nobody reviewed. Secrets
+are not in the file; a salted digest of them is, so a secret changed since the review is caught.
 """
 
 from __future__ import annotations
@@ -9,19 +11,55 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import secrets
 import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import SecretStr
 
+from reconciler import redact
 from reconciler.config.models import Config
 from reconciler.errors import ReconcilerError
+from reconciler.plan.diff import PlanOptions
 from reconciler.plan.model import Action, Change, FieldDiff, Guard, Plan
-from reconciler.plan.render import change_to_json
+from reconciler.plan.render import plan_document
 
-PLAN_FILE_VERSION = 1
-SECRET_POINTER = "$secret"
+PLAN_FILE_VERSION = 2
+
+
+class StalePlanError(ReconcilerError):
+    """The saved plan is not what applying now would do."""
+
+
+@dataclass
+class SavedPlan:
+    """A plan file as read: the reviewed plan and what is needed to reproduce it."""
+
+    path: Path
+    document: dict[str, Any]
+
+    @property
+    def options(self) -> PlanOptions:
+        return PlanOptions(**self.document["options"])
+
+    @property
+    def reviewed(self) -> dict[str, Any]:
+        return dict(self.document["plan"])
+
+    def config_paths(self) -> list[str]:
+        """Each configuration path relative to the plan file if it exists there (a checkout
+        elsewhere), else as it was on the machine that planned."""
+        found = []
+        for entry in self.document["config_paths"]:
+            relative = os.path.normpath(os.path.join(self.path.parent, entry["relative"]))
+            found.append(relative if os.path.exists(relative) else entry["absolute"])
+        return found
+
+    def plan(self) -> Plan:
+        return plan_from_document(self.reviewed)
 
 
 def config_digest(config: Config) -> str:
@@ -30,36 +68,46 @@ def config_digest(config: Config) -> str:
     return hashlib.sha256(document.encode()).hexdigest()
 
 
-def _send_value(change: Change, name: str, value: Any) -> Any:
-    if isinstance(value, SecretStr):
-        return {SECRET_POINTER: [*change.source, *name.split(".")]}
-    return value
+def secrets_digest(config: Config, salt: str) -> str:
+    """Salted digest of every secret value, in config order: changes when any secret does."""
+    digest = hashlib.sha256(salt.encode())
+    for value in _secret_values(config.model_dump()):
+        digest.update(b"\0" + value.encode())
+    return digest.hexdigest()
 
 
-def save_plan(path: Path, plan: Plan, config: Config, config_paths: list[str]) -> None:
+def _secret_values(data: Any) -> Iterable[str]:
+    if isinstance(data, SecretStr):
+        yield data.get_secret_value()
+    elif isinstance(data, dict):
+        for key in sorted(data):
+            yield from _secret_values(data[key])
+    elif isinstance(data, list):
+        for item in data:
+            yield from _secret_values(item)
+
+
+def save_plan(
+    path: Path, plan: Plan, config: Config, config_paths: list[str], options: PlanOptions
+) -> None:
+    salt = secrets.token_hex(16)
+    folder = path.resolve().parent
     document = {
         "plan_file_version": PLAN_FILE_VERSION,
-        "config_paths": config_paths,
-        "config_digest": config_digest(config),
-        "fingerprint": plan.fingerprint,
-        "summary": plan.summary,
-        "guards": [{"message": guard.message, "flag": guard.flag} for guard in plan.guards],
-        "notes": plan.notes,
-        "changes": [
+        "config_paths": [
             {
-                **change_to_json(change),
-                "level": change.level,
-                "parent_sid": change.parent_sid,
-                "built_in": change.built_in,
-                "source": list(change.source),
-                "send": {
-                    name: _send_value(change, name, value) for name, value in change.send.items()
-                },
+                "absolute": str(Path(given).resolve()),
+                "relative": os.path.relpath(Path(given).resolve(), folder),
             }
-            for change in plan.changes
+            for given in config_paths
         ],
+        "config_digest": config_digest(config),
+        "secrets_salt": salt,
+        "secrets_digest": secrets_digest(config, salt),
+        "options": {"rotate_secrets": options.rotate_secrets},
+        "plan": plan_document(plan),
     }
-    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    text = redact.mask(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     with os.fdopen(handle, "w", encoding="utf-8") as stream:
@@ -67,37 +115,100 @@ def save_plan(path: Path, plan: Plan, config: Config, config_paths: list[str]) -
     os.replace(temporary, path)
 
 
-def read_plan_document(path: Path) -> dict[str, Any]:
+def read_plan(path: Path) -> SavedPlan:
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ReconcilerError(f"{path}: plan file not found") from None
-    except (OSError, ValueError) as error:
-        raise ReconcilerError(f"{path}: not a readable plan file ({error})") from None
+    except IsADirectoryError:
+        raise ReconcilerError(f"{path}: is a folder, not a plan file") from None
+    except (OSError, ValueError):
+        raise ReconcilerError(
+            f"{path}: not a plan file (expected the JSON that `reconciler plan --out` writes)"
+        ) from None
     if not isinstance(document, dict) or document.get("plan_file_version") != PLAN_FILE_VERSION:
         raise ReconcilerError(
             f"{path}: not a plan file of this version (expected plan_file_version "
             f"{PLAN_FILE_VERSION}); run `reconciler plan --out` again"
         )
-    return document
+    try:
+        saved = SavedPlan(path, document)
+        saved.config_paths()
+        saved.plan()
+        saved.options  # noqa: B018 -- validates the options block
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise ReconcilerError(
+            f"{path}: the plan file is damaged or was edited by hand; run `reconciler plan "
+            "--out` again"
+        ) from None
+    return saved
 
 
-def plan_from_document(document: dict[str, Any], config: Config) -> Plan:
-    """Rebuild the saved plan, taking secrets from the freshly loaded config."""
-    changes = []
-    for item in document["changes"]:
-        change = Change(
+def check_unchanged(saved: SavedPlan, config: Config, plan: Plan) -> None:
+    """Refuse unless planning now gives exactly the reviewed plan (naming the first change)."""
+    document = saved.document
+    if document["config_digest"] != config_digest(config):
+        raise StalePlanError(
+            f"{saved.path}: the configuration changed since this plan was made; run "
+            "`reconciler plan --out` again and review the new plan"
+        )
+    if document["secrets_digest"] != secrets_digest(config, document["secrets_salt"]):
+        raise StalePlanError(
+            f"{saved.path}: a secret value in the configuration changed since this plan was "
+            "made; run `reconciler plan --out` again"
+        )
+    # The fingerprint moves with anything read, managed or not; what matters is the changes.
+    reviewed = {k: v for k, v in saved.reviewed.items() if k != "fingerprint"}
+    current = {k: v for k, v in plan_document(plan).items() if k != "fingerprint"}
+    difference = first_difference(reviewed, current)
+    if difference is not None:
+        raise StalePlanError(
+            f"{saved.path}: applying now would not do what was reviewed ({difference}); the "
+            "live account or the plan file changed since. Nothing was applied; run "
+            "`reconciler plan --out` again and review the new plan"
+        )
+
+
+def first_difference(saved: Any, now: Any, where: str = "plan") -> str | None:
+    """The first place two plan documents differ, as `path: saved X, now Y`."""
+    if isinstance(saved, dict) and isinstance(now, dict):
+        for key in [*saved, *(k for k in now if k not in saved)]:
+            if key not in now or key not in saved:
+                return f"{where}.{key}: present in only one of them"
+            found = first_difference(saved[key], now[key], f"{where}.{key}")
+            if found:
+                return found
+        return None
+    if isinstance(saved, list) and isinstance(now, list):
+        for index, (left, right) in enumerate(zip(saved, now, strict=False)):
+            found = first_difference(left, right, f"{where}[{index}]")
+            if found:
+                return found
+        if len(saved) != len(now):
+            return f"{where}: {len(saved)} saved, {len(now)} now"
+        return None
+    if saved != now:
+        return f"{where}: saved {_short(saved)}, now {_short(now)}"
+    return None
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def plan_from_document(document: dict[str, Any]) -> Plan:
+    """A plan for display (`show`): changes and diffs, nothing to send."""
+    changes = [
+        Change(
             action=Action(item["action"]),
             kind=item["kind"],
             identity=tuple(item["identity"]),
             label=item["key"],
-            level=item["level"],
+            level=0,
             sid=item["sid"],
             parent_key=item["service"],
-            parent_sid=item["parent_sid"],
             reasons=list(item["reasons"]),
-            built_in=item["built_in"],
-            source=tuple(item["source"]),
             diffs=[
                 FieldDiff(
                     name=diff["name"],
@@ -109,25 +220,11 @@ def plan_from_document(document: dict[str, Any], config: Config) -> Plan:
                 for diff in item["fields"]
             ],
         )
-        change.send = {name: _resolve_secret(config, value) for name, value in item["send"].items()}
-        changes.append(change)
+        for item in document["changes"]
+    ]
     return Plan(
         changes=changes,
         fingerprint=document["fingerprint"],
         guards=[Guard(guard["message"], guard["flag"]) for guard in document["guards"]],
         notes=list(document["notes"]),
     )
-
-
-def _resolve_secret(config: Config, value: Any) -> Any:
-    if not (isinstance(value, dict) and set(value) == {SECRET_POINTER}):
-        return value
-    current: Any = config
-    for part in value[SECRET_POINTER]:
-        current = current.get(part) if isinstance(current, dict) else getattr(current, part, None)
-    if not isinstance(current, SecretStr):
-        raise ReconcilerError(
-            "the saved plan writes a secret that the configuration no longer holds at "
-            f"{'.'.join(map(str, value[SECRET_POINTER]))}; run `reconciler plan --out` again"
-        )
-    return current

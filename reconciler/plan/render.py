@@ -100,8 +100,9 @@ def change_to_json(change: Change) -> dict[str, Any]:
     }
 
 
-def render_json(plan: Plan) -> str:
-    document = {
+def plan_document(plan: Plan) -> dict[str, Any]:
+    """The plan as JSON data: what `--format json` prints and what a plan file keeps."""
+    return {
         "format_version": JSON_FORMAT_VERSION,
         "summary": plan.summary,
         "changes": [change_to_json(change) for change in plan.changes],
@@ -109,7 +110,10 @@ def render_json(plan: Plan) -> str:
         "notes": list(plan.notes),
         "fingerprint": plan.fingerprint,
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_json(plan: Plan) -> str:
+    return json.dumps(plan_document(plan), indent=2, ensure_ascii=False) + "\n"
 
 
 def _cell(text: str) -> str:

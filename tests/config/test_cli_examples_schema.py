@@ -121,7 +121,7 @@ def test_validate_reports_every_error_relative_as_given(
 
 def test_validate_needs_a_path() -> None:
     result = CliRunner().invoke(cli, ["validate"])
-    assert result.exit_code == 2
+    assert result.exit_code == 1, "usage errors exit 1: 2 means only 'changes present'"
     assert "Missing argument" in result.output
 
 

@@ -197,3 +197,8 @@ def one_line_error(result: Result) -> str:
     assert_no_traceback(result)
     assert result.stderr.startswith("Error: "), result.stderr
     return result.stderr
+
+
+def apply_ok(run: Cli, *args: str, env: Mapping[str, str | None] | None = None) -> None:
+    result = run("apply", *args, "--auto-approve", env=env)
+    assert result.exit_code == 0, result.output + result.stderr

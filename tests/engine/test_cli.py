@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from reconciler.emulator.server import EmulatorServer
-from tests.engine.conftest import Cli, Engine, one_line_error, writes
+from tests.engine.conftest import Cli, Engine, apply_ok, one_line_error, writes
 
 SERVICE_ONLY: dict[str, Any] = {"version": 1, "services": {"support": {"friendly_name": "Support"}}}
 SECRET = "s3cr3t-fcm-key-that-must-never-show"
@@ -22,11 +22,6 @@ def digest(value: str) -> str:
 
 def credential_digests(emulator: EmulatorServer) -> list[dict[str, str]]:
     return [item["secret_digests"] for item in emulator.snapshot()["credentials"]]
-
-
-def apply_ok(run: Cli, *args: str, env: dict[str, str] | None = None) -> None:
-    result = run("apply", *args, "--auto-approve", env=env)
-    assert result.exit_code == 0, result.output
 
 
 # --- plan --detailed-exitcode ---------------------------------------------------------------
@@ -306,10 +301,10 @@ def test_stale_plan_is_refused(
     assert run("plan", changed, "--out", str(planfile)).exit_code == 0
     # Someone changes the account after the plan was made.
     sid = engine.service_sid("Support")
-    engine.v1.services(sid).configuration.webhooks().update(post_webhook_url="https://x.example/")
+    engine.v1.services(sid).configuration.webhooks().update(method="GET")
     emulator.reset_stats()
     message = one_line_error(run("apply", "--plan", str(planfile), "--auto-approve"))
-    assert "stale" in message and "plan --out" in message
+    assert "would not do what was reviewed" in message and "plan --out" in message
     assert writes(emulator.stats()) == 0
 
 

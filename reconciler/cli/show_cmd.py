@@ -1,0 +1,36 @@
+"""`reconciler show PLANFILE`: render a saved plan again, offline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from reconciler.cli.options import use_colour
+from reconciler.plan.planfile import read_plan
+from reconciler.plan.render import render_json, render_markdown, render_text
+
+
+@click.command("show")
+@click.argument("plan_file", metavar="PLANFILE", type=click.Path(dir_okay=False))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="text for terminals, json for scripts, markdown for a pull-request comment.",
+)
+def command(plan_file: str, output_format: str) -> None:
+    """Show the plan saved in PLANFILE by `plan --out`, with no network and no credentials.
+
+    This is what `apply --plan PLANFILE` will do, provided the configuration and the live
+    account still give exactly this plan.
+    """
+    plan = read_plan(Path(plan_file)).plan()
+    if output_format == "json":
+        click.echo(render_json(plan), nl=False)
+    elif output_format == "markdown":
+        click.echo(render_markdown(plan), nl=False)
+    else:
+        click.echo(render_text(plan, colour=use_colour()), nl=False)
