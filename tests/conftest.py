@@ -1,4 +1,9 @@
-"""Fixtures shared by every test package: a live emulator and the real SDK pointed at it."""
+"""Fixtures shared by every test package: a live emulator and the real SDK pointed at it.
+
+Built on `reconciler.testing`, the helper the project offers its users, so the project's own
+tests exercise it. The emulator runs with Twilio's limits on (30 role writes per second per
+service), as users get it.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,19 @@ from twilio.rest import Client
 from reconciler.emulator import defaults
 from reconciler.emulator.server import EmulatorServer
 from reconciler.live.connection import ConnectionSettings, build_client
+from reconciler.testing import EmulatorContext, close_client
+from reconciler.testing import conversations_emulator as conversations_emulator
+from reconciler.testing import emulator as start_emulator
+
+__all__ = [
+    "client_for",
+    "close_client",
+    "conversations_emulator",
+    "emulator_settings",
+    "running_emulator",
+]
+
+pytest_plugins = ["pytester"]
 
 
 def emulator_settings(api_key: bool = False) -> ConnectionSettings:
@@ -28,21 +46,19 @@ def emulator_settings(api_key: bool = False) -> ConnectionSettings:
     )
 
 
-def close_client(client: Client) -> None:
-    """Close the SDK's pooled connections (unclosed sockets fail tests with ResourceWarning)."""
-    session = getattr(client.http_client, "session", None)
-    if session is not None:
-        session.close()
+@contextmanager
+def running_context() -> Iterator[EmulatorContext]:
+    """The user-facing helper, entered: `.server`, `.client`, `.url`."""
+    running = start_emulator()
+    with running:
+        yield running
 
 
 @contextmanager
 def running_emulator() -> Iterator[EmulatorServer]:
     """An in-memory emulator on a free 127.0.0.1 port, stopped on exit."""
-    server = EmulatorServer(host="127.0.0.1", port=0).start()
-    try:
-        yield server
-    finally:
-        server.stop()
+    with running_context() as running:
+        yield running.server
 
 
 @contextmanager
@@ -56,12 +72,10 @@ def client_for(server: EmulatorServer) -> Iterator[Client]:
 
 
 @pytest.fixture
-def emulator() -> Iterator[EmulatorServer]:
-    with running_emulator() as server:
-        yield server
+def emulator(conversations_emulator: EmulatorContext) -> EmulatorServer:
+    return conversations_emulator.server
 
 
 @pytest.fixture
-def sdk_client(emulator: EmulatorServer) -> Iterator[Client]:
-    with client_for(emulator) as client:
-        yield client
+def sdk_client(conversations_emulator: EmulatorContext) -> Client:
+    return conversations_emulator.client
