@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from reconciler.config import LoadedConfig
 from reconciler.config.validation import describe
+from reconciler.findings.github import render_github
 from reconciler.findings.locate import locate
 from reconciler.findings.model import Finding, Rule, register
 from reconciler.plan.model import Action, Change, Plan
+from reconciler.plan.render import render_text
 
 PLAN_CHANGE = Rule(
     id="plan-change",
@@ -64,3 +66,9 @@ def plan_findings(plan: Plan, loaded: LoadedConfig) -> list[Finding]:
         needs = f" (apply needs {guard.flag})" if guard.flag else " (apply refuses it)"
         findings.append(Finding(PLAN_GUARD.id, "warning", guard.message + needs))
     return findings
+
+
+def render_plan_github(plan: Plan, loaded: LoadedConfig, root: str | None = None) -> str:
+    """What `plan --format github` prints after the policy findings: the plan as plain text for
+    the log, then one workflow command per change and guard (annotations on the diff)."""
+    return render_text(plan, colour=False) + render_github(plan_findings(plan, loaded), root)

@@ -8,7 +8,7 @@ from twilio.rest import Client
 
 from reconciler.config import load_config
 from reconciler.findings import render_github
-from reconciler.findings.from_plan import plan_findings
+from reconciler.findings.from_plan import plan_findings, render_plan_github
 from reconciler.live.api import LiveApi
 from reconciler.plan import PlanOptions, plan_account
 from reconciler.plan.model import Action, Change, FieldDiff, Guard, Plan
@@ -53,6 +53,14 @@ def test_every_change_is_a_notice_at_the_line_that_causes_it(
         "~ service_webhooks support will be updated in place: post_webhook_url"
     )
     assert "old.example.com" not in update["message"], "values are never shown"
+
+    # plan --format github: the plan as text for the log, then the annotations
+    output = render_plan_github(plan, loaded, root="")
+    text, commands = output.split("::notice", 1)
+    assert "~ service_webhooks support will be updated in place" in text
+    assert '"https://old.example.com/hook" -> "https://hooks.example.com/support"' in text
+    assert text.rstrip().endswith("0 to delete.")
+    assert annotations("::notice" + commands) == [update]
 
 
 def test_deletes_have_no_line_and_guards_are_warnings(workspace: Workspace) -> None:
