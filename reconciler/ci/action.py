@@ -186,7 +186,18 @@ def pip_environment(env: Mapping[str, str]) -> dict[str, str]:
     }
 
 
+def check_inputs(context: Context) -> None:
+    """The inputs that choose what runs: a typo must fail the job, not skip a step silently."""
+    command = context.get("RECONCILER_COMMAND")
+    if command and command not in COMMANDS:
+        raise ActionError(f"command is {command!r}; it takes {', '.join(COMMANDS)}")
+    comment = context.get("RECONCILER_COMMENT")
+    if comment and comment not in ("true", "false"):
+        raise ActionError(f"comment is {comment!r}; it takes true or false")
+
+
 def install(context: Context) -> int:
+    check_inputs(context)
     package = context.get("RECONCILER_PACKAGE") or context.get("GITHUB_ACTION_PATH")
     if not package:
         raise ActionError("nothing to install: set the package input (a pip requirement)")

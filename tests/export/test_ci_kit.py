@@ -171,7 +171,11 @@ def test_action_yml_gives_credentials_and_the_token_to_one_step_each() -> None:
         )
     }
     assert set(holders) == {"Run ${{ inputs.command }}", "Post or update the plan comment"}
-    assert steps["Install reconciler"]["env"] == {"RECONCILER_PACKAGE": "${{ inputs.package }}"}
+    assert steps["Install reconciler"]["env"] == {
+        "RECONCILER_PACKAGE": "${{ inputs.package }}",
+        "RECONCILER_COMMAND": "${{ inputs.command }}",
+        "RECONCILER_COMMENT": "${{ inputs.comment }}",
+    }
     run_env = steps["Run ${{ inputs.command }}"]["env"]
     for part in action.CREDENTIALS:
         name = "twilio-" + part.lower().replace("_", "-")
@@ -368,6 +372,24 @@ def test_targets_and_extra_args_are_passed_as_flags_before_the_paths() -> None:
     recorder.calls.clear()
     run_recorded("validate", env, recorder)
     assert "--target" not in recorder.calls[-1][0]
+
+
+def test_install_refuses_a_misspelt_command_or_comment(tmp_path: Path) -> None:
+    recorder = Recorder()
+    env = {"RUNNER_TEMP": str(tmp_path), "GITHUB_ACTION_PATH": "/actions/reconciler"}
+    context = run_recorded("install", {**env, "RECONCILER_COMMAND": "deploy"}, recorder)
+    assert recorder.calls == []
+    assert isinstance(context.out, io.StringIO)
+    assert context.out.getvalue() == (
+        "::error title=reconciler action::command is 'deploy'; it takes validate, plan, apply, "
+        "drift, scope\n"
+    )
+    context = run_recorded("install", {**env, "RECONCILER_COMMENT": "yes"}, recorder)
+    assert recorder.calls == [] and "it takes true or false" in str(context.out.getvalue())
+    run_recorded(
+        "install", {**env, "RECONCILER_COMMAND": "drift", "RECONCILER_COMMENT": "false"}, recorder
+    )
+    assert len(recorder.calls) == 2
 
 
 def test_inputs_are_checked(step: Step) -> None:
