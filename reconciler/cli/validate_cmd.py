@@ -51,7 +51,7 @@ def summary(loaded: LoadedConfig) -> str:
 def check(paths: tuple[str, ...]) -> tuple[Report, LoadedConfig | None]:
     """Load and lint: every finding, and the configuration when it could be loaded."""
     try:
-        loaded = load_config(paths)
+        loaded = load_config(paths, defer_secrets=True)
     except ConfigError as error:
         return Report(paths=paths, findings=findings_from_issues(error.issues)), None
     report = Report(

@@ -48,7 +48,7 @@ def rule_for(rule_id: str) -> Rule:
 
 CONFIG_RULE = Rule(
     id="config",
-    title="Invalid configuration",
+    title="Configuration check",
     description=(
         "The configuration breaks the YAML rules, the schema, a reference or one of Twilio's "
         "own rules (see docs/configuration.md, 'What validate checks')."

@@ -161,7 +161,7 @@ def test_github_escaping_keeps_one_command_per_line() -> None:
     )
     (line,) = render_github([finding], root="").splitlines()
     assert line == (
-        "::error file=a%2Cb%3Ac.yaml,line=3,title=reconciler%3A Invalid configuration (config)"
+        "::error file=a%2Cb%3Ac.yaml,line=3,title=reconciler%3A Configuration check (config)"
         "::100%25 wrong%0Asecond line%0D::error::injected"
     )
     assert escape_property("a:b,c%") == "a%3Ab%2Cc%25"
@@ -348,3 +348,26 @@ def test_examples_are_clean_in_every_format(monkeypatch: pytest.MonkeyPatch) -> 
         assert validate(folder, "--format", "github").stdout.startswith(f"{folder}: valid")
         assert validated_json(validate(folder, "--format", "json"))["findings"] == []
         assert sarif_of(validate(folder, "--format", "sarif"))["runs"][0]["results"] == []
+
+
+def test_unset_secrets_are_notices_for_validate(workspace: Workspace) -> None:
+    """validate is offline: a credential's secret variable may be set only where plan runs."""
+    workspace.write(
+        {
+            "c.yaml": """
+                version: 1
+                credentials:
+                  ios: {type: apn, certificate: "${APN_CERT}", private_key: "${APN_KEY}"}
+                """
+        }
+    )
+    result = validate("c.yaml", "--format", "json")
+    assert result.exit_code == 0
+    document = validated_json(result)
+    assert document["summary"] == {"errors": 0, "warnings": 0, "notices": 2}
+    assert {(f["rule"], f["severity"], f["line"]) for f in document["findings"]} == {
+        ("config", "notice", 3)
+    }
+    found = annotations(validate("c.yaml", "--format", "github").stdout)
+    assert [a["command"] for a in found] == ["notice", "notice"]
+    assert found[0]["title"] == "reconciler%3A Configuration check (config)"
