@@ -152,4 +152,4 @@ def test_serve_takes_aps_limit() -> None:
     help_text = runner.invoke(cli, ["emulator", "serve", "--help"]).output
     assert "--aps-limit" in help_text and "50063" in help_text
     result = runner.invoke(cli, ["emulator", "serve", "--aps-limit", "-1"])
-    assert result.exit_code == 2 and "--aps-limit" in result.output
+    assert result.exit_code == 1 and "--aps-limit" in result.output
