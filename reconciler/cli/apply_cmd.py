@@ -16,7 +16,7 @@ from reconciler.cli.options import (
     use_colour,
 )
 from reconciler.errors import ReconcilerError
-from reconciler.plan import Plan, PlanOptions, plan_account
+from reconciler.plan import Plan, PlanOptions, escape, plan_account
 from reconciler.plan.planfile import check_unchanged, read_plan
 from reconciler.plan.policy import ALLOW_DESTROY, FORCE
 from reconciler.plan.render import render_text
@@ -149,9 +149,9 @@ def _confirm(auto_approve: bool) -> None:
 
 
 def _print_progress(result: StepResult) -> None:
-    detail = f": {result.detail}" if result.detail else ""
+    detail = f": {escape.terminal(result.detail)}" if result.detail else ""
     retries = f", {result.attempts} attempts" if result.attempts > 1 else ""
     click.echo(
-        f"  {result.step.description} ... {SYMBOLS[result.outcome]} "
+        f"  {escape.terminal(result.step.description)} ... {SYMBOLS[result.outcome]} "
         f"({result.seconds:.2f}s{retries}){detail}"
     )

@@ -308,14 +308,14 @@ class _Reader:
             tainted=set(parsed.tainted),
         )
         if not isinstance(parsed.data, dict):
-            kind = (
-                "a list" if isinstance(parsed.data, list) else f"a single value ({parsed.data!r})"
-            )
+            # The value itself is not shown: an include of a file that is not configuration
+            # (`include: [/etc/passwd]`) must not print that file.
+            kind = "a list" if isinstance(parsed.data, list) else "a single value"
             self.fail(
                 display,
                 parsed.lines.get((), 1),
-                "the top level must be a mapping with keys such as version, services, account; "
-                f"got {kind}",
+                "not a configuration file: the top level must be a mapping with keys such as "
+                f"version, services, account; this file holds {kind} (its content is not shown)",
             )
             return Document()
         data: dict[str, Any] = self.expand_tree(parsed.data, (), display, parsed.lines, own.tainted)

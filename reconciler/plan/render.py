@@ -8,7 +8,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from reconciler.plan.model import UNKNOWN, Action, Change, FieldDiff, Plan
+from reconciler.plan import escape
+from reconciler.plan.model import REDACTED, UNKNOWN, Action, Change, FieldDiff, Plan
 
 JSON_FORMAT_VERSION = 1
 
@@ -31,9 +32,9 @@ def _value(diff: FieldDiff, value: Any) -> str:
     shown = diff.shown(value)
     if shown is None:
         return "null"
-    if isinstance(shown, str) and shown.startswith("(") and shown.endswith(")"):
-        return shown
-    return json.dumps(shown, ensure_ascii=False)
+    if shown is REDACTED:
+        return REDACTED
+    return escape.terminal(json.dumps(shown, ensure_ascii=False))
 
 
 def _before(diff: FieldDiff) -> str:
@@ -57,10 +58,9 @@ def render_text(plan: Plan, colour: bool = False) -> str:
     lines: list[str] = []
     for change in plan.changes:
         symbol = SYMBOLS[change.action]
-        lines.append(
-            paint(change.action, f"{symbol} {change.kind} {change.key} {VERBS[change.action]}")
-        )
-        lines.extend(f"    # {reason}" for reason in change.reasons)
+        key = escape.terminal(change.key)
+        lines.append(paint(change.action, f"{symbol} {change.kind} {key} {VERBS[change.action]}"))
+        lines.extend(f"    # {escape.terminal(reason)}" for reason in change.reasons)
         for diff in change.diffs:
             if change.action is Action.CREATE:
                 lines.append(f"    + {diff.name} = {_value(diff, diff.after)}")
@@ -70,10 +70,10 @@ def render_text(plan: Plan, colour: bool = False) -> str:
                 lines.append(f"    ~ {diff.name}: {_before(diff)} -> {_value(diff, diff.after)}")
         lines.append("")
     for note in plan.notes:
-        lines.append(f"Note: {note}")
+        lines.append(f"Note: {escape.terminal(note)}")
     for guard in plan.guards:
         needs = f" (needs {guard.flag})" if guard.flag else " (refused)"
-        lines.append(f"Warning: {guard.message}{needs}")
+        lines.append(f"Warning: {escape.terminal(guard.message)}{needs}")
     lines.append(summary_line(plan))
     return "\n".join(lines) + "\n"
 
@@ -116,10 +116,6 @@ def render_json(plan: Plan) -> str:
     return json.dumps(plan_document(plan), indent=2, ensure_ascii=False) + "\n"
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def render_markdown(plan: Plan) -> str:
     counts = plan.summary
     lines = ["### reconciler plan", ""]
@@ -134,24 +130,29 @@ def render_markdown(plan: Plan) -> str:
         ]
     for guard in plan.guards:
         needs = f"needs `{guard.flag}`" if guard.flag else "refused"
-        lines.append(f"> :warning: {_cell(guard.message)} ({needs})")
-    if plan.guards:
+        lines.append(f"> :warning: {escape.markdown(guard.message)} ({needs})")
+    for note in plan.notes:
+        lines.append(f"> :information_source: {escape.markdown(note)}")
+    if plan.guards or plan.notes:
         lines.append("")
     for change in plan.changes:
         symbol = SYMBOLS[change.action]
+        key = escape.markdown(change.key)
         lines.append("<details>")
         lines.append(
-            f"<summary><code>{symbol}</code> {change.kind} <code>{_cell(change.key)}</code> "
+            f"<summary><code>{symbol}</code> {change.kind} <code>{key}</code> "
             f"{VERBS[change.action]}</summary>"
         )
         lines.append("")
-        lines.extend(f"_{_cell(reason)}_" for reason in change.reasons)
+        lines.extend(f"_{escape.markdown(reason)}_" for reason in change.reasons)
         if change.diffs:
             lines += ["| field | before | after |", "|---|---|---|"]
             for diff in change.diffs:
                 before = "" if change.action is Action.CREATE else _before(diff)
                 after = "" if change.action is Action.DELETE else _value(diff, diff.after)
-                lines.append(f"| `{diff.name}` | {_cell(before)} | {_cell(after)} |")
+                lines.append(
+                    f"| `{diff.name}` | {escape.markdown(before)} | {escape.markdown(after)} |"
+                )
         lines += ["", "</details>"]
     if not plan.empty:
         lines += ["", summary_line(plan), ""]
