@@ -8,6 +8,7 @@ from reconciler.live.reader import LiveState, read_live
 from reconciler.plan.diff import PlanOptions, build_plan
 from reconciler.plan.model import Action, Change, FieldDiff, Guard, Plan
 from reconciler.plan.pin import check_account
+from reconciler.plan.references import check_references
 
 
 def plan_account(
@@ -20,6 +21,7 @@ def plan_account(
     check_account(loaded, api.account_sid, "the credentials are for account")
     live = read_live(api, loaded.config, loaded.locate)
     check_account(loaded, live.account_sid, "the API answers for account")
+    check_references(loaded.config, live, loaded.locate)
     return build_plan(loaded.config, live, options or PlanOptions()), live
 
 
