@@ -370,6 +370,9 @@ def _model_message(path: ConfigPath, problem: Mapping[str, Any]) -> str:
     kind = problem["type"]
     value = problem.get("input")
     where = describe(path)
+    if is_write_only(path):  # never echo what was written in a secret's place
+        expected = "a string" if kind in ("string_type", "model_type") else "a valid value"
+        return f"{where}: expected {expected} (the value written here is not shown)"
     if kind == "extra_forbidden":
         allowed = _allowed_keys(path[:-1])
         hint = f"; allowed keys here: {', '.join(allowed)}" if allowed else ""
@@ -406,6 +409,17 @@ def _model_message(path: ConfigPath, problem: Mapping[str, Any]) -> str:
         limit = next(iter(problem.get("ctx", {}).values()), "")
         shown = f"{limit:g}" if isinstance(limit, (int, float)) else limit
         return f"{where}: must be {bounds[kind]} {shown}; got {_shown(value)}"
+    if kind == "string_type" and isinstance(value, bool):
+        return (
+            f"{where}: expected a string; got {_shown(value)}: YAML reads unquoted yes, no, on, "
+            "off, true and false as booleans, so quote the text (for example 'NO')"
+        )
+    if kind == "string_type" and isinstance(value, (int, float)):
+        return (
+            f"{where}: expected a string; got the number {_shown(value)}: YAML reads unquoted "
+            f'digits as a number (dropping a leading + or 0), so quote it: "{value}" (a phone '
+            'number in E.164 form: "+15017122661")'
+        )
     if kind in simple:
         return f"{where}: expected {simple[kind]}; got {_shown(value)}"
     return f"{where}: {problem['msg']}; got {_shown(value)}"

@@ -105,6 +105,18 @@ CASES: list[tuple[Any, ...]] = [
         },
     ),
     (
+        "unquoted-phone-number-and-norway",
+        {
+            "c.yaml": """
+        version: 1
+        address_configurations:
+          - type: sms
+            address: 15017122661
+            address_country: NO
+        """
+        },
+    ),
+    (
         "top-level-list",
         {
             "c.yaml": """
@@ -949,9 +961,17 @@ EXPECTED: dict[str, list[str]] = {
         "c.yaml:2: invalid YAML: a configuration file holds one YAML document; "
         "found a second one (---)"
     ],
+    "unquoted-phone-number-and-norway": [
+        "c.yaml:4: address_configurations[0].address: expected a string; got the number "
+        "15017122661: YAML reads unquoted digits as a number (dropping a leading + or 0), so "
+        'quote it: "15017122661" (a phone number in E.164 form: "+15017122661")',
+        "c.yaml:5: address_configurations[0].address_country: expected a string; got False: "
+        "YAML reads unquoted yes, no, on, off, true and false as booleans, so quote the text "
+        "(for example 'NO')",
+    ],
     "top-level-list": [
-        "c.yaml:1: the top level must be a mapping with keys such as version, "
-        "services, account; got a list"
+        "c.yaml:1: not a configuration file: the top level must be a mapping with keys such "
+        "as version, services, account; this file holds a list (its content is not shown)"
     ],
     "missing-variable": [
         "c.yaml:4: environment variable MESSAGING_SERVICE_SID is not set (set "
@@ -1271,7 +1291,8 @@ EXPECTED: dict[str, list[str]] = {
         "allows at most 64"
     ],
     "credential-secret-number": [
-        "c.yaml:3: credentials.android.secret: expected a string; got 12345"
+        "c.yaml:3: credentials.android.secret: expected a string (the value written here is "
+        "not shown)"
     ],
     "protected-service-dangling": [
         "c.yaml:5: policy.protected_services[1]: 'sales' is not a "
