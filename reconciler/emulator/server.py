@@ -163,6 +163,9 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # socketserver's default backlog of 5 overflows when many clients connect at once; the
+    # kernel then drops SYNs and each such client waits a second to retransmit.
+    request_queue_size = 128
 
     def __init__(self, address: tuple[str, int], app: EmulatorApp, max_body_bytes: int) -> None:
         self.app = app
