@@ -10,7 +10,6 @@ import click
 from reconciler.apply import ApplyReport, Executor, Outcome, StepResult
 from reconciler.cli.options import (
     connection_options,
-    echo_warnings,
     load_for_account,
     open_api,
     use_colour,
@@ -75,7 +74,6 @@ def command(
         )
     options = saved.options if saved else PlanOptions(rotate_secrets=rotate_secrets)
     loaded = load_for_account(saved.config_paths() if saved else list(paths))
-    echo_warnings(loaded)
     with open_api(local, endpoint, concurrency) as api:
         plan, live = plan_account(loaded, api, options)
         if saved is not None:

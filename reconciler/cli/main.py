@@ -38,7 +38,12 @@ def _describe(error: BaseException) -> str:
     """One line for an error from the engine, the SDK or the network."""
     if isinstance(error, ReconcilerError):
         return str(error)
+    from reconciler.cli.diagnose import endpoint_problem
     from reconciler.live.retry import describe_error
+
+    problem = endpoint_problem(error)
+    if problem:
+        return problem
 
     module = type(error).__module__.split(".")[0]
     if module in ("twilio", "requests", "urllib3"):

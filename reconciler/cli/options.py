@@ -7,11 +7,12 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
+from urllib.parse import urlparse
 
 import click
 from click.core import ParameterSource
 
-from reconciler.config import LoadedConfig, load_config
+from reconciler.config import ConfigError, LoadedConfig, load_config
 from reconciler.live.api import DEFAULT_CONCURRENCY, LiveApi
 from reconciler.live.connection import Connection, ConnectionSettings
 
@@ -61,6 +62,8 @@ def open_api(local: bool, endpoint: str | None, concurrency: int) -> Iterator[Li
     )
     if local and endpoint and not from_environment:
         raise click.UsageError("--local and --endpoint cannot be used together")
+    if endpoint and not local:
+        _check_endpoint(endpoint)
     settings = (
         ConnectionSettings.local()
         if local
@@ -70,16 +73,43 @@ def open_api(local: bool, endpoint: str | None, concurrency: int) -> Iterator[Li
         yield LiveApi(connection.client, concurrency=concurrency)
 
 
+def _check_endpoint(endpoint: str) -> None:
+    """The base URL only: the API's own paths (/v1/...) are added by the client."""
+    path = urlparse(endpoint).path.rstrip("/")
+    if path.lower().endswith("/v1"):
+        base = endpoint.rstrip("/")[: -len("/v1")]
+        raise click.UsageError(
+            f"--endpoint {endpoint}: give the base URL without /v1 (the client adds the API's "
+            f"/v1/... paths itself), such as {base}"
+        )
+
+
 def use_colour() -> bool:
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
 
-def load_for_account(paths: list[str]) -> LoadedConfig:
-    """The configuration plan and apply work from: every variable must be set."""
-    return load_config(paths)
+def load_for_account(paths: list[str], output_format: str = "text") -> LoadedConfig:
+    """The configuration plan and apply work from: every variable set, the team's policy met.
 
+    Findings go to stderr (as workflow commands on stdout with --format github, so they
+    annotate the pull request); a policy error stops the run before any API call.
+    """
+    from reconciler import lint
+    from reconciler.findings import findings_from_issues, render_github
+    from reconciler.findings import render_text as render_findings
 
-def echo_warnings(loaded: LoadedConfig) -> None:
-    """Warnings and notices from loading (skipped files, ...), on stderr before the output."""
-    for issue in loaded.warnings:
-        click.echo(str(issue), err=True)
+    try:
+        loaded = load_config(paths)
+    except ConfigError as error:
+        if output_format == "github":
+            click.echo(render_github(findings_from_issues(error.issues)), nl=False)
+        raise
+    findings = lint.check(loaded)
+    if output_format == "github":
+        click.echo(render_github(findings), nl=False)
+    else:
+        shown = [finding for finding in findings if finding.severity != "error"]
+        if shown:
+            click.echo(render_findings(shown), err=True, nl=False)
+    lint.raise_for_errors(findings)
+    return loaded

@@ -8,11 +8,11 @@ import click
 
 from reconciler.cli.options import (
     connection_options,
-    echo_warnings,
     load_for_account,
     open_api,
     use_colour,
 )
+from reconciler.findings.from_plan import render_plan_github
 from reconciler.plan import PlanOptions, plan_account
 from reconciler.plan.planfile import save_plan
 from reconciler.plan.render import render_json, render_markdown, render_text
@@ -25,10 +25,11 @@ CHANGES_EXIT_CODE = 2
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json", "markdown"]),
+    type=click.Choice(["text", "json", "markdown", "github"]),
     default="text",
     show_default=True,
-    help="text for terminals, json for scripts, markdown for a pull-request comment.",
+    help="text for terminals, json for scripts, markdown for a pull-request comment, github "
+    "for GitHub Actions (findings and changes as annotations on the pull request's diff).",
 )
 @click.option(
     "--out",
@@ -62,8 +63,7 @@ def command(
     PATHS are YAML files or folders, merged in order. Secret values never appear in the
     output or in the saved plan.
     """
-    loaded = load_for_account(list(paths))
-    echo_warnings(loaded)
+    loaded = load_for_account(list(paths), output_format)
     options = PlanOptions(rotate_secrets=rotate_secrets)
     with open_api(local, endpoint, concurrency) as api:
         plan, _ = plan_account(loaded, api, options)
@@ -71,6 +71,8 @@ def command(
         click.echo(render_json(plan), nl=False)
     elif output_format == "markdown":
         click.echo(render_markdown(plan), nl=False)
+    elif output_format == "github":
+        click.echo(render_plan_github(plan, loaded), nl=False)
     else:
         click.echo(render_text(plan, colour=use_colour()), nl=False)
     if out:
