@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import pytest
 
-from reconciler.config import ConfigError, ConfigIssue, load_config
-from reconciler.config.yaml_loader import MAX_VALUES
+from reconciler.config import ConfigError, ConfigIssue, load_config, yaml_loader
+from reconciler.config.yaml_loader import MAX_ALIAS_VALUES, parse_yaml
 from tests.config.conftest import WriteFiles, issues_of, load
+from tests.config.test_invalid_configs import CASES as INVALID_CASES
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 BASE = """
     version: 1
@@ -271,8 +275,8 @@ def test_alias_bomb_is_refused_quickly(write: WriteFiles) -> None:
     root = write({"bomb.yaml": "\n".join(lines) + "\n"})
     issues = issues_of(root, ["bomb.yaml"])
     assert issues == [
-        f"bomb.yaml:1: YAML aliases expand to more than {MAX_VALUES} values (an alias bomb?); "
-        "refusing to load this file"
+        f"bomb.yaml:1: YAML aliases expand to more than {MAX_ALIAS_VALUES} values "
+        "(an alias bomb?); refusing to load this file"
     ]
 
 
@@ -360,3 +364,186 @@ def test_values_of_the_wrong_type_are_reported_once_never_crash(write: WriteFile
         "credentials.c.type",
     ]
     assert all("\r" not in issue for issue in issues)
+
+
+# --- the two YAML parsers: libyaml (the default) and the pure-Python fallback ------------------
+
+
+@pytest.fixture(params=["libyaml", "python"])
+def parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Runs a test once with each parser behind `load_config`."""
+    monkeypatch.setattr(yaml_loader, "USE_LIBYAML", request.param == "libyaml")
+    return str(request.param)
+
+
+def test_libyaml_is_present() -> None:
+    # PyYAML's wheels ship libyaml: without it, large files load several times slower.
+    assert yaml_loader.HAVE_LIBYAML
+    assert yaml_loader.USE_LIBYAML
+
+
+def test_both_parsers_refuse_duplicates_tags_and_merge_keys_alike(
+    write: WriteFiles, parser: str
+) -> None:
+    root = write(
+        {
+            "c.yaml": """
+                version: 1
+                services:
+                  support:
+                    friendly_name: Support
+                    friendly_name: Help
+                    roles: !!python/object/apply:os.system [ls]
+                  base: &base {friendly_name: Base}
+                  other:
+                    <<: *base
+                    webhooks: !Ref hooks
+                """
+        }
+    )
+    assert issues_of(root, ["c.yaml"]) == [
+        "c.yaml:5: duplicate key 'friendly_name': already defined at line 4 "
+        "(each key may appear once in a mapping)",
+        "c.yaml:6: unsupported YAML tag !!python/object/apply:os.system: only plain mappings, "
+        "lists, strings, numbers, booleans and null are allowed",
+        "c.yaml:9: YAML merge keys (<<) are not supported; share settings with `include:` instead",
+        "c.yaml:10: unsupported YAML tag !Ref: only plain mappings, lists, strings, numbers, "
+        "booleans and null are allowed",
+    ]
+
+
+def test_both_parsers_refuse_an_alias_bomb_and_a_recursive_alias(
+    write: WriteFiles, parser: str
+) -> None:
+    lines = ["version: 1", "l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    for level in range(1, 10):
+        lines.append(f"l{level}: &l{level} [{', '.join([f'*l{level - 1}'] * 9)}]")
+    root = write(
+        {
+            "bomb.yaml": "\n".join(lines) + "\n",
+            "loop.yaml": "version: 1\nservices: &s\n  loop: *s\n",
+            "twice.yaml": "version: 1\na: &x 1\nb: &x 2\n",
+        }
+    )
+    assert issues_of(root, ["bomb.yaml"]) == [
+        f"bomb.yaml:1: YAML aliases expand to more than {MAX_ALIAS_VALUES} values "
+        "(an alias bomb?); refusing to load this file"
+    ]
+    assert issues_of(root, ["loop.yaml"]) == [
+        "loop.yaml:2: a YAML alias refers to a value that contains it (recursive alias)"
+    ]
+    assert issues_of(root, ["twice.yaml"]) == [
+        "twice.yaml:3: invalid YAML: anchor &x is defined twice (first at line 2); "
+        "give each anchor its own name"
+    ]
+
+
+def test_the_alias_cap_counts_what_aliases_add_not_what_the_file_spells(
+    parser: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(yaml_loader, "MAX_ALIAS_VALUES", 1_000)
+    written_out = "items: [" + ", ".join(["x"] * 5_000) + "]\n"
+    parsed = parse_yaml(written_out)
+    assert not parsed.issues
+    assert len(parsed.data["items"]) == 5_000
+    # 20 aliases of a 100-value list add 2,020 values: over the cap.
+    repeated = "a: &a [" + ", ".join(["x"] * 99) + "]\nb: [" + ", ".join(["*a"] * 20) + "]\n"
+    refused = parse_yaml(repeated)
+    assert refused.unreadable
+    assert [issue.message for issue in refused.issues] == [
+        "YAML aliases expand to more than 1000 values (an alias bomb?); refusing to load this file"
+    ]
+    # Ten aliases of it stay under the cap, each item located at its alias.
+    fine = parse_yaml("a: &a [" + ", ".join(["x"] * 99) + "]\nb: [" + ", ".join(["*a"] * 9) + "]\n")
+    assert not fine.issues
+    assert fine.data["b"][8] == ["x"] * 99
+    assert fine.lines[("b", 8)] == 2
+    assert fine.lines[("b", 8, 98)] == 1
+
+
+def test_a_file_with_more_values_than_the_alias_cap_loads() -> None:
+    # What an export of a large account looks like to the loader: many values, no aliases.
+    # (The fallback parser is run on the same rule above, with a lower cap, to stay quick.)
+    text = "items:\n" + "".join(f"  - {{n: {index}, on: true}}\n" for index in range(40_000))
+    parsed = parse_yaml(text, use_libyaml=True)
+    assert not parsed.issues
+    assert len(parsed.data["items"]) == 40_000
+    assert MAX_ALIAS_VALUES < 3 * 40_000
+    assert parsed.data["items"][-1] == {"n": 39_999, "on": True}
+    assert parsed.lines[("items", 39_999, "on")] == 40_001
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "shown"),
+    [
+        ("version: 1\nservices:\n  a\x00b: {}\n", 3, 4, "U+0000 (NUL)"),
+        (
+            "version: 1\n# caf\u00e9 \u2713\nx: \u00e9\u00e9\x01\n",
+            3,
+            6,
+            "U+0001 (a control character)",
+        ),
+        ("version: 1\r\nx: y\x1b[0m\r\n", 2, 5, "U+001B (ESC)"),
+        ("\ufffe", 1, 1, "U+FFFE (a non-character)"),
+    ],
+)
+def test_control_characters_are_one_clear_error_with_line_and_column(
+    write: WriteFiles, parser: str, text: str, line: int, column: int, shown: str
+) -> None:
+    root = write({})
+    (root / "c.yaml").write_text(text, encoding="utf-8", newline="")
+    code = shown.split()[0][2:]
+    assert issues_of(root, ["c.yaml"]) == [
+        f"c.yaml:{line}: character {shown} at column {column} is not allowed in a YAML file: "
+        "only printable characters, tabs and line breaks are; write it as an escape such as "
+        f'"\\u{code}" inside double quotes if the value really needs it'
+    ]
+    parsed = parse_yaml(text, use_libyaml=parser == "libyaml")
+    assert [(issue.line, issue.column) for issue in parsed.issues] == [(line, column)]
+    assert parsed.unreadable
+
+
+def test_an_escaped_control_character_is_just_a_value(parser: str) -> None:
+    parsed = parse_yaml('x: "a\\0b\\x01"\n')
+    assert not parsed.issues
+    assert parsed.data == {"x": "a\x00b\x01"}
+
+
+def _corpus() -> dict[str, str]:
+    """Every YAML text the tests and examples hold, valid or not."""
+    texts = {
+        f"invalid/{case[0]}/{name}": textwrap.dedent(text).lstrip("\n")
+        for case in INVALID_CASES
+        for name, text in case[1].items()
+    }
+    for path in sorted(EXAMPLES.rglob("*.yaml")):
+        texts[str(path.relative_to(EXAMPLES))] = path.read_text(encoding="utf-8")
+    texts.update(
+        {
+            "aliases": "x: &x [1, {a: b}]\ny: *x\nz: [*x, *x]\n*x : 3\n? [a]\n: 1\n",
+            "scalars": "a: 0x1F\nb: 1_000\nc: .inf\nd: ~\ne: yes\nf: 2001-12-14\ng: 1:30\n"
+            "h: !!bool maybe\ni: !!int abc\nj: !!str 12\nk: ''\nl: 'yes'\n",
+            "two documents": "a: 1\n---\nb: 2\n",
+            "undefined alias": "a: *nope\n",
+            "deep": "[" * 600 + "]" * 600,
+            "flow and block": "a:\n  - [1, 2]\n  - {b: c}\n  -\n    - d\nb: |\n  text\n",
+            "empty": "",
+            "only a comment": "# nothing\n",
+        }
+    )
+    return texts
+
+
+def test_both_parsers_build_the_same_values_lines_and_issues() -> None:
+    corpus = _corpus()
+    assert len(corpus) > 80
+    for name, text in corpus.items():
+        fast = parse_yaml(text, use_libyaml=True)
+        fallback = parse_yaml(text, use_libyaml=False)
+        assert (fast.data, fast.lines, fast.issues, fast.tainted, fast.unreadable) == (
+            fallback.data,
+            fallback.lines,
+            fallback.issues,
+            fallback.tainted,
+            fallback.unreadable,
+        ), name
