@@ -209,7 +209,7 @@ class _Reader:
                         shown, None, "hidden file not read (folders skip names starting with .)"
                     )
                 continue
-            if child.is_dir():
+            if child.is_dir() and not looks_yaml:
                 if any(grand.suffix.lower() in YAML_SUFFIXES for grand in child.rglob("*")):
                     self.warn(
                         shown,

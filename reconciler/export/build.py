@@ -168,7 +168,14 @@ def build_export(snapshot: AccountSnapshot) -> Export:
     names = _Names(service_keys, roles)
     export = Export(data={"version": 1}, account_sid=snapshot.account_sid)
 
-    account: dict[str, Any] = {}
+    # The pin: the account the API answered for (an API key reaches only its own account).
+    answered = [
+        str(resource.extra["account_sid"])
+        for resource in snapshot.of(kinds.ACCOUNT_CONFIGURATION)
+        if resource.extra.get("account_sid")
+    ]
+    pin = answered[0] if answered else snapshot.account_sid
+    account: dict[str, Any] = {"sid": pin} if pin else {}
     for kind in (kinds.ACCOUNT_CONFIGURATION, kinds.ACCOUNT_WEBHOOKS):
         for resource in snapshot.of(kind):
             path = _config_path(kind)

@@ -19,7 +19,7 @@ from reconciler.config.variables import escape_variables, expand_variables
 REPO = Path(__file__).resolve().parents[2]
 SUPPORT_DESK = config_to_data(load_config([REPO / "examples" / "support-desk"], environ={}).config)
 MULTI_SERVICE = config_to_data(
-    load_config([REPO / "examples" / "multi-service"], environ={}).config
+    load_config([REPO / "examples" / "multi-service"], environ={}, defer_secrets=True).config
 )
 LOCATED = re.compile(r"^.+:\d+: .+$|^.+: .+$")
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

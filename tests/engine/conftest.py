@@ -34,6 +34,21 @@ CREDENTIALS_ENV = {
     "TWILIO_ACCOUNT_SID": defaults.ACCOUNT_SID,
     "TWILIO_AUTH_TOKEN": defaults.AUTH_TOKEN,
 }
+EXAMPLE_ENV = {
+    # The account pins of examples/environments, and the push secrets the examples read.
+    "TWILIO_ACCOUNT_SID_PROD": defaults.ACCOUNT_SID,
+    "TWILIO_ACCOUNT_SID_STAGING": defaults.ACCOUNT_SID,
+    **{
+        name: f"example-secret-{name.lower()}"
+        for name in (
+            "APN_CERTIFICATE",
+            "APN_PRIVATE_KEY",
+            "APN_DEV_CERTIFICATE",
+            "APN_DEV_PRIVATE_KEY",
+            "FCM_SERVER_KEY",
+        )
+    },
+}
 FAST_RETRIES = RetryPolicy(attempts=12, base_delay=0.001, max_delay=0.01, budget_seconds=20)
 _counter = itertools.count()
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from reconciler.emulator.server import EmulatorServer
-from tests.engine.conftest import EXAMPLES, Cli, example_dirs, writes
+from tests.engine.conftest import EXAMPLE_ENV, EXAMPLES, Cli, example_dirs, one_line_error, writes
 
 EXAMPLE_DIRS = example_dirs()
 
@@ -24,23 +24,48 @@ def test_example_plans_applies_and_then_plans_clean(
     example: Path, run: Cli, emulator: EmulatorServer
 ) -> None:
     path = str(example)
-    first = run("plan", path, "--detailed-exitcode", "--format", "json")
+    first = run("plan", path, "--detailed-exitcode", "--format", "json", env=EXAMPLE_ENV)
     assert first.exit_code == 2, first.output
     planned = json.loads(first.stdout)
     assert sum(planned["summary"].values()) == len(planned["changes"]) > 0
     assert emulator.stats()["by_method"].get("POST", 0) == 0, "plan never writes"
 
     emulator.reset_stats()
-    applied = run("apply", path, "--auto-approve")
+    applied = run("apply", path, "--auto-approve", env=EXAMPLE_ENV)
     assert applied.exit_code == 0, applied.output
     assert "0 failed, 0 skipped" in applied.stdout
     assert writes(emulator.stats()) >= len(planned["changes"])
 
-    after = run("plan", path, "--detailed-exitcode")
+    after = run("plan", path, "--detailed-exitcode", env=EXAMPLE_ENV)
     assert after.exit_code == 0, after.output
     assert "No changes" in after.stdout
 
     emulator.reset_stats()
-    again = run("apply", path, "--auto-approve")
+    again = run("apply", path, "--auto-approve", env=EXAMPLE_ENV)
     assert again.exit_code == 0, again.output
     assert writes(emulator.stats()) == 0, emulator.stats()
+
+
+def test_no_example_ships_a_secret_default_and_plan_needs_the_secrets(run: Cli) -> None:
+    """validate passes without secrets (tests/config); plan and apply require them."""
+    for example in EXAMPLE_DIRS:
+        for file in example.glob("*.yaml"):
+            text = file.read_text(encoding="utf-8")
+            for name in ("certificate", "private_key", "api_key", "secret"):
+                assert (
+                    f"{name}: ${{" not in text
+                    or ":-" not in text.split(f"{name}: ${{")[1].split("}")[0]
+                ), file
+    multi = str(EXAMPLES / "multi-service")
+    env = {k: v for k, v in EXAMPLE_ENV.items() if "APN" not in k}
+    message = one_line_error(run("plan", multi, env=env))
+    assert "APN_CERTIFICATE is not set" in message
+
+
+def test_environment_examples_refuse_another_account(run: Cli) -> None:
+    prod = str(EXAMPLES / "environments" / "prod")
+    other = "AC" + "9" * 32
+    message = one_line_error(
+        run("plan", prod, env={**EXAMPLE_ENV, "TWILIO_ACCOUNT_SID_PROD": other})
+    )
+    assert other in message and "pinned" in message

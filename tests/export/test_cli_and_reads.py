@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 from twilio.rest import Client
 
+from reconciler.emulator import defaults
 from reconciler.emulator.server import EmulatorServer
 from reconciler.export import export_account
 from reconciler.export.build import slug, variable_name
@@ -115,3 +117,13 @@ def test_secret_variables_are_valid_names() -> None:
     assert variable_name("ios push: prod", "certificate") == "IOS_PUSH_PROD_CERTIFICATE"
     assert variable_name("1st", "secret") == "SECRET_1ST_SECRET"
     assert variable_name("サポート", "secret") == "SECRET"
+
+
+def test_the_export_pins_the_account_it_came_from(run: Cli) -> None:
+    exported = run.export()
+    data = yaml.safe_load(exported.read_text(encoding="utf-8"))
+    assert data["account"]["sid"] == defaults.ACCOUNT_SID
+    assert run("plan", str(exported), "--detailed-exitcode").exit_code == 0
+    other = "AC" + "7" * 32
+    refused = run("plan", str(exported), env={"TWILIO_ACCOUNT_SID": other})
+    assert refused.exit_code == 1 and other in refused.output + (refused.stderr or "")
