@@ -19,6 +19,7 @@ from twilio.base.exceptions import TwilioException
 
 from reconciler import kinds
 from reconciler.apply import twins
+from reconciler.apply.pacing import Pacer
 from reconciler.errors import ReconcilerError
 from reconciler.kinds import Kind, Reference, Resource
 from reconciler.live.api import LiveApi
@@ -28,6 +29,8 @@ from reconciler.plan.model import Action, Change, Plan
 from reconciler.plan.order import SERVICE_DELETE_LEVEL
 
 CONFLICT = 409
+PACING_SHARE = 0.8
+"""Pace writes at this share of Twilio's per-parent limit: margin for jitter and other runs."""
 SERVICE_SID = re.compile(r"^IS[0-9a-fA-F]{32}$")
 ROLE_SID = re.compile(r"^RL[0-9a-fA-F]{32}$")
 
@@ -196,6 +199,11 @@ class Executor:
         self.progress = progress
         self._tainted: set[Token] = set()
         self._lock = threading.Lock()
+        self._pacers = {
+            kind.name: Pacer(max(1, int(kind.writes_per_second_per_parent * PACING_SHARE)))
+            for kind in kinds.ALL_KINDS
+            if kind.writes_per_second_per_parent
+        }
 
     def run(self, plan: Plan) -> ApplyReport:
         report = ApplyReport()
@@ -244,6 +252,14 @@ class Executor:
         """Run one step; returns a note for the progress line ("" when there is none)."""
         change = step.change
         kind = kinds.KINDS_BY_NAME[change.kind]
+        pacer = self._pacers.get(kind.name)
+        if pacer is None:
+            return self._write(step, kind, attempts)
+        with pacer.slot(str(change.parent_key), 2 if step.phase is Action.REPLACE else 1):
+            return self._write(step, kind, attempts)
+
+    def _write(self, step: Step, kind: Kind, attempts: Attempts) -> str:
+        change = step.change
         parent_sid = self.resolver.service_sid(str(change.parent_key)) if kind.parent else None
         if step.phase is Action.DELETE:
             return self._delete(kind, parent_sid, str(change.sid), attempts)

@@ -55,6 +55,12 @@ ALL_PERMISSIONS: tuple[str, ...] = tuple(
     sorted(set(SERVICE_PERMISSIONS) | set(CONVERSATION_PERMISSIONS))
 )
 
+# --- Rate limits --------------------------------------------------------------------------
+# Changelog "Increasing Actions Per Second for Conversations" (2020-03-31): "a single 30 APS
+# limit applying to each Service as a whole" for role create, update and delete; more are
+# answered with 429, error 50063.
+ROLE_ACTIONS_PER_SECOND_PER_SERVICE = 30
+
 # --- Built-in roles -------------------------------------------------------------------------
 # Every new Conversation Service comes with these roles and its configuration's default roles
 # point at them (service admin/user are service roles, channel admin/user conversation roles).

@@ -144,6 +144,8 @@ class Kind:
     """The kind whose SID this kind's paths need (`service`)."""
     singleton: ClassVar[bool] = False
     fields: ClassVar[tuple[Field, ...]] = ()
+    writes_per_second_per_parent: ClassVar[int | None] = None
+    """Twilio's limit on this kind's writes per parent (roles: per service), if it has one."""
     names_may_repeat: ClassVar[bool] = False
     """Twilio accepts a second resource with the same identifying name (services, credentials),
     so concurrent creates can make twins; other kinds answer a duplicate with 409."""

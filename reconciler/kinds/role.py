@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from reconciler.config import rules
 from reconciler.config.models import Config
 from reconciler.kinds.base import Compare, Field, Identity, Kind, Resource
 
@@ -16,6 +17,7 @@ class RoleKind(Kind):
     name = "role"
     prune_name = "roles"
     parent = "service"
+    writes_per_second_per_parent = rules.ROLE_ACTIONS_PER_SECOND_PER_SERVICE
     fields = (
         Field("type", "Type", immutable=True),
         Field("permissions", "Permission", compare=Compare.SET),
