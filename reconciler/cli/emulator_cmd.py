@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import signal
 import threading
@@ -139,6 +140,10 @@ def serve(
     """Serve the emulated Conversations API until SIGTERM or Ctrl-C."""
     from reconciler.emulator.server import EmulatorServer
 
+    warning = exposure_warning(host)
+    if warning:
+        click.echo(f"Warning: {warning}", err=True)
+
     try:
         server = EmulatorServer(
             host=host,
@@ -186,3 +191,20 @@ def serve(
         signal.signal(signal.SIGTERM, previous)
         server.stop()
     click.echo("Emulator stopped.")
+
+
+def exposure_warning(host: str) -> str | None:
+    """A warning when the emulator listens beyond this machine: its credentials are public."""
+    name = host.strip("[]").lower()
+    if name == "localhost":
+        return None
+    try:
+        if ipaddress.ip_address(name).is_loopback:
+            return None
+    except ValueError:
+        pass
+    return (
+        f"listening on {host}, so anyone who can reach this machine can use the emulator; its "
+        "credentials are printed below (and the defaults are published), so they protect "
+        "nothing. Use --host 127.0.0.1 unless other machines must connect."
+    )

@@ -17,6 +17,7 @@ import pytest
 import requests
 from click.testing import CliRunner
 
+from reconciler.cli.emulator_cmd import exposure_warning
 from reconciler.cli.main import cli
 from reconciler.emulator import defaults
 from reconciler.emulator.persistence import StateFileError
@@ -161,3 +162,27 @@ def test_serve_options_are_validated() -> None:
         result = runner.invoke(cli, ["emulator", "serve", *args])
         assert result.exit_code == 1, args  # usage errors exit 1 (DESIGN.md)
         assert fragment in result.output, result.output
+
+
+@pytest.mark.parametrize(
+    ("host", "warned"),
+    [
+        ("127.0.0.1", False),
+        ("127.0.0.2", False),
+        ("localhost", False),
+        ("::1", False),
+        ("[::1]", False),
+        ("0.0.0.0", True),
+        ("::", True),
+        ("192.168.1.20", True),
+        ("devbox.example.com", True),
+    ],
+)
+def test_listening_beyond_loopback_warns_that_the_credentials_are_public(
+    host: str, warned: bool
+) -> None:
+    """Checked without binding: tests only ever listen on 127.0.0.1."""
+    warning = exposure_warning(host)
+    assert (warning is not None) == warned
+    if warning:
+        assert host in warning and "credentials" in warning and "127.0.0.1" in warning
