@@ -13,9 +13,8 @@ from reconciler.kinds.base import (
     Kind,
     Reference,
     Resource,
-    instance_payload,
+    list_records,
     set_fields,
-    top_level_names,
 )
 
 PAGE_SIZE = 50
@@ -66,18 +65,18 @@ class AddressConfigurationKind(Kind):
         return resources
 
     def read(self, api: Any, parent_sid: str | None) -> list[Resource]:
-        top_level = top_level_names(self.fields)
         resources = []
-        for instance in api.address_configurations.list(page_size=PAGE_SIZE):
+        for record in list_records(api.address_configurations, PAGE_SIZE):
+            address_type, address = record["type"], record["address"]
             resources.append(
                 Resource(
                     kind=self.name,
-                    identity=(instance.type, instance.address),
-                    values=self.live_values(instance_payload(instance, top_level)),
-                    sid=instance.sid,
-                    label=f"{instance.type}:{instance.address}"
-                    if not str(instance.address).startswith(f"{instance.type}:")
-                    else instance.address,
+                    identity=(address_type, address),
+                    values=self.live_values(record),
+                    sid=record["sid"],
+                    label=f"{address_type}:{address}"
+                    if not str(address).startswith(f"{address_type}:")
+                    else address,
                 )
             )
         return resources

@@ -8,12 +8,13 @@ in the API's JSON (`auto_creation.webhook_url`). Nothing outside `kinds/` knows 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, SecretStr
+from twilio.base.page import Page
 
 from reconciler.config.models import Config
 
@@ -200,6 +201,45 @@ class Kind:
         return values
 
 
+class _RecordPage(Page):
+    """A page of a list whose records stay the JSON the API sent (see `list_records`)."""
+
+    def get_instance(self, payload: dict[str, Any]) -> dict[str, Any]:
+        return payload
+
+
+def list_records(listing: Any, page_size: int) -> Iterator[dict[str, Any]]:
+    """Every record of an SDK list resource (`api.services`), page after page, as JSON dicts.
+
+    The SDK makes the requests (its `Version.page` and the pages' next-page links, with its
+    authentication, headers and errors), but its instances are not built: an instance parses
+    every date in its record, which costs more CPU than the rest of a read and which the
+    engine never uses. Dates stay the API's text.
+    """
+    version = listing._version
+    response = version.page(
+        method="GET",
+        uri=listing._uri,
+        params={"PageSize": page_size},
+        headers={"Accept": "application/json"},
+    )
+    page: Page | None = _RecordPage(version, response)
+    while page is not None:
+        yield from page
+        page = page.next_page()
+
+
+def fetch_record(context: Any) -> dict[str, Any]:
+    """One SDK instance context (`api.configuration()`) fetched as the JSON dict the API sent.
+
+    The SDK's own request and error handling (`Version.fetch`), without building an instance.
+    """
+    record: dict[str, Any] = context._version.fetch(
+        method="GET", uri=context._uri, headers={"Accept": "application/json"}
+    )
+    return record
+
+
 def created_at(instance: Any) -> str:
     """An instance's date_created as `YYYY-MM-DDTHH:MM:SSZ` (the SDK parses it; JSON does not)."""
     value = (
@@ -231,11 +271,6 @@ def dig(payload: Mapping[str, Any] | None, dotted: str) -> Any:
     return current
 
 
-def instance_payload(instance: Any, top_level: Iterable[str]) -> dict[str, Any]:
-    """The response properties of an SDK instance that these fields read."""
-    return {name: getattr(instance, name, None) for name in top_level}
-
-
 def set_fields(model: BaseModel | None, prefix: str = "") -> dict[str, Any]:
     """Flatten the fields the config sets (explicit nulls included) to dotted names."""
     if model is None:
@@ -249,7 +284,3 @@ def set_fields(model: BaseModel | None, prefix: str = "") -> dict[str, Any]:
         else:
             flat[dotted] = value
     return flat
-
-
-def top_level_names(fields: Iterable[Field]) -> set[str]:
-    return {spec.response_path.split(".")[0] for spec in fields}

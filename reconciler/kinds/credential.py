@@ -13,9 +13,8 @@ from reconciler.kinds.base import (
     Kind,
     Resource,
     created_at,
-    instance_payload,
+    list_records,
     set_fields,
-    top_level_names,
 )
 
 PAGE_SIZE = 100
@@ -67,16 +66,15 @@ class CredentialKind(Kind):
         return resources
 
     def read(self, api: Any, parent_sid: str | None) -> list[Resource]:
-        top_level = top_level_names(self.fields)
         return [
             Resource(
                 kind=self.name,
-                identity=(instance.friendly_name,),
-                values=self.live_values(instance_payload(instance, top_level)),
-                sid=instance.sid,
-                extra={"date_created": created_at(instance)},
+                identity=(record["friendly_name"],),
+                values=self.live_values(record),
+                sid=record["sid"],
+                extra={"date_created": created_at(record)},
             )
-            for instance in api.credentials.list(page_size=PAGE_SIZE)
+            for record in list_records(api.credentials, PAGE_SIZE)
         ]
 
     def create(

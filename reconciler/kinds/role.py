@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from reconciler.config import rules
 from reconciler.config.models import Config
-from reconciler.kinds.base import Compare, Field, Identity, Kind, Resource
+from reconciler.kinds.base import Compare, Field, Identity, Kind, Resource, list_records
 
 PAGE_SIZE = 50
 BUILT_IN_ROLE_NAMES = frozenset({"channel admin", "channel user", "service admin", "service user"})
 """Roles Twilio creates with every service: managed by name, never created or pruned."""
+
+
+def _shared(text: Any) -> Any:
+    """One copy of each permission name and role type, however many roles repeat it (a large
+    account has tens of thousands of roles, each listing about ten of the same names)."""
+    return sys.intern(text) if isinstance(text, str) else text
 
 
 class RoleKind(Kind):
@@ -40,13 +47,16 @@ class RoleKind(Kind):
         return [
             Resource(
                 kind=self.name,
-                identity=(str(parent_sid), instance.friendly_name),
-                values={"type": instance.type, "permissions": list(instance.permissions or [])},
-                sid=instance.sid,
+                identity=(str(parent_sid), record["friendly_name"]),
+                values={
+                    "type": _shared(record["type"]),
+                    "permissions": [_shared(name) for name in record.get("permissions") or []],
+                },
+                sid=record["sid"],
                 parent_sid=parent_sid,
-                built_in=instance.friendly_name in BUILT_IN_ROLE_NAMES,
+                built_in=record["friendly_name"] in BUILT_IN_ROLE_NAMES,
             )
-            for instance in api.services(parent_sid).roles.list(page_size=PAGE_SIZE)
+            for record in list_records(api.services(parent_sid).roles, PAGE_SIZE)
         ]
 
     def create(

@@ -7,7 +7,15 @@ from typing import Any
 
 from reconciler.config.models import Config
 from reconciler.errors import ReconcilerError
-from reconciler.kinds.base import Field, Identity, Kind, Resource, created_at, survivor
+from reconciler.kinds.base import (
+    Field,
+    Identity,
+    Kind,
+    Resource,
+    created_at,
+    list_records,
+    survivor,
+)
 
 PAGE_SIZE = 100
 
@@ -34,13 +42,13 @@ class ServiceKind(Kind):
         return [
             Resource(
                 kind=self.name,
-                identity=(instance.sid,),
-                values={"friendly_name": instance.friendly_name},
-                sid=instance.sid,
-                label=f"{instance.friendly_name} ({instance.sid})",
-                extra={"date_created": created_at(instance)},
+                identity=(record["sid"],),
+                values={"friendly_name": record["friendly_name"]},
+                sid=record["sid"],
+                label=f"{record['friendly_name']} ({record['sid']})",
+                extra={"date_created": created_at(record)},
             )
-            for instance in api.services.list(page_size=PAGE_SIZE)
+            for record in list_records(api.services, PAGE_SIZE)
         ]
 
     def create(

@@ -11,9 +11,8 @@ from reconciler.kinds.base import (
     Identity,
     Kind,
     Resource,
-    instance_payload,
+    fetch_record,
     set_fields,
-    top_level_names,
 )
 
 ACCOUNT: Identity = ()
@@ -49,17 +48,16 @@ class SingletonKind(Kind):
         return resources
 
     def read(self, api: Any, parent_sid: str | None) -> list[Resource]:
-        instance = self.context(api, parent_sid).fetch()
-        payload = instance_payload(instance, top_level_names(self.fields))
+        record = fetch_record(self.context(api, parent_sid))
         identity: Identity = (parent_sid,) if parent_sid else ACCOUNT
         return [
             Resource(
                 kind=self.name,
                 identity=identity,
-                values=self.live_values(payload),
+                values=self.live_values(record),
                 parent_sid=parent_sid,
                 label="/".join(identity) or "account",
-                extra={"account_sid": getattr(instance, "account_sid", None)},
+                extra={"account_sid": record.get("account_sid")},
             )
         ]
 
