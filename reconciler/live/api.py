@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from twilio.rest import Client
@@ -68,3 +69,29 @@ class LiveApi:
         with ThreadPoolExecutor(max_workers=min(self.concurrency, len(pending))) as pool:
             futures = [pool.submit(self.call, operation) for operation in pending]
             return [future.result() for future in futures]
+
+    @contextmanager
+    def pool(self) -> Iterator[Calls]:
+        """Workers (at most `concurrency` calls at once) for calls that depend on earlier ones:
+        each is submitted as soon as what it needs has arrived, so no call waits for a whole
+        wave of unrelated ones. Leaving the block waits for every call; on an error, calls not
+        yet started are cancelled."""
+        executor = ThreadPoolExecutor(max_workers=self.concurrency)
+        try:
+            yield Calls(self, executor)
+        except BaseException:
+            executor.shutdown(wait=True, cancel_futures=True)
+            raise
+        executor.shutdown(wait=True)
+
+
+class Calls:
+    """Submits API operations to a LiveApi's worker pool (see `LiveApi.pool`)."""
+
+    def __init__(self, api: LiveApi, executor: ThreadPoolExecutor) -> None:
+        self._api = api
+        self._executor = executor
+
+    def submit(self, operation: Callable[[Any], T]) -> Future[T]:
+        """Run one operation as `LiveApi.call` does (retried), on the next free worker."""
+        return self._executor.submit(self._api.call, operation)

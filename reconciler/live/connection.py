@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+from urllib.parse import urlsplit
 
+from requests import Session
 from requests.adapters import HTTPAdapter
 from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response
@@ -25,6 +27,34 @@ REQUEST_TIMEOUT_SECONDS = 30.0
 DEFAULT_POOL_SIZE = 16
 
 
+class _Session(Session):
+    """A requests Session that reads proxy and CA-bundle settings from the environment once
+    per origin, not on every request (requests scans the whole environment each time; the
+    environment does not change during a run)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._environment: dict[tuple[Any, ...], Any] = {}
+
+    def merge_environment_settings(
+        self, url: Any, proxies: Any, stream: Any, verify: Any, cert: Any
+    ) -> Any:
+        parts = urlsplit(str(url))
+        key = (
+            parts.scheme,
+            parts.netloc,
+            tuple(sorted((proxies or {}).items())),
+            stream,
+            verify,
+            cert,
+        )
+        settings = self._environment.get(key)
+        if settings is None:
+            settings = super().merge_environment_settings(url, proxies, stream, verify, cert)
+            self._environment[key] = settings
+        return {**settings, "proxies": dict(settings["proxies"])}
+
+
 class RecordingHttpClient(TwilioHttpClient):
     """The SDK's HTTP client, remembering each thread's last response.
 
@@ -35,10 +65,14 @@ class RecordingHttpClient(TwilioHttpClient):
     def __init__(self, pool_size: int = DEFAULT_POOL_SIZE) -> None:
         super().__init__(timeout=REQUEST_TIMEOUT_SECONDS, pool_connections=True)
         self._thread_state = threading.local()
-        if self.session is not None:
+        sdk_session: Session | None = getattr(self, "session", None)
+        if sdk_session is not None:
+            sdk_session.close()
+            session = _Session()
             adapter = HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size)
-            self.session.mount("https://", adapter)
-            self.session.mount("http://", adapter)
+            session.mount("https://", adapter)
+            session.mount("http://", adapter)
+            self.session = session
 
     def request(self, *args: Any, **kwargs: Any) -> Response:
         self._thread_state.last_response = None

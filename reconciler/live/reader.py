@@ -31,6 +31,7 @@ class LiveState:
     default_service_sid: str | None = None
     read_kinds: set[str] = field(default_factory=set)
     """Kinds that were read (for services: per bound service)."""
+    _index: _Index | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def account_sid(self) -> str | None:
@@ -42,91 +43,102 @@ class LiveState:
     def of(self, kind: str) -> list[Resource]:
         return self.resources.get(kind, [])
 
+    def _indexed(self) -> _Index:
+        """Lookups by SID, built once over what was read (rebuilt only if that changes)."""
+        roles = self.of(kinds.ROLE.name)
+        shape = (id(self.bound), len(self.bound), id(roles), len(roles))
+        if self._index is None or self._index.shape != shape:
+            self._index = _Index.build(shape, self.bound, roles)
+        return self._index
+
     def service_key(self, sid: str | None) -> str | None:
-        for key, service in self.bound.items():
-            if service.sid == sid:
-                return key
-        return None
+        return self._indexed().service_keys.get(sid)
 
     def role_sids(self, service_key: str) -> dict[str, str]:
         """Role name -> SID for a bound service."""
-        return {
-            role.identity[1]: str(role.sid)
-            for role in self.of(kinds.ROLE.name)
-            if role.identity[0] == service_key
-        }
+        return dict(self._indexed().role_sids.get(service_key, {}))
 
     def to_name(self, reference: Reference, value: Any, service_key: str | None) -> Any:
         """A live SID as the name the config would use for it, when it has one."""
         if not isinstance(value, str):
             return value
+        index = self._indexed()
         if reference is Reference.SERVICE:
-            return self.service_key(value) or value
+            return index.service_keys.get(value) or value
         if service_key is not None:
-            for name, sid in self.role_sids(service_key).items():
-                if sid == value:
-                    return name
+            return index.role_names.get((service_key, value), value)
         return value
 
     def fingerprint(self) -> str:
-        """Digest of everything read, so a saved plan can tell that the account moved."""
+        """Digest of everything read, so a saved plan can tell that the account moved.
+
+        The digest of the sorted records joined by newlines, fed to the hash one record at a
+        time (one encoder for all, no joined copy of the whole account)."""
+        encode = json.JSONEncoder(sort_keys=True, default=str).encode
         records = sorted(
-            json.dumps(
-                [resource.kind, list(resource.identity), resource.sid, resource.values],
-                sort_keys=True,
-                default=str,
-            )
+            encode([resource.kind, list(resource.identity), resource.sid, resource.values])
             for resources in self.resources.values()
             for resource in resources
         )
-        return hashlib.sha256("\n".join(records).encode()).hexdigest()
+        digest = hashlib.sha256()
+        for index, record in enumerate(records):
+            if index:
+                digest.update(b"\n")
+            digest.update(record.encode())
+        return digest.hexdigest()
 
 
 def read_live(api: LiveApi, config: Config, locate: Locate | None = None) -> LiveState:
-    """Two waves of concurrent reads: account-level lists, then each managed service's parts."""
+    """Concurrent reads: the account-level lists, and each managed service's parts as soon as
+    the services list has arrived (alongside the rest of the account-level paging)."""
     state = LiveState()
     prune: set[str] = set(config.policy.prune)
     account_reads: list[tuple[Kind, Callable[[Any], list[Resource]]]] = [
-        (kinds.SERVICE, lambda v1: kinds.SERVICE.read(v1, None)),
-        (kinds.ACCOUNT_CONFIGURATION, lambda v1: kinds.ACCOUNT_CONFIGURATION.read(v1, None)),
+        (kinds.SERVICE, _reader(kinds.SERVICE, None)),
+        (kinds.ACCOUNT_CONFIGURATION, _reader(kinds.ACCOUNT_CONFIGURATION, None)),
     ]
     if config.account and config.account.webhooks:
-        account_reads.append(
-            (kinds.ACCOUNT_WEBHOOKS, lambda v1: kinds.ACCOUNT_WEBHOOKS.read(v1, None))
-        )
+        account_reads.append((kinds.ACCOUNT_WEBHOOKS, _reader(kinds.ACCOUNT_WEBHOOKS, None)))
     if config.address_configurations or "address_configurations" in prune:
         account_reads.append(
-            (kinds.ADDRESS_CONFIGURATION, lambda v1: kinds.ADDRESS_CONFIGURATION.read(v1, None))
+            (kinds.ADDRESS_CONFIGURATION, _reader(kinds.ADDRESS_CONFIGURATION, None))
         )
     if config.credentials or "credentials" in prune:
-        account_reads.append((kinds.CREDENTIAL, lambda v1: kinds.CREDENTIAL.read(v1, None)))
+        account_reads.append((kinds.CREDENTIAL, _reader(kinds.CREDENTIAL, None)))
 
-    results = api.gather(read for _, read in account_reads)
-    for (kind, _), resources in zip(account_reads, results, strict=True):
-        state.resources[kind.name] = resources
-        state.read_kinds.add(kind.name)
+    with api.pool() as calls:
+        account_futures = [(kind, calls.submit(read)) for kind, read in account_reads]
+        services = account_futures[0][1].result()
+
+        binding = kinds.bind_services(kinds.SERVICE.desired(config), services, locate)
+        state.bound, state.twins, state.superseded = (
+            binding.bound,
+            binding.twins,
+            binding.superseded,
+        )
+        for key, service in state.bound.items():
+            service.identity = (key,)
+        service_futures = [
+            (kind, key, calls.submit(_reader(kind, service.sid)))
+            for key, service in state.bound.items()
+            for kind in _service_kinds_to_read(config.services[key], prune)
+        ]
+
+        for kind, future in account_futures:
+            state.resources[kind.name] = future.result()
+            state.read_kinds.add(kind.name)
+        for kind, key, future in service_futures:
+            resources = future.result()
+            for resource in resources:
+                resource.identity = (key, *resource.identity[1:])
+                resource.label = ""
+            state.resources.setdefault(kind.name, []).extend(resources)
+            state.read_kinds.add(kind.name)
+
     state.services = state.of(kinds.SERVICE.name)
     account_configuration = state.of(kinds.ACCOUNT_CONFIGURATION.name)
     if account_configuration:
         state.default_service_sid = account_configuration[0].values.get("default_service")
-
-    binding = kinds.bind_services(kinds.SERVICE.desired(config), state.services, locate)
-    state.bound, state.twins, state.superseded = binding.bound, binding.twins, binding.superseded
-    for key, service in state.bound.items():
-        service.identity = (key,)
-
-    service_reads: list[tuple[Kind, str, Callable[[Any], list[Resource]]]] = []
-    for key, service in state.bound.items():
-        wanted = config.services[key]
-        for kind in _service_kinds_to_read(wanted, prune):
-            service_reads.append((kind, key, _reader(kind, service.sid)))
-    results = api.gather(read for _, _, read in service_reads)
-    for (kind, key, _), resources in zip(service_reads, results, strict=True):
-        for resource in resources:
-            resource.identity = (key, *resource.identity[1:])
-            resource.label = ""
-        state.resources.setdefault(kind.name, []).extend(resources)
-        state.read_kinds.add(kind.name)
     return state
 
 
@@ -150,3 +162,31 @@ def _service_kinds_to_read(service: Any, prune: set[str]) -> list[Kind]:
     if service.webhooks is not None and service.webhooks.model_fields_set:
         wanted.append(kinds.SERVICE_WEBHOOKS)
     return wanted
+
+
+@dataclass
+class _Index:
+    """SID lookups over a LiveState: one pass each, instead of a scan per lookup."""
+
+    shape: tuple[int, ...]
+    service_keys: dict[str | None, str]
+    """Bound service SID -> config key."""
+    role_sids: dict[str, dict[str, str]]
+    """Config service key -> role name -> SID."""
+    role_names: dict[tuple[str, str], str]
+    """(config service key, role SID) -> role name."""
+
+    @classmethod
+    def build(
+        cls, shape: tuple[int, ...], bound: dict[str, Resource], roles: list[Resource]
+    ) -> _Index:
+        service_keys: dict[str | None, str] = {}
+        for key, service in bound.items():
+            service_keys.setdefault(service.sid, key)
+        role_sids: dict[str, dict[str, str]] = {}
+        role_names: dict[tuple[str, str], str] = {}
+        for role in roles:
+            service_key, name = role.identity[0], role.identity[1]
+            role_sids.setdefault(service_key, {})[name] = str(role.sid)
+            role_names.setdefault((service_key, str(role.sid)), name)
+        return cls(shape, service_keys, role_sids, role_names)
