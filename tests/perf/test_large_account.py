@@ -8,7 +8,6 @@ still refused.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -22,44 +21,38 @@ SERVICES, ROLES_PER_SERVICE, ADDRESSES = 24, 50, 500
 
 
 def _build(account: Account) -> int:
-    """Create the account with raw SDK calls, many at a time; returns the resources made."""
+    """Create the account with raw SDK calls, 16 at a time; returns the resources made."""
     v1 = account.client.conversations.v1
     permissions = sorted(rules.SERVICE_PERMISSIONS)
 
-    def run(calls: list[Callable[[], Any]]) -> list[Any]:
-        with ThreadPoolExecutor(max_workers=16) as pool:
-            return list(pool.map(lambda call: call(), calls))
+    def service(index: int) -> Any:
+        return v1.services.create(friendly_name=f"Large {index:02d}")
 
-    services = run(
-        [lambda s=s: v1.services.create(friendly_name=f"Large {s:02d}") for s in range(SERVICES)]
-    )
-    run(
-        [
-            lambda service=service, r=r: v1.services(service.sid).roles.create(
-                friendly_name=f"role {r:02d}",
-                type="service",
-                permission=permissions[: 1 + (r % len(permissions))],
-            )
-            for service in services
-            for r in range(ROLES_PER_SERVICE)
-        ]
-    )
-    run(
-        [
-            lambda a=a: v1.address_configurations.create(
-                type="sms",
-                address=f"+1555{a:07d}",
-                friendly_name=f"Line {a}",
-                auto_creation_enabled=True,
-                auto_creation_type="webhook",
-                auto_creation_conversation_service_sid=services[a % SERVICES].sid,
-                auto_creation_webhook_url=f"https://hooks.example.com/{a}",
-                auto_creation_webhook_method="POST",
-                auto_creation_webhook_filters=["onMessageAdded"],
-            )
-            for a in range(ADDRESSES)
-        ]
-    )
+    def role(target: tuple[Any, int]) -> Any:
+        parent, index = target
+        return v1.services(parent.sid).roles.create(
+            friendly_name=f"role {index:02d}",
+            type="service",
+            permission=permissions[: 1 + (index % len(permissions))],
+        )
+
+    def address(index: int) -> Any:
+        return v1.address_configurations.create(
+            type="sms",
+            address=f"+1555{index:07d}",
+            friendly_name=f"Line {index}",
+            auto_creation_enabled=True,
+            auto_creation_type="webhook",
+            auto_creation_conversation_service_sid=services[index % SERVICES].sid,
+            auto_creation_webhook_url=f"https://hooks.example.com/{index}",
+            auto_creation_webhook_method="POST",
+            auto_creation_webhook_filters=["onMessageAdded"],
+        )
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        services = list(pool.map(service, range(SERVICES)))
+        list(pool.map(role, [(s, r) for s in services for r in range(ROLES_PER_SERVICE)]))
+        list(pool.map(address, range(ADDRESSES)))
     return SERVICES * (1 + ROLES_PER_SERVICE) + ADDRESSES
 
 
