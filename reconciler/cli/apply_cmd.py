@@ -9,8 +9,10 @@ import click
 
 from reconciler.apply import ApplyReport, Executor, Outcome, StepResult
 from reconciler.cli.options import (
+    check_selectors,
     connection_options,
     load_for_account,
+    only_option,
     open_api,
     use_colour,
 )
@@ -44,6 +46,7 @@ SYMBOLS = {Outcome.DONE: "done", Outcome.FAILED: "FAILED", Outcome.SKIPPED: "ski
     help="Allow changing more than policy.max_change_fraction of a kind's resources.",
 )
 @click.option("--rotate-secrets", is_flag=True, help="Re-send push-credential secrets.")
+@only_option
 @connection_options
 def command(
     paths: tuple[str, ...],
@@ -52,6 +55,7 @@ def command(
     allow_destroy: bool,
     force: bool,
     rotate_secrets: bool,
+    only: tuple[str, ...],
     local: bool,
     endpoint: str | None,
     concurrency: int,
@@ -72,8 +76,11 @@ def command(
         raise click.UsageError(
             "--rotate-secrets changes the plan; make the plan with `plan --rotate-secrets --out`"
         )
-    options = saved.options if saved else PlanOptions(rotate_secrets=rotate_secrets)
+    if saved is not None and only:
+        raise click.UsageError("--only comes from the saved plan; make it with `plan --only --out`")
+    options = saved.options if saved else PlanOptions(rotate_secrets=rotate_secrets, only=only)
     loaded = load_for_account(saved.config_paths() if saved else list(paths))
+    check_selectors(options.only, loaded)
     with open_api(local, endpoint, concurrency) as api:
         plan, live = plan_account(loaded, api, options)
         if saved is not None:

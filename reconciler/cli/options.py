@@ -113,3 +113,23 @@ def load_for_account(paths: list[str], output_format: str = "text") -> LoadedCon
             click.echo(render_findings(shown), err=True, nl=False)
     lint.raise_for_errors(findings)
     return loaded
+
+
+def only_option(function: F) -> F:
+    """--only SELECTOR, repeatable: a partial plan (Terraform's -target)."""
+    return click.option(
+        "--only",
+        "only",
+        multiple=True,
+        metavar="SELECTOR",
+        help="Plan only part of the configuration (repeatable): services, services.KEY, "
+        "services.KEY.roles.NAME, roles, credentials[.KEY], address_configurations[.ADDRESS], "
+        "account. References still resolve; prune deletes nothing outside the selection.",
+    )(function)
+
+
+def check_selectors(only: tuple[str, ...], loaded: LoadedConfig) -> None:
+    """Refuse a selector that names nothing before any API call."""
+    from reconciler.plan.select import parse_selectors
+
+    parse_selectors(only, loaded.config)

@@ -7,8 +7,10 @@ from pathlib import Path
 import click
 
 from reconciler.cli.options import (
+    check_selectors,
     connection_options,
     load_for_account,
+    only_option,
     open_api,
     use_colour,
 )
@@ -47,6 +49,7 @@ CHANGES_EXIT_CODE = 2
     is_flag=True,
     help="Re-send push-credential secrets (they are write-only, so never compared).",
 )
+@only_option
 @connection_options
 def command(
     paths: tuple[str, ...],
@@ -54,6 +57,7 @@ def command(
     out: str | None,
     detailed_exitcode: bool,
     rotate_secrets: bool,
+    only: tuple[str, ...],
     local: bool,
     endpoint: str | None,
     concurrency: int,
@@ -64,7 +68,8 @@ def command(
     output or in the saved plan.
     """
     loaded = load_for_account(list(paths), output_format)
-    options = PlanOptions(rotate_secrets=rotate_secrets)
+    check_selectors(only, loaded)
+    options = PlanOptions(rotate_secrets=rotate_secrets, only=only)
     with open_api(local, endpoint, concurrency) as api:
         plan, _ = plan_account(loaded, api, options)
     if output_format == "json":

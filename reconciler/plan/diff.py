@@ -15,12 +15,15 @@ from reconciler.live.reader import LiveState
 from reconciler.plan.model import Action, Change, FieldDiff, Plan
 from reconciler.plan.order import level_of, sort_key
 from reconciler.plan.policy import apply_policy, default_service_after
+from reconciler.plan.select import parse_selectors, select
 
 
 @dataclass(frozen=True)
 class PlanOptions:
     rotate_secrets: bool = False
     """Re-send write-only secrets: they cannot be compared, so otherwise only create sets them."""
+    only: tuple[str, ...] = ()
+    """--only selectors: a partial plan of these config paths (see plan/select.py)."""
 
 
 def build_plan(config: Config, live: LiveState, options: PlanOptions = PlanOptions()) -> Plan:
@@ -29,6 +32,12 @@ def build_plan(config: Config, live: LiveState, options: PlanOptions = PlanOptio
     for kind in kinds.ALL_KINDS:
         changes.extend(_diff_kind(kind, config, live, options, notes))
     changes.sort(key=lambda change: sort_key(change.level, change.kind, change.key))
+    if options.only:
+        changes = select(changes, parse_selectors(options.only, config))
+        notes.append(
+            f"partial plan (--only {' '.join(options.only)}): changes outside the selection, "
+            "deletions included, are neither shown nor applied"
+        )
     plan = Plan(changes=changes, fingerprint=live.fingerprint(), notes=notes)
     apply_policy(plan, config, live)
     return plan

@@ -43,7 +43,10 @@ class SavedPlan:
 
     @property
     def options(self) -> PlanOptions:
-        return PlanOptions(**self.document["options"])
+        options = dict(self.document["options"])
+        return PlanOptions(
+            rotate_secrets=bool(options["rotate_secrets"]), only=tuple(options.get("only", ()))
+        )
 
     @property
     def reviewed(self) -> dict[str, Any]:
@@ -104,7 +107,7 @@ def save_plan(
         "config_digest": config_digest(config),
         "secrets_salt": salt,
         "secrets_digest": secrets_digest(config, salt),
-        "options": {"rotate_secrets": options.rotate_secrets},
+        "options": {"rotate_secrets": options.rotate_secrets, "only": list(options.only)},
         "plan": plan_document(plan),
     }
     text = redact.mask(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
