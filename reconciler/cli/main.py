@@ -7,6 +7,7 @@ stderr passes through the secret mask (reconciler.redact), tracebacks under --de
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 import traceback
@@ -51,8 +52,55 @@ def _describe(error: BaseException) -> str:
     return f"unexpected {type(error).__name__}: {error} ({DEBUG_HINT})"
 
 
+COMMANDS: dict[str, tuple[str, str]] = {
+    "validate": (
+        "reconciler.cli.validate_cmd",
+        "Check configuration files offline: no network, no credentials.",
+    ),
+    "plan": (
+        "reconciler.cli.plan_cmd",
+        "Show the changes that would make the live account match the configuration in PATHS.",
+    ),
+    "apply": (
+        "reconciler.cli.apply_cmd",
+        "Apply the configuration in PATHS (or a saved --plan) to the live account.",
+    ),
+    "show": (
+        "reconciler.cli.show_cmd",
+        "Show the plan saved in PLANFILE by `plan --out`, with no network and no credentials.",
+    ),
+    "export": (
+        "reconciler.cli.export_cmd",
+        "Write the live account's Conversations configuration as YAML.",
+    ),
+    "schema": (
+        "reconciler.cli.schema_cmd",
+        "Print the JSON Schema (draft 2020-12) of the configuration format.",
+    ),
+    "emulator": ("reconciler.cli.emulator_cmd", "Run the local Twilio Conversations emulator."),
+}
+"""Command name -> (module, one-line help). Modules load only when their command runs, so
+`--help` and `validate` never import the twilio library (start-up is a pipeline's latency)."""
+
+
 class ReconcilerGroup(click.Group):
     """Runs a command and turns whatever happens into a message and an exit code."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [*COMMANDS, *(name for name in super().list_commands(ctx) if name not in COMMANDS)]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in COMMANDS:
+            module = importlib.import_module(COMMANDS[cmd_name][0])
+            command: click.Command = module.command
+            return command
+        return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list from COMMANDS, without importing every command module."""
+        rows = [(name, summary) for name, (_, summary) in COMMANDS.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def main(
         self,
@@ -123,32 +171,6 @@ def cli(ctx: click.Context, debug: bool) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = ctx.obj.get("debug") or debug
-
-
-def _register() -> None:
-    from reconciler.cli import (
-        apply_cmd,
-        emulator_cmd,
-        export_cmd,
-        plan_cmd,
-        schema_cmd,
-        show_cmd,
-        validate_cmd,
-    )
-
-    for module in (
-        validate_cmd,
-        plan_cmd,
-        apply_cmd,
-        show_cmd,
-        export_cmd,
-        schema_cmd,
-        emulator_cmd,
-    ):
-        cli.add_command(module.command)
-
-
-_register()
 
 
 def main() -> None:
