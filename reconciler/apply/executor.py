@@ -11,7 +11,7 @@ import re
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +20,7 @@ from twilio.base.exceptions import TwilioException
 from reconciler import kinds
 from reconciler.apply import twins
 from reconciler.apply.pacing import Pacer
+from reconciler.apply.schedule import dependencies, run_graph
 from reconciler.errors import ReconcilerError
 from reconciler.kinds import Kind, Reference, Resource
 from reconciler.live.api import LiveApi
@@ -98,9 +99,11 @@ class Resolver:
         self._lock = threading.Lock()
         self._services = {key: str(service.sid) for key, service in live.bound.items()}
         self._roles: dict[tuple[str, str], str] = {}
+        self._role_values: dict[tuple[str, str], dict[str, Any]] = {}
         for role in live.of(kinds.ROLE.name):
             self._roles[(role.identity[0], role.identity[1])] = str(role.sid)
         self._roles_read: set[str] = {role.identity[0] for role in live.of(kinds.ROLE.name)}
+        self._reading: dict[str, threading.Lock] = {}
         self.known_sids: set[str] = {
             str(resource.sid)
             for resources in live.resources.values()
@@ -131,14 +134,29 @@ class Resolver:
             raise ReconcilerError(f"role '{reference}' does not exist in service '{service_key}'")
         return sid
 
-    def _read_roles(self, service_key: str) -> None:
-        """Roles of a service this apply created (its built-in roles) are looked up once."""
-        service_sid = self.service_sid(service_key)
-        roles = self._api.call(lambda v1: kinds.ROLE.read(v1, service_sid))
+    def new_role_values(self, service_key: str, name: str) -> dict[str, Any] | None:
+        """A role of a service this apply created, as Twilio made it (built-in roles)."""
+        self.role_sid(service_key, name)
         with self._lock:
-            for role in roles:
-                self._roles.setdefault((service_key, role.identity[1]), str(role.sid))
-            self._roles_read.add(service_key)
+            return self._role_values.get((service_key, name))
+
+    def _read_roles(self, service_key: str) -> None:
+        """Roles of a service this apply created (its built-in roles): one list call, once,
+        however many steps ask at the same time."""
+        with self._lock:
+            gate = self._reading.setdefault(service_key, threading.Lock())
+        with gate:
+            with self._lock:
+                if service_key in self._roles_read:
+                    return
+            service_sid = self.service_sid(service_key)
+            roles = self._api.call(lambda v1: kinds.ROLE.read(v1, service_sid))
+            with self._lock:
+                for role in roles:
+                    identity = (service_key, role.identity[1])
+                    self._roles.setdefault(identity, str(role.sid))
+                    self._role_values.setdefault(identity, role.values)
+                self._roles_read.add(service_key)
 
     def record(self, change: Change, sid: str) -> None:
         with self._lock:
@@ -206,15 +224,29 @@ class Executor:
         }
 
     def run(self, plan: Plan) -> ApplyReport:
-        report = ApplyReport()
+        """Every step once its dependencies are done, at most `concurrency` at a time."""
         steps = steps_of(plan)
-        for level in sorted({step.level for step in steps}):
-            batch = [step for step in steps if step.level == level]
-            workers = max(1, min(self.api.concurrency, len(batch)))
-            with ThreadPoolExecutor(max_workers=workers) as pool:
-                results = list(pool.map(self._run_step, batch))
-            report.results.extend(results)
-        return report
+        tokens = [tokens_of(step) for step in steps]
+        waits = dependencies([step.level for step in steps], tokens)
+        results: dict[int, StepResult] = {}
+        workers = max(1, min(self.api.concurrency, len(steps) or 1))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            running: dict[Future[StepResult], int] = {}
+
+            def start(index: int) -> None:
+                running[pool.submit(self._run_step, steps[index])] = index
+
+            def finished() -> list[int]:
+                done, _ = wait(list(running), return_when=FIRST_COMPLETED)
+                indices = []
+                for future in done:
+                    index = running.pop(future)
+                    results[index] = future.result()
+                    indices.append(index)
+                return indices
+
+            run_graph(len(steps), waits, start, finished)
+        return ApplyReport([results[index] for index in range(len(steps))])
 
     def _run_step(self, step: Step) -> StepResult:
         tokens = tokens_of(step)
@@ -271,7 +303,11 @@ class Executor:
             return self._create(kind, change, parent_sid, params, attempts)
         sid = change.sid
         if sid is None and change.kind == kinds.ROLE.name:
-            sid = self.resolver.role_sid(str(change.parent_key), change.identity[1])
+            service_key, name = str(change.parent_key), change.identity[1]
+            sid = self.resolver.role_sid(service_key, name)
+            made = self.resolver.new_role_values(service_key, name)
+            if change.built_in and made is not None and _already(kind, made, params):
+                return "already so: Twilio created it this way"
         self.api.call(lambda v1: kind.update(v1, parent_sid, sid, params), attempts=attempts)
         return ""
 
@@ -361,6 +397,15 @@ class Executor:
             return ""
 
         return self.api.call(delete, attempts=attempts)
+
+
+def _already(kind: Kind, live: dict[str, Any], wanted: dict[str, Any]) -> bool:
+    """Every wanted value is what the resource already has (compared as the plan compares)."""
+    return all(
+        kind.field(name).compare.normalize(live.get(name))
+        == kind.field(name).compare.normalize(value)
+        for name, value in wanted.items()
+    )
 
 
 def _same_identity(
