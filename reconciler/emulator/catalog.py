@@ -9,53 +9,20 @@ from __future__ import annotations
 
 from typing import Final
 
-# Enums from the OpenAPI description.
-ADDRESS_TYPES: Final = ("sms", "whatsapp", "messenger", "gbm", "email", "rcs", "apple", "chat")
-AUTO_CREATION_TYPES: Final = ("webhook", "studio", "default")
-WEBHOOK_METHODS: Final = ("GET", "POST")
-WEBHOOK_TARGETS: Final = ("webhook", "flex")
-CREDENTIAL_TYPES: Final = ("apn", "gcm", "fcm")
+from reconciler.config import rules
+
+# Facts the offline validation checks too come from its one table (reconciler/config/rules.py,
+# which names the docs each comes from): the emulator and `validate` cannot drift apart.
+ADDRESS_TYPES: Final = rules.ADDRESS_TYPES
+AUTO_CREATION_TYPES: Final = rules.AUTO_CREATION_TYPES
+WEBHOOK_METHODS: Final = rules.WEBHOOK_METHODS
+WEBHOOK_TARGETS: Final = rules.WEBHOOK_TARGETS
+CREDENTIAL_TYPES: Final = rules.CREDENTIAL_TYPES
 ROLE_TYPES: Final = ("conversation", "service")
 
 # Role permissions valid for each role type (Role resource, "Permission Values").
-SERVICE_PERMISSIONS: Final = frozenset(
-    {
-        "addParticipant",
-        "createConversation",
-        "deleteAnyMessage",
-        "deleteConversation",
-        "editAnyMessage",
-        "editAnyMessageAttributes",
-        "editAnyUserInfo",
-        "editConversationAttributes",
-        "editConversationName",
-        "editOwnMessage",
-        "editOwnMessageAttributes",
-        "editOwnUserInfo",
-        "joinConversation",
-        "removeParticipant",
-    }
-)
-CONVERSATION_PERMISSIONS: Final = frozenset(
-    {
-        "addParticipant",
-        "deleteAnyMessage",
-        "deleteOwnMessage",
-        "deleteConversation",
-        "editAnyMessage",
-        "editAnyMessageAttributes",
-        "editAnyUserInfo",
-        "editConversationAttributes",
-        "editConversationName",
-        "editOwnMessage",
-        "editOwnMessageAttributes",
-        "editOwnUserInfo",
-        "leaveConversation",
-        "removeParticipant",
-        "sendMediaMessage",
-        "sendMessage",
-    }
-)
+SERVICE_PERMISSIONS: Final = frozenset(rules.SERVICE_PERMISSIONS)
+CONVERSATION_PERMISSIONS: Final = frozenset(rules.CONVERSATION_PERMISSIONS)
 PERMISSIONS_BY_ROLE_TYPE: Final = {
     "service": SERVICE_PERMISSIONS,
     "conversation": CONVERSATION_PERMISSIONS,
@@ -113,60 +80,20 @@ BUILTIN_DEFAULTS: Final = {
     "default_conversation_creator_role_sid": "channel admin",
 }
 
-# Webhook filters. Post-event names end in -ed; pre-event names are the present tense.
-_POST_EVENTS: Final = (
-    "onMessageAdded",
-    "onMessageUpdated",
-    "onMessageRemoved",
-    "onConversationAdded",
-    "onConversationUpdated",
-    "onConversationRemoved",
-    "onConversationStateUpdated",
-    "onParticipantAdded",
-    "onParticipantUpdated",
-    "onParticipantRemoved",
-    "onDeliveryUpdated",
-)
-_PRE_EVENTS: Final = (
-    "onMessageAdd",
-    "onMessageUpdate",
-    "onMessageRemove",
-    "onConversationAdd",
-    "onConversationUpdate",
-    "onConversationRemove",
-    "onParticipantAdd",
-    "onParticipantUpdate",
-    "onParticipantRemove",
-)
-SERVICE_WEBHOOK_FILTERS: Final = frozenset(_POST_EVENTS + _PRE_EVENTS)
-ACCOUNT_WEBHOOK_FILTERS: Final = frozenset(
-    SERVICE_WEBHOOK_FILTERS | {"onUserAdded", "onUserUpdate", "onUserUpdated"}
-)
-# Conversation-scoped webhooks attached by address auto-creation: post-events only.
-ADDRESS_WEBHOOK_FILTERS: Final = frozenset(
-    {
-        "onMessageAdded",
-        "onMessageUpdated",
-        "onMessageRemoved",
-        "onConversationUpdated",
-        "onConversationStateUpdated",
-        "onConversationRemoved",
-        "onParticipantAdded",
-        "onParticipantUpdated",
-        "onParticipantRemoved",
-        "onDeliveryUpdated",
-    }
-)
+# Webhook filters, per kind of webhook configuration.
+SERVICE_WEBHOOK_FILTERS: Final = frozenset(rules.SERVICE_WEBHOOK_FILTERS)
+ACCOUNT_WEBHOOK_FILTERS: Final = frozenset(rules.ACCOUNT_WEBHOOK_FILTERS)
+ADDRESS_WEBHOOK_FILTERS: Final = frozenset(rules.ADDRESS_WEBHOOK_FILTERS)
 
 # Timer minimums, in seconds (Configuration resource).
-MIN_INACTIVE_TIMER_SECONDS: Final = 60
-MIN_CLOSED_TIMER_SECONDS: Final = 600
+MIN_INACTIVE_TIMER_SECONDS: Final = rules.TIMER_MINIMUM_SECONDS["default_inactive_timer"]
+MIN_CLOSED_TIMER_SECONDS: Final = rules.TIMER_MINIMUM_SECONDS["default_closed_timer"]
 
 # Length limits from the resource pages.
-MAX_SERVICE_NAME: Final = 256
-MAX_ADDRESS_NAME: Final = 256
-MAX_ROLE_NAME: Final = 64
-MAX_CREDENTIAL_NAME: Final = 64
+MAX_SERVICE_NAME: Final = rules.SERVICE_NAME_MAX
+MAX_ADDRESS_NAME: Final = rules.ADDRESS_NAME_MAX
+MAX_ROLE_NAME: Final = rules.ROLE_NAME_MAX
+MAX_CREDENTIAL_NAME: Final = rules.CREDENTIAL_NAME_MAX
 # Limits the pages do not document: assumptions, listed in docs/emulator.md ("Limits").
 MAX_WEBHOOK_URL: Final = 2048
 MAX_TEMPLATE: Final = 1024
@@ -178,7 +105,7 @@ MAX_BODY_BYTES: Final = 1024 * 1024
 # Actions per second: "a single 30 APS limit applying to each Service as a whole" for role
 # create, update and delete (Twilio changelog, "Increasing Actions Per Second for
 # Conversations", 2020-03-31).
-DEFAULT_APS_LIMIT: Final = 30
+DEFAULT_APS_LIMIT: Final = rules.ROLE_ACTIONS_PER_SECOND_PER_SERVICE
 
 # Address auto-creation: which keys `auto_creation` holds for each type (the examples on
 # the Address Configuration page show one shape per type).

@@ -20,6 +20,7 @@ from reconciler.live.api import LiveApi
 from reconciler.plan import Action, plan_account
 from tests.conftest import close_client
 from tests.engine.conftest import (
+    EXAMPLE_ENV,
     EXAMPLES,
     FAST_RETRIES,
     Engine,
@@ -30,16 +31,6 @@ from tests.engine.conftest import (
 )
 from tests.engine.test_faults import assert_no_duplicates
 
-SECRETS = {
-    name: f"test-value-for-{name.lower()}"
-    for name in (
-        "APN_CERTIFICATE",
-        "APN_PRIVATE_KEY",
-        "APN_DEV_CERTIFICATE",
-        "APN_DEV_PRIVATE_KEY",
-        "FCM_SERVER_KEY",
-    )
-}
 APPLIERS = 4
 
 
@@ -59,7 +50,7 @@ def apply_once(
     client = build_sdk(emulator)
     try:
         api = LiveApi(client, concurrency=8, policy=FAST_RETRIES)
-        loaded = load_config(paths, environ=SECRETS)
+        loaded = load_config(paths, environ=EXAMPLE_ENV)
         barrier.wait()
         plan, live = plan_account(loaded, api)
         return Executor(api, live).run(plan)
@@ -91,7 +82,7 @@ def test_concurrent_applies_leave_no_duplicates(slow_emulator: EmulatorServer) -
     client = build_sdk(slow_emulator)
     try:
         api = LiveApi(client, policy=FAST_RETRIES)
-        assert_clean(plan_account(load_config(paths, environ=SECRETS), api)[0])
+        assert_clean(plan_account(load_config(paths, environ=EXAMPLE_ENV), api)[0])
     finally:
         close_client(client)
 
