@@ -6,6 +6,7 @@ Secrets never reach any of these: sensitive values are shown as REDACTED.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from reconciler.plan import escape
@@ -78,7 +79,16 @@ def render_text(plan: Plan, colour: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
-def change_to_json(change: Change) -> dict[str, Any]:
+def change_to_json(
+    change: Change, unmanaged: Mapping[str, set[str]] | None = None
+) -> dict[str, Any]:
+    """One change as JSON: the field list, then the resource before and after as nested
+    objects (Terraform's `change.before`/`change.after` with their unknown and sensitive marks),
+    so a policy engine can read `after.auto_creation.webhook_url` without walking `fields`.
+
+    `unmanaged` names, per side ("before", "after"), fields that side does not manage (a
+    comparison of two configurations): they are left out of that side's object.
+    """
     return {
         "action": change.action.value,
         "kind": change.kind,
@@ -97,11 +107,57 @@ def change_to_json(change: Change) -> dict[str, Any]:
             }
             for diff in change.diffs
         ],
+        **change_states(change, unmanaged or {}),
     }
 
 
+def change_states(change: Change, unmanaged: Mapping[str, set[str]]) -> dict[str, Any]:
+    """`before`, `after` (None where the resource does not exist on that side), and the marks:
+    `before_unknown`/`after_unknown` (values known only after apply), `before_sensitive`/
+    `after_sensitive` (write-only values, shown only as the REDACTED marker)."""
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    marks: dict[str, dict[str, Any]] = {
+        "before_unknown": {},
+        "after_unknown": {},
+        "before_sensitive": {},
+        "after_sensitive": {},
+    }
+    skip_before = unmanaged.get("before", set())
+    skip_after = unmanaged.get("after", set())
+    for diff in change.diffs:
+        if change.action is not Action.CREATE and diff.name not in skip_before:
+            if not diff.before_known:
+                _put(marks["before_unknown"], diff.name, True)
+            else:
+                _put(before, diff.name, diff.shown(diff.before))
+                if diff.sensitive:
+                    _put(marks["before_sensitive"], diff.name, True)
+        if change.action is not Action.DELETE and diff.name not in skip_after:
+            _put(after, diff.name, diff.shown(diff.after))
+            if diff.sensitive:
+                _put(marks["after_sensitive"], diff.name, True)
+    return {
+        "before": None if change.action is Action.CREATE else before,
+        "after": None if change.action is Action.DELETE else after,
+        **marks,
+    }
+
+
+def _put(target: dict[str, Any], dotted: str, value: Any) -> None:
+    """target['a']['b'] = value for 'a.b': the config's own nesting."""
+    *parents, leaf = dotted.split(".")
+    for part in parents:
+        target = target.setdefault(part, {})
+    target[leaf] = value
+
+
 def plan_document(plan: Plan) -> dict[str, Any]:
-    """The plan as JSON data: what `--format json` prints and what a plan file keeps."""
+    """The plan as JSON data: what `--format json` prints and what a plan file keeps.
+
+    Described by schemas/plan.schema.json (docs/plan-json.md). Deterministic, because `apply
+    --plan` compares it with a fresh plan's, and free of secrets (only the REDACTED marker).
+    """
     return {
         "format_version": JSON_FORMAT_VERSION,
         "summary": plan.summary,

@@ -27,7 +27,9 @@ from reconciler.live.connection import build_client
 from reconciler.live.reader import LiveState
 from reconciler.live.retry import RetryPolicy
 from reconciler.plan import Plan, PlanOptions, plan_account
+from reconciler.plan.render import plan_document
 from tests.conftest import close_client, emulator_settings
+from tests.plan_json.checks import assert_valid, check_cli_output
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 CREDENTIALS_ENV = {
@@ -106,7 +108,9 @@ class Engine:
         return load_config([write_yaml(self.directory, document)], environ=environ or {})
 
     def plan(self, loaded: LoadedConfig, rotate_secrets: bool = False) -> tuple[Plan, LiveState]:
-        return plan_account(loaded, self.api, PlanOptions(rotate_secrets=rotate_secrets))
+        plan, live = plan_account(loaded, self.api, PlanOptions(rotate_secrets=rotate_secrets))
+        assert_valid(plan_document(plan))
+        return plan, live
 
     def apply(self, loaded: LoadedConfig, rotate_secrets: bool = False) -> tuple[Plan, ApplyReport]:
         plan, live = self.plan(loaded, rotate_secrets)
@@ -187,7 +191,9 @@ class Cli:
             "RECONCILER_ENDPOINT": None,
             **(env or {}),
         }
-        return self.runner.invoke(cli, arguments, env=environment, catch_exceptions=True)
+        result = self.runner.invoke(cli, arguments, env=environment, catch_exceptions=True)
+        check_cli_output(arguments, result)
+        return result
 
     def config(self, document: Mapping[str, Any] | str) -> str:
         return str(write_yaml(self.directory, document))
