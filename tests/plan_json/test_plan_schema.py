@@ -209,3 +209,21 @@ def test_the_documented_example_fits_the_schema() -> None:
     text = (REPO / "docs" / "plan-json.md").read_text(encoding="utf-8")
     example = text.split("```json\n", 1)[1].split("```", 1)[0]
     assert_valid(json.loads(example))
+
+
+def test_the_diff_schema_shares_the_plan_definitions() -> None:
+    """`diff --format json` holds the plan's change objects: the definitions are copies, kept
+    identical here (each schema stands alone for consumers)."""
+    plan = load_schema("plan.schema.json")
+    diff = load_schema("diff.schema.json")
+    jsonschema.Draft202012Validator.check_schema(diff)
+    assert {name: diff["$defs"][name] for name in plan["$defs"]} == plan["$defs"]
+    assert diff["properties"]["format_version"]["const"] == 1
+
+
+def test_the_documented_diff_example_fits_its_schema() -> None:
+    text = (REPO / "docs" / "plan-json.md").read_text(encoding="utf-8")
+    example = text.split("## `reconciler diff --format json`", 1)[1]
+    assert_valid(
+        json.loads(example.split("```json\n", 1)[1].split("```", 1)[0]), "diff.schema.json"
+    )
