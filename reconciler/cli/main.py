@@ -69,6 +69,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "reconciler.cli.show_cmd",
         "Show the plan saved in PLANFILE by `plan --out`, with no network and no credentials.",
     ),
+    "diff": (
+        "reconciler.cli.diff_cmd",
+        "Compare two configurations, or a configuration and a live account, field by field.",
+    ),
     "export": (
         "reconciler.cli.export_cmd",
         "Write the live account's Conversations configuration as YAML.",
