@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
@@ -15,9 +16,9 @@ from reconciler.cli.options import (
     use_colour,
 )
 from reconciler.findings.from_plan import render_plan_github
-from reconciler.plan import PlanOptions, plan_account
+from reconciler.plan import PlanOptions, plan_account, unmanaged
 from reconciler.plan.planfile import save_plan
-from reconciler.plan.render import render_json, render_markdown, render_text
+from reconciler.plan.render import plan_document, render_markdown, render_text
 
 CHANGES_EXIT_CODE = 2
 
@@ -49,6 +50,12 @@ CHANGES_EXIT_CODE = 2
     is_flag=True,
     help="Re-send push-credential secrets (they are write-only, so never compared).",
 )
+@click.option(
+    "--show-unmanaged",
+    is_flag=True,
+    help="Also list live resources the configuration does not manage, and whether "
+    "policy.prune deletes them (the plan itself does not change).",
+)
 @only_option
 @connection_options
 def command(
@@ -57,6 +64,7 @@ def command(
     out: str | None,
     detailed_exitcode: bool,
     rotate_secrets: bool,
+    show_unmanaged: bool,
     only: tuple[str, ...],
     local: bool,
     endpoint: str | None,
@@ -72,14 +80,22 @@ def command(
     options = PlanOptions(rotate_secrets=rotate_secrets, only=only)
     with open_api(local, endpoint, concurrency) as api:
         plan, _ = plan_account(loaded, api, options)
+        extra = unmanaged.find_unmanaged(loaded, api) if show_unmanaged else None
     if output_format == "json":
-        click.echo(render_json(plan), nl=False)
+        document = plan_document(plan)
+        if extra is not None:
+            document["unmanaged"] = unmanaged.unmanaged_json(extra)
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
     elif output_format == "markdown":
         click.echo(render_markdown(plan), nl=False)
+        if extra is not None:
+            click.echo(unmanaged.render_unmanaged_markdown(extra), nl=False)
     elif output_format == "github":
         click.echo(render_plan_github(plan, loaded), nl=False)
     else:
         click.echo(render_text(plan, colour=use_colour()), nl=False)
+    if extra is not None and output_format in ("text", "github"):
+        click.echo(unmanaged.render_unmanaged_text(extra), nl=False)
     if out:
         save_plan(Path(out), plan, loaded.config, list(paths), options)
         click.echo(

@@ -1,0 +1,92 @@
+"""`plan --show-unmanaged`: what lives in the account that the configuration does not manage.
+
+octoDNS calls them "extra" records. They are found by planning once more with every kind
+pruned and keeping only the deletions: exactly what `policy.prune` would delete if it were
+turned on. The plan itself comes from its own, ordinary read, so it does not change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import get_args
+
+from reconciler.config.loader import LoadedConfig
+from reconciler.config.models import PrunableKind
+from reconciler.kinds import KINDS_BY_NAME
+from reconciler.live.api import LiveApi
+from reconciler.live.reader import read_live
+from reconciler.plan.diff import PlanOptions, build_plan
+from reconciler.plan.model import Action, Change
+
+ALL_PRUNABLE: list[PrunableKind] = list(get_args(PrunableKind))
+
+
+@dataclass(frozen=True)
+class Unmanaged:
+    """One live resource the configuration does not name."""
+
+    change: Change
+    pruned: bool
+    """Whether the configuration's policy.prune already deletes this kind (then the plan does)."""
+
+    @property
+    def prune_name(self) -> str:
+        return str(KINDS_BY_NAME[self.change.kind].prune_name)
+
+
+def find_unmanaged(loaded: LoadedConfig, api: LiveApi) -> list[Unmanaged]:
+    config = loaded.config
+    everything = config.model_copy(
+        update={"policy": config.policy.model_copy(update={"prune": ALL_PRUNABLE})}
+    )
+    live = read_live(api, everything, loaded.locate)
+    plan = build_plan(everything, live, PlanOptions())
+    pruned = set(config.policy.prune)
+    return [
+        Unmanaged(change, KINDS_BY_NAME[change.kind].prune_name in pruned)
+        for change in plan.changes
+        if change.action is Action.DELETE
+    ]
+
+
+def render_unmanaged_text(items: list[Unmanaged]) -> str:
+    from reconciler.plan import escape
+
+    if not items:
+        return "Unmanaged: none. Every live resource of a prunable kind is in the configuration.\n"
+    lines = [f"Unmanaged: {len(items)} live resources are not in the configuration:"]
+    for item in items:
+        status = (
+            "deleted by this plan (policy.prune)"
+            if item.pruned
+            else f"left alone; add {item.prune_name} to policy.prune to delete it"
+        )
+        lines.append(f"  {item.change.kind} {escape.terminal(item.change.key)}: {status}")
+    return "\n".join(lines) + "\n"
+
+
+def render_unmanaged_markdown(items: list[Unmanaged]) -> str:
+    from reconciler.plan import escape
+
+    lines = ["", "#### Unmanaged", ""]
+    if not items:
+        return "\n".join([*lines, "None: every live resource of a prunable kind is managed.", ""])
+    lines += ["| kind | resource | prune |", "|---|---|---|"]
+    for item in items:
+        status = "deleted by this plan" if item.pruned else f"off (`{item.prune_name}`)"
+        lines.append(f"| {item.change.kind} | {escape.markdown(item.change.key)} | {status} |")
+    return "\n".join([*lines, ""])
+
+
+def unmanaged_json(items: list[Unmanaged]) -> list[dict[str, object]]:
+    return [
+        {
+            "kind": item.change.kind,
+            "key": item.change.key,
+            "sid": item.change.sid,
+            "service": item.change.parent_key,
+            "pruned": item.pruned,
+            "prune_name": item.prune_name,
+        }
+        for item in items
+    ]
