@@ -193,10 +193,23 @@ class Cli:
         }
         result = self.runner.invoke(cli, arguments, env=environment, catch_exceptions=True)
         check_cli_output(arguments, result)
+        assert_no_secret_shown(environment, result)
         return result
 
     def config(self, document: Mapping[str, Any] | str) -> str:
         return str(write_yaml(self.directory, document))
+
+
+SECRET_NAMES = ("TOKEN", "SECRET", "PASSWORD", "PRIVATE", "CERT", "KEY")
+"""Variables whose values every CLI test checks never reach stdout or stderr."""
+
+
+def assert_no_secret_shown(environment: Mapping[str, str | None], result: Result) -> None:
+    """Suite-wide: the credentials and secret variables a command ran with are not printed."""
+    shown = result.output + (result.stderr if result.stderr_bytes is not None else "")
+    for name, value in environment.items():
+        if value and len(value) >= 6 and any(part in name.upper() for part in SECRET_NAMES):
+            assert value not in shown, f"the value of {name} was printed"
 
 
 @pytest.fixture

@@ -224,3 +224,19 @@ def test_apply_warns_when_a_secret_comes_from_a_default_in_the_file(run: Cli) ->
     assert result.exit_code == 0, result.output + result.stderr
     assert "credentials.android.secret is write-only" in result.stderr
     apply_ok(run, config, env={"FCM_T": "real-secret-value"})
+
+
+def test_failure_advice_fits_a_refused_value(run: Cli) -> None:
+    """Twilio refuses the value (not a busy API): a rerun would fail the same way."""
+    long_template = "x" * 5000
+    config = run.config(
+        {
+            "version": 1,
+            "services": {
+                "support": {"notifications": {"new_message": {"template": long_template}}}
+            },
+        }
+    )
+    message = one_line_error(run("apply", config, "--auto-approve"))
+    assert "Fix the cause" in message
+    assert "running apply again finishes the rest" not in message
