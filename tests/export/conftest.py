@@ -21,6 +21,7 @@ from reconciler.cli.main import cli
 from reconciler.emulator import defaults
 from reconciler.emulator.server import EmulatorServer
 from tests.conftest import client_for, running_emulator
+from tests.engine.conftest import assert_no_secret_shown
 
 CREDENTIAL_ENV = {
     "TWILIO_ACCOUNT_SID": defaults.ACCOUNT_SID,
@@ -68,7 +69,9 @@ class Cli:
     def __call__(self, *args: str, env: Mapping[str, str | None] | None = None) -> Result:
         runner = CliRunner()
         environment = {**CREDENTIAL_ENV, "RECONCILER_ENDPOINT": self.emulator.url, **(env or {})}
-        return runner.invoke(cli, list(args), env=environment, catch_exceptions=False)
+        result = runner.invoke(cli, list(args), env=environment, catch_exceptions=False)
+        assert_no_secret_shown(environment, result)
+        return result
 
     def export(self, name: str = "exported.yaml") -> Path:
         path = self.folder / name
