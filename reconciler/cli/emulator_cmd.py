@@ -12,7 +12,7 @@ from types import FrameType
 
 import click
 
-from reconciler.emulator import catalog, defaults
+from reconciler.emulator import accounts, catalog, defaults
 
 DEFAULT_PORT = 4010
 _ACCOUNT_SID = re.compile(r"^AC[0-9a-fA-F]{32}$")
@@ -85,6 +85,14 @@ def command() -> None:
     help="API key SID accepted with --api-secret.",
 )
 @click.option(
+    "--api-key-type",
+    type=click.Choice(accounts.API_KEY_TYPES),
+    default="standard",
+    show_default=True,
+    help="Type of the API key: a Standard key cannot list, create or update subaccounts "
+    "(Twilio's rule); a Main key can.",
+)
+@click.option(
     "--api-secret",
     default=defaults.API_KEY_SECRET,
     show_default=True,
@@ -123,6 +131,15 @@ def command() -> None:
     help="Role creates, updates and deletes allowed per second per service, as Twilio "
     "limits them (more get 429 with code 50063); 0 turns the limit off.",
 )
+@click.option(
+    "--subaccounts",
+    type=click.IntRange(0, accounts.MAX_SUBACCOUNTS),
+    default=0,
+    show_default=True,
+    help="Make sure subaccounts tenant-001 ... tenant-N of the main account exist, each with "
+    "its own Conversations state (kept in --state, so a restart adds none). Their auth tokens "
+    "are never printed: the main account's credentials read them through the Accounts API.",
+)
 def serve(
     host: str,
     port: int,
@@ -130,14 +147,17 @@ def serve(
     account_sid: str,
     auth_token: str,
     api_key: str,
+    api_key_type: str,
     api_secret: str,
     latency_ms: int,
     fault_rate: float,
     seed: int | None,
     retry_after: int,
     aps_limit: int,
+    subaccounts: int,
 ) -> None:
-    """Serve the emulated Conversations API until SIGTERM or Ctrl-C."""
+    """Serve the emulated Conversations API (and the Accounts API of the main account and its
+    subaccounts) until SIGTERM or Ctrl-C."""
     from reconciler.emulator.server import EmulatorServer
 
     warning = exposure_warning(host)
@@ -158,6 +178,8 @@ def serve(
             seed=seed,
             retry_after_seconds=retry_after,
             aps_limit=aps_limit,
+            subaccounts=subaccounts,
+            api_key_type=api_key_type,
         ).start()
     except OSError as error:
         message = f"cannot listen on {host}:{port}: {error.strerror or error}"
@@ -181,6 +203,7 @@ def serve(
         click.echo(f"  export TWILIO_ACCOUNT_SID={account_sid}")
         click.echo(f"  export TWILIO_AUTH_TOKEN={auth_token}")
         click.echo(f"  export RECONCILER_ENDPOINT={server.url}")
+        _describe_subaccounts(server.subaccounts())
         click.echo("Stop with Ctrl-C.", nl=True)
         try:
             while not stop.wait(0.2):
@@ -191,6 +214,19 @@ def serve(
         signal.signal(signal.SIGTERM, previous)
         server.stop()
     click.echo("Emulator stopped.")
+
+
+def _describe_subaccounts(subaccounts: list[dict[str, str]]) -> None:
+    """Names and SIDs only: a subaccount's auth token is read through the Accounts API with the
+    main account's credentials (as a fleet's `subaccount:` targets do), never printed."""
+    if not subaccounts:
+        return
+    click.echo(f"Subaccounts ({len(subaccounts)}; tokens via GET /2010-04-01/Accounts.json):")
+    shown = subaccounts if len(subaccounts) <= 10 else [*subaccounts[:5], *subaccounts[-2:]]
+    for index, subaccount in enumerate(shown):
+        if len(subaccounts) > 10 and index == 5:
+            click.echo(f"  ... {len(subaccounts) - 7} more ...")
+        click.echo(f"  {subaccount['sid']}  {subaccount['friendly_name']} ({subaccount['status']})")
 
 
 def exposure_warning(host: str) -> str | None:

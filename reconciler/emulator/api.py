@@ -1,5 +1,8 @@
 """The HTTP face of the emulator: routing, auth, paging, error bodies, limits, faults, stats.
 
+Conversations requests act on the Conversations state of the account their credentials belong
+to (Conversations URLs name no account); the 2010-04-01 Accounts API is accounts_api.py.
+
 Transport-free: `EmulatorApp.dispatch` takes a method, target, headers and the body (or a
 function that reads it) and returns an `Outcome` (a response, or an instruction to drop the
 connection). server.py does the socket work. The domain rules live in models.py; this module
@@ -14,7 +17,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hmac
 import json
 import re
 import sys
@@ -27,7 +29,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
-from reconciler.emulator import catalog, errors, faults
+from reconciler.emulator import accounts_api, catalog, errors, faults
+from reconciler.emulator.accounts import ApiKey, Directory, Principal
 from reconciler.emulator.errors import ApiError, TwilioCode, error_body
 from reconciler.emulator.limits import ActionsPerSecond, retry_after_header
 from reconciler.emulator.models import Account, Params, View, invalid, not_found
@@ -58,6 +61,10 @@ class Request:
     query: dict[str, list[str]]
     form: dict[str, list[str]]
     base: str
+    principal: Principal
+    """Who the credentials are: the account (and kind of credential) the request acts as."""
+    account: Account
+    """That account's Conversations state: Conversations URLs name no account."""
     args: tuple[str, ...] = ()
 
 
@@ -139,7 +146,7 @@ class Stats:
 
 
 class EmulatorApp:
-    """One emulated account behind Twilio's URL layout."""
+    """A main account and its subaccounts behind Twilio's URL layout."""
 
     def __init__(
         self,
@@ -148,10 +155,22 @@ class EmulatorApp:
         injector: faults.FaultInjector,
         state_path: Path | None = None,
         aps_limit: int = catalog.DEFAULT_APS_LIMIT,
+        directory: Directory | None = None,
     ) -> None:
-        self.account = account
+        """`credentials`: the main account's SID with its auth token, and API keys (Standard)
+        with their secrets, as username -> password. A `directory` (subaccounts, key types)
+        replaces them when given."""
+        if directory is None:
+            token = credentials.get(account.account_sid, "")
+            keys = {
+                sid: ApiKey(sid, secret, account.account_sid)
+                for sid, secret in credentials.items()
+                if sid != account.account_sid
+            }
+            directory = Directory.fresh(account.account_sid, token, keys)
+            directory.main.conversations = account
+        self.directory = directory
         self.lock = threading.Lock()
-        self.credentials = dict(credentials)
         self.injector = injector
         self.state_path = state_path
         self.stats = Stats()
@@ -194,7 +213,8 @@ class EmulatorApp:
         settings = self.injector.settings
         if settings.latency_ms > 0:
             time.sleep(settings.latency_ms / 1000.0)  # outside every lock: requests overlap
-        if not self._authorized(headers.get("authorization")):
+        principal = self._authenticate(headers.get("authorization"))
+        if principal is None:
             return error_outcome(
                 errors.AUTHENTICATION_FAILED,
                 "Authenticate",
@@ -229,6 +249,8 @@ class EmulatorApp:
             if method == "POST"
             else {},
             base=_base_url(headers),
+            principal=principal,
+            account=self.directory.conversations(principal),
             args=args,
         )
         limited = self._rate_limit(route, request)
@@ -238,7 +260,7 @@ class EmulatorApp:
             with self.lock:
                 status, view = handler(self, request)
                 if method in faults.WRITE_METHODS and self.state_path is not None:
-                    save_state(self.state_path, self.account.to_dict())
+                    save_state(self.state_path, self.directory.to_dict())
         except ApiError as error:
             return error_outcome(error.twilio_code, error.message)
         except Exception:  # a bug in the emulator: answer like Twilio would, say why on stderr
@@ -256,7 +278,7 @@ class EmulatorApp:
             return None
         if request.path.startswith("/v1/Roles"):
             with self.lock:
-                service_sid = self.account.configuration["default_chat_service_sid"] or ""
+                service_sid = request.account.configuration["default_chat_service_sid"] or ""
         else:
             service_sid = request.args[0]
         wait = self.limiter.admit(service_sid)
@@ -282,20 +304,22 @@ class EmulatorApp:
             return Outcome(drop=True)
         return None
 
-    def _authorized(self, header: str | None) -> bool:
+    @property
+    def account(self) -> Account:
+        """The main account's Conversations state."""
+        return self.directory.main.conversations
+
+    def _authenticate(self, header: str | None) -> Principal | None:
         """HTTP Basic; the scheme name is case-insensitive (RFC 9110 11.1)."""
         scheme, _, credentials = (header or "").strip().partition(" ")
         if scheme.lower() != "basic":
-            return False
+            return None
         try:
             decoded = base64.b64decode(credentials.strip(), validate=True).decode("utf-8")
         except (binascii.Error, UnicodeDecodeError):
-            return False
+            return None
         username, _, password = decoded.partition(":")
-        expected = self.credentials.get(username)
-        return expected is not None and hmac.compare_digest(
-            expected.encode("utf-8"), password.encode("utf-8")
-        )
+        return self.directory.authenticate(username, password)
 
     def _control(self, method: str, path: str, read: BodyReader) -> Outcome:
         """Test controls: no auth, never faulted, never counted."""
@@ -456,12 +480,12 @@ def _params(request: Request) -> Params:
 
 
 def _get_configuration(app: EmulatorApp, request: Request) -> tuple[int, View]:
-    view = app.account.get_configuration()
+    view = request.account.get_configuration()
     return 200, _configuration(request.base, view)
 
 
 def _post_configuration(app: EmulatorApp, request: Request) -> tuple[int, View]:
-    view = app.account.update_configuration(_params(request))
+    view = request.account.update_configuration(_params(request))
     return 200, _configuration(request.base, view)
 
 
@@ -475,11 +499,12 @@ def _configuration(base: str, view: View) -> View:
 
 
 def _get_webhooks(app: EmulatorApp, request: Request) -> tuple[int, View]:
-    return 200, _with_url(app.account.get_webhooks(), f"{request.base}/v1/Configuration/Webhooks")
+    view = request.account.get_webhooks()
+    return 200, _with_url(view, f"{request.base}/v1/Configuration/Webhooks")
 
 
 def _post_webhooks(app: EmulatorApp, request: Request) -> tuple[int, View]:
-    view = app.account.update_webhooks(_params(request))
+    view = request.account.update_webhooks(_params(request))
     return 200, _with_url(view, f"{request.base}/v1/Configuration/Webhooks")
 
 
@@ -487,69 +512,69 @@ def _list_addresses(app: EmulatorApp, request: Request) -> tuple[int, View]:
     values = request.query.get("Type")
     address_type = values[-1] if values else None
     extra = [("Type", address_type)] if address_type else []
-    items = app.account.list_addresses(address_type)
+    items = request.account.list_addresses(address_type)
     return _page(
         request, items, "address_configurations", lambda v: _address(request.base, v), extra
     )
 
 
 def _create_address(app: EmulatorApp, request: Request) -> tuple[int, View]:
-    return 201, _address(request.base, app.account.create_address(_params(request)))
+    return 201, _address(request.base, request.account.create_address(_params(request)))
 
 
 def _get_address(app: EmulatorApp, request: Request) -> tuple[int, View]:
-    return 200, _address(request.base, app.account.get_address(request.args[0], request.path))
+    return 200, _address(request.base, request.account.get_address(request.args[0], request.path))
 
 
 def _update_address(app: EmulatorApp, request: Request) -> tuple[int, View]:
-    view = app.account.update_address(request.args[0], request.path, _params(request))
+    view = request.account.update_address(request.args[0], request.path, _params(request))
     return 200, _address(request.base, view)
 
 
 def _delete_address(app: EmulatorApp, request: Request) -> tuple[int, None]:
-    app.account.delete_address(request.args[0], request.path)
+    request.account.delete_address(request.args[0], request.path)
     return 204, None
 
 
 def _list_credentials(app: EmulatorApp, request: Request) -> tuple[int, View]:
-    items = app.account.list_credentials()
+    items = request.account.list_credentials()
     return _page(request, items, "credentials", lambda v: _credential(request.base, v))
 
 
 def _create_credential(app: EmulatorApp, request: Request) -> tuple[int, View]:
-    return 201, _credential(request.base, app.account.create_credential(_params(request)))
+    return 201, _credential(request.base, request.account.create_credential(_params(request)))
 
 
 def _get_credential(app: EmulatorApp, request: Request) -> tuple[int, View]:
-    view = app.account.get_credential(request.args[0], request.path)
+    view = request.account.get_credential(request.args[0], request.path)
     return 200, _credential(request.base, view)
 
 
 def _update_credential(app: EmulatorApp, request: Request) -> tuple[int, View]:
-    view = app.account.update_credential(request.args[0], request.path, _params(request))
+    view = request.account.update_credential(request.args[0], request.path, _params(request))
     return 200, _credential(request.base, view)
 
 
 def _delete_credential(app: EmulatorApp, request: Request) -> tuple[int, None]:
-    app.account.delete_credential(request.args[0], request.path)
+    request.account.delete_credential(request.args[0], request.path)
     return 204, None
 
 
 def _list_services(app: EmulatorApp, request: Request) -> tuple[int, View]:
-    items = app.account.list_services()
+    items = request.account.list_services()
     return _page(request, items, "services", lambda v: _service(request.base, v))
 
 
 def _create_service(app: EmulatorApp, request: Request) -> tuple[int, View]:
-    return 201, _service(request.base, app.account.create_service(_params(request)))
+    return 201, _service(request.base, request.account.create_service(_params(request)))
 
 
 def _get_service(app: EmulatorApp, request: Request) -> tuple[int, View]:
-    return 200, _service(request.base, app.account.get_service(request.args[0], request.path))
+    return 200, _service(request.base, request.account.get_service(request.args[0], request.path))
 
 
 def _delete_service(app: EmulatorApp, request: Request) -> tuple[int, None]:
-    app.account.delete_service(request.args[0], request.path)
+    request.account.delete_service(request.args[0], request.path)
     return 204, None
 
 
@@ -560,39 +585,41 @@ def _service_configuration(base: str, view: View) -> View:
 
 
 def _get_service_configuration(app: EmulatorApp, request: Request) -> tuple[int, View]:
-    view = app.account.get_service_configuration(request.args[0], request.path)
+    view = request.account.get_service_configuration(request.args[0], request.path)
     return 200, _service_configuration(request.base, view)
 
 
 def _post_service_configuration(app: EmulatorApp, request: Request) -> tuple[int, View]:
-    view = app.account.update_service_configuration(request.args[0], request.path, _params(request))
+    view = request.account.update_service_configuration(
+        request.args[0], request.path, _params(request)
+    )
     return 200, _service_configuration(request.base, view)
 
 
 def _get_notifications(app: EmulatorApp, request: Request) -> tuple[int, View]:
-    view = app.account.get_notifications(request.args[0], request.path)
+    view = request.account.get_notifications(request.args[0], request.path)
     return 200, _with_url(view, request.base + request.path)
 
 
 def _post_notifications(app: EmulatorApp, request: Request) -> tuple[int, View]:
-    view = app.account.update_notifications(request.args[0], request.path, _params(request))
+    view = request.account.update_notifications(request.args[0], request.path, _params(request))
     return 200, _with_url(view, request.base + request.path)
 
 
 def _get_service_webhooks(app: EmulatorApp, request: Request) -> tuple[int, View]:
-    view = app.account.get_service_webhooks(request.args[0], request.path)
+    view = request.account.get_service_webhooks(request.args[0], request.path)
     return 200, _with_url(view, request.base + request.path)
 
 
 def _post_service_webhooks(app: EmulatorApp, request: Request) -> tuple[int, View]:
-    view = app.account.update_service_webhooks(request.args[0], request.path, _params(request))
+    view = request.account.update_service_webhooks(request.args[0], request.path, _params(request))
     return 200, _with_url(view, request.base + request.path)
 
 
 def _role_scope(app: EmulatorApp, request: Request) -> tuple[str, str]:
     """(service SID, URL prefix): /v1/Roles is the default service's roles."""
     if request.path.startswith("/v1/Roles"):
-        service_sid = app.account.configuration["default_chat_service_sid"]
+        service_sid = request.account.configuration["default_chat_service_sid"]
         if not service_sid:
             raise not_found(request.path)
         return service_sid, "/v1/Roles"
@@ -606,31 +633,33 @@ def _role_sid(request: Request) -> str:
 
 def _list_roles(app: EmulatorApp, request: Request) -> tuple[int, View]:
     service_sid, prefix = _role_scope(app, request)
-    items = app.account.list_roles(service_sid, request.path)
+    items = request.account.list_roles(service_sid, request.path)
     return _page(request, items, "roles", lambda v: _role(request.base, prefix, v))
 
 
 def _create_role(app: EmulatorApp, request: Request) -> tuple[int, View]:
     service_sid, prefix = _role_scope(app, request)
-    view = app.account.create_role(service_sid, request.path, _params(request))
+    view = request.account.create_role(service_sid, request.path, _params(request))
     return 201, _role(request.base, prefix, view)
 
 
 def _get_role(app: EmulatorApp, request: Request) -> tuple[int, View]:
     service_sid, prefix = _role_scope(app, request)
-    view = app.account.get_role(service_sid, _role_sid(request), request.path)
+    view = request.account.get_role(service_sid, _role_sid(request), request.path)
     return 200, _role(request.base, prefix, view)
 
 
 def _update_role(app: EmulatorApp, request: Request) -> tuple[int, View]:
     service_sid, prefix = _role_scope(app, request)
-    view = app.account.update_role(service_sid, _role_sid(request), request.path, _params(request))
+    view = request.account.update_role(
+        service_sid, _role_sid(request), request.path, _params(request)
+    )
     return 200, _role(request.base, prefix, view)
 
 
 def _delete_role(app: EmulatorApp, request: Request) -> tuple[int, None]:
     service_sid, _ = _role_scope(app, request)
-    app.account.delete_role(service_sid, _role_sid(request), request.path)
+    request.account.delete_role(service_sid, _role_sid(request), request.path)
     return 204, None
 
 
@@ -673,4 +702,12 @@ ROUTES: tuple[Route, ...] = (
     ),
     _route("/v1/Roles", {"GET": _list_roles, "POST": _create_role}),
     _route("/v1/Roles/{Sid}", {"GET": _get_role, "POST": _update_role, "DELETE": _delete_role}),
+    _route(
+        "/2010-04-01/Accounts.json",
+        {"GET": accounts_api.list_accounts, "POST": accounts_api.create_account},
+    ),
+    _route(
+        "/2010-04-01/Accounts/{Sid}.json",
+        {"GET": accounts_api.fetch_account, "POST": accounts_api.update_account},
+    ),
 )

@@ -32,6 +32,7 @@ class TwilioCode:
 INVALID_PARAMETER: Final = TwilioCode(20001, 400, "Unknown parameters")
 AUTHENTICATION_FAILED: Final = TwilioCode(20003, 401, "Permission Denied")
 METHOD_NOT_ALLOWED: Final = TwilioCode(20004, 405, "Method not allowed")
+FORBIDDEN: Final = TwilioCode(20403, 403, "403 Forbidden")
 NOT_FOUND: Final = TwilioCode(20404, 404, "Not Found")
 CONFLICT: Final = TwilioCode(20409, 409, "Conflict")
 REQUEST_TOO_LARGE: Final = TwilioCode(20413, 413, "Request Entity Too Large")

@@ -25,9 +25,9 @@ from types import TracebackType
 from typing import Any
 
 from reconciler.emulator import catalog, defaults, errors, wire
+from reconciler.emulator.accounts import API_KEY_TYPES, PREFIX, ApiKey, Directory
 from reconciler.emulator.api import EmulatorApp, Outcome, error_outcome
 from reconciler.emulator.faults import FaultInjector, FaultSettings
-from reconciler.emulator.models import Account
 from reconciler.emulator.persistence import (
     StateFileError,
     load_state,
@@ -224,9 +224,14 @@ class EmulatorServer:
         retry_after_seconds: int = 1,
         aps_limit: int = catalog.DEFAULT_APS_LIMIT,
         max_body_bytes: int = catalog.MAX_BODY_BYTES,
+        subaccounts: int = 0,
+        api_key_type: str = "standard",
     ) -> None:
         """`aps_limit`: role writes per second per service, Twilio's 30 by default (0 turns
-        the limit off). `max_body_bytes`: larger request bodies are refused with 413."""
+        the limit off). `max_body_bytes`: larger request bodies are refused with 413.
+        `subaccounts`: make sure subaccounts tenant-001 ... tenant-N exist (kept in the state
+        file, so restarting with the same N adds none). `api_key_type`: "standard" (the
+        default; it cannot manage subaccounts) or "main"."""
         if not 0.0 <= fault_rate <= 1.0:
             raise ValueError("fault_rate must be between 0 and 1")
         if latency_ms < 0:
@@ -235,6 +240,10 @@ class EmulatorServer:
             raise ValueError("aps_limit must not be negative (0 disables the limit)")
         if max_body_bytes < 0:
             raise ValueError("max_body_bytes must not be negative")
+        if subaccounts < 0:
+            raise ValueError("subaccounts must not be negative")
+        if api_key_type not in API_KEY_TYPES:
+            raise ValueError(f"api_key_type must be one of {', '.join(API_KEY_TYPES)}")
         self.host = host
         self.port = port
         self.state_path = Path(state_path) if state_path is not None else None
@@ -243,10 +252,16 @@ class EmulatorServer:
         self.api_key_sid = api_key_sid
         self.api_key_secret = api_key_secret
         self.max_body_bytes = max_body_bytes
-        account = self._load_account()
+        self.api_key_type = api_key_type
+        directory = self._load_directory()
+        if subaccounts:
+            directory.seed_subaccounts(subaccounts)
+            if self.state_path is not None:
+                save_state(self.state_path, directory.to_dict())
         self.app = EmulatorApp(
-            account,
-            credentials={account_sid: auth_token, api_key_sid: api_key_secret},
+            directory.main.conversations,
+            credentials={},
+            directory=directory,
             injector=FaultInjector(
                 FaultSettings(
                     fault_rate=fault_rate,
@@ -261,26 +276,31 @@ class EmulatorServer:
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
-    def _load_account(self) -> Account:
-        """Resume the state file if there is one; otherwise a fresh account, saved at once
-        so the default service keeps its SID across restarts."""
+    def _load_directory(self) -> Directory:
+        """Resume the state file if there is one; otherwise a fresh main account, saved at once
+        so the default service keeps its SID across restarts. A state file written before the
+        emulator served subaccounts (version 1: one account's Conversations state) loads as
+        the main account with no subaccounts."""
+        keys = {
+            self.api_key_sid: ApiKey(
+                self.api_key_sid, self.api_key_secret, self.account_sid, self.api_key_type
+            )
+        }
         if self.state_path is None:
-            return Account.fresh(self.account_sid)
+            return Directory.fresh(self.account_sid, self.auth_token, keys)
         sweep_temporary_files(self.state_path)
         data = load_state(self.state_path)
         if data is None:
-            account = Account.fresh(self.account_sid)
-            save_state(self.state_path, account.to_dict())
-            return account
+            directory = Directory.fresh(self.account_sid, self.auth_token, keys)
+            save_state(self.state_path, directory.to_dict())
+            return directory
+        holds = data.get("account_sid")
+        if isinstance(holds, str) and holds != self.account_sid:
+            raise StateFileError(f"{self.state_path} holds account {holds}, not {self.account_sid}")
         try:
-            account = Account.from_dict(data)
-        except (KeyError, TypeError, ValueError) as error:
+            return Directory.from_dict(data, self.auth_token, keys)
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
             raise StateFileError(f"{self.state_path}: unusable emulator state ({error})") from None
-        if account.account_sid != self.account_sid:
-            raise StateFileError(
-                f"{self.state_path} holds account {account.account_sid}, not {self.account_sid}"
-            )
-        return account
 
     @property
     def url(self) -> str:
@@ -363,7 +383,26 @@ class EmulatorServer:
         """Change the per-service actions-per-second limit at run time (0 turns it off)."""
         self.app.limiter.configure(aps_limit)
 
-    def snapshot(self) -> dict[str, Any]:
-        """The whole account state as saved to the state file (for tests and debugging)."""
+    def snapshot(self, account_sid: str | None = None) -> dict[str, Any]:
+        """One account's Conversations state (the main account's by default), for tests and
+        debugging."""
         with self.app.lock:
-            return self.app.account.to_dict()
+            record = self.app.directory.records[account_sid or self.account_sid]
+            return record.conversations.to_dict()
+
+    def snapshot_all(self) -> dict[str, Any]:
+        """Every account, as saved to the state file."""
+        with self.app.lock:
+            return self.app.directory.to_dict()
+
+    def subaccounts(self) -> list[dict[str, Any]]:
+        """The subaccounts' 2010-04-01 views, oldest first (their auth tokens included: for
+        tests and the `serve` banner, which prints none of them)."""
+        with self.app.lock:
+            records = sorted(self.app.directory.subaccounts(), key=lambda item: item.seq)
+            return [record.view() for record in records]
+
+    @property
+    def accounts_url(self) -> str:
+        """The Accounts API's list URL, e.g. http://127.0.0.1:4010/2010-04-01/Accounts.json."""
+        return f"{self.url}{PREFIX}.json"

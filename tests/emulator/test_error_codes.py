@@ -119,6 +119,31 @@ def _too_large(api: Api) -> requests.Response:
     return api.post("/v1/Services", {"FriendlyName": "x" * (api.server.max_body_bytes + 1)})
 
 
+def _standard_key_lists_accounts(api: Api) -> requests.Response:
+    """A Standard API key cannot list subaccounts on the parent's behalf."""
+    auth = (defaults.API_KEY_SID, defaults.API_KEY_SECRET)
+    return requests.get(f"{api.base}/2010-04-01/Accounts.json", auth=auth, timeout=5)
+
+
+def _subaccount_creates_subaccount(api: Api) -> requests.Response:
+    sub = api.post("/2010-04-01/Accounts.json", {"FriendlyName": "child"}).json()
+    auth = (sub["sid"], sub["auth_token"])
+    return requests.post(f"{api.base}/2010-04-01/Accounts.json", auth=auth, timeout=5)
+
+
+def _subaccount_reads_main(api: Api) -> requests.Response:
+    sub = api.post("/2010-04-01/Accounts.json", {"FriendlyName": "child"}).json()
+    auth = (sub["sid"], sub["auth_token"])
+    url = f"{api.base}/2010-04-01/Accounts/{defaults.ACCOUNT_SID}.json"
+    return requests.get(url, auth=auth, timeout=5)
+
+
+def _reopen_closed(api: Api) -> requests.Response:
+    sub = api.post("/2010-04-01/Accounts.json", {"FriendlyName": "closing"}).json()
+    api.post(f"/2010-04-01/Accounts/{sub['sid']}.json", {"Status": "closed"})
+    return api.post(f"/2010-04-01/Accounts/{sub['sid']}.json", {"Status": "active"})
+
+
 def _duplicate_role(api: Api) -> requests.Response:
     api.post("/v1/Roles", {**ROLE, "FriendlyName": "twice"})
     return api.post("/v1/Roles", {**ROLE, "FriendlyName": "twice"})
@@ -172,11 +197,13 @@ TRIGGERS: dict[TwilioCode, list[Trigger]] = {
         lambda api: api.post("/v1/Services"),
         lambda api: api.post("/v1/Configuration/Webhooks", {"Target": "studio"}),
         _chunk_error,
+        lambda api: api.get("/2010-04-01/Accounts.json?Status=gone"),
     ],
-    errors.AUTHENTICATION_FAILED: [_unauthenticated],
+    errors.AUTHENTICATION_FAILED: [_unauthenticated, _subaccount_reads_main],
+    errors.FORBIDDEN: [_standard_key_lists_accounts, _subaccount_creates_subaccount],
     errors.METHOD_NOT_ALLOWED: [lambda api: api.delete("/v1/Configuration")],
     errors.NOT_FOUND: [lambda api: api.get("/v1/Services/IS" + "0" * 32)],
-    errors.CONFLICT: [_duplicate_role],
+    errors.CONFLICT: [_duplicate_role, _reopen_closed],
     errors.REQUEST_TOO_LARGE: [_too_large],
     errors.TOO_MANY_REQUESTS: [_fault(429)],
     errors.INTERNAL_ERROR: [_fault(500)],

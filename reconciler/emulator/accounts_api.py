@@ -1,0 +1,114 @@
+"""The HTTP face of the 2010-04-01 Accounts API: `/2010-04-01/Accounts.json` and
+`/2010-04-01/Accounts/{Sid}.json`. The rules live in accounts.py; this module translates.
+
+The 2010-04-01 API pages differently from Conversations v1: the list's metadata sits beside the
+`accounts` key (`first_page_uri`, `next_page_uri`, `previous_page_uri`, `uri`, `page`,
+`page_size`, `start`, `end`), URIs are relative to the API's host, and a page holds up to 1,000
+items (default 50). The twilio SDK reads either shape; the emulator sends the one Twilio does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+from urllib.parse import urlencode
+
+from reconciler.emulator.accounts import PREFIX
+from reconciler.emulator.models import View, invalid
+
+if TYPE_CHECKING:
+    from reconciler.emulator.api import EmulatorApp, Request
+
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 1000
+LIST_URI = f"{PREFIX}.json"
+
+
+def list_accounts(app: EmulatorApp, request: Request) -> tuple[int, View]:
+    friendly_name = _one(request.query, "FriendlyName")
+    status = _one(request.query, "Status")
+    items = app.directory.list_accounts(request.principal, friendly_name, status)
+    filters = [
+        (name, value)
+        for name, value in (("FriendlyName", friendly_name), ("Status", status))
+        if value is not None
+    ]
+    return 200, _page(request, items, filters)
+
+
+def create_account(app: EmulatorApp, request: Request) -> tuple[int, View]:
+    return 201, app.directory.create_account(request.principal, request.form)
+
+
+def fetch_account(app: EmulatorApp, request: Request) -> tuple[int, View]:
+    return 200, app.directory.fetch_account(request.principal, request.args[0])
+
+
+def update_account(app: EmulatorApp, request: Request) -> tuple[int, View]:
+    return 200, app.directory.update_account(request.principal, request.args[0], request.form)
+
+
+def _one(query: Mapping[str, list[str]], name: str) -> str | None:
+    values = query.get(name)
+    return values[-1] if values else None
+
+
+def _int(query: Mapping[str, list[str]], name: str, default: int, minimum: int) -> int:
+    value = _one(query, name)
+    if value is None:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise invalid(f"Invalid value for {name}: {value!r} is not an integer") from None
+    if number < minimum:
+        raise invalid(f"Invalid value for {name}: must be at least {minimum}")
+    return number
+
+
+def _page(request: Request, items: list[tuple[int, View]], filters: list[tuple[str, str]]) -> View:
+    """One page in the 2010-04-01 shape. Tokens carry creation order (`PA<n>`: after n, `PB<n>`:
+    before n), so paging stays stable while accounts are created."""
+    size = min(_int(request.query, "PageSize", DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE)
+    page = _int(request.query, "Page", 0, 0)
+    token = _one(request.query, "PageToken") or ""
+    if token.startswith("PA") and token[2:].isdigit():
+        after = int(token[2:])
+        remaining = [item for item in items if item[0] > after]
+        chunk = remaining[:size]
+        has_next = len(remaining) > size
+        has_previous = any(item[0] <= after for item in items)
+    elif token.startswith("PB") and token[2:].isdigit():
+        before = int(token[2:])
+        earlier = [item for item in items if item[0] < before]
+        chunk = earlier[-size:]
+        has_next = any(item[0] >= before for item in items)
+        has_previous = len(earlier) > size
+    elif token:
+        raise invalid(f"Invalid value for PageToken: {token!r}")
+    else:
+        start = page * size
+        chunk = items[start : start + size]
+        has_next = len(items) > start + size
+        has_previous = page > 0 and bool(items)
+
+    def uri(page_number: int, page_token: str | None) -> str:
+        params = [*filters, ("PageSize", str(size)), ("Page", str(page_number))]
+        if page_token:
+            params.append(("PageToken", page_token))
+        return f"{LIST_URI}?{urlencode(params)}"
+
+    start_index = page * size
+    return {
+        "accounts": [view for _, view in chunk],
+        "end": start_index + max(len(chunk) - 1, 0),
+        "first_page_uri": uri(0, None),
+        "next_page_uri": uri(page + 1, f"PA{chunk[-1][0]}") if has_next and chunk else None,
+        "page": page,
+        "page_size": size,
+        "previous_page_uri": uri(max(page - 1, 0), f"PB{chunk[0][0]}")
+        if has_previous and chunk
+        else None,
+        "start": start_index,
+        "uri": uri(page, token or None),
+    }
