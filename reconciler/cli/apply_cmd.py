@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from reconciler.apply import ApplyReport, Executor, Outcome, StepResult
+from reconciler.cli.fleet_options import FleetSelection, fleet_options
 from reconciler.cli.options import (
     check_selectors,
     connection_options,
@@ -48,6 +49,7 @@ SYMBOLS = {Outcome.DONE: "done", Outcome.FAILED: "FAILED", Outcome.SKIPPED: "ski
 @click.option("--rotate-secrets", is_flag=True, help="Re-send push-credential secrets.")
 @only_option
 @connection_options
+@fleet_options
 def command(
     paths: tuple[str, ...],
     plan_file: str | None,
@@ -59,6 +61,7 @@ def command(
     local: bool,
     endpoint: str | None,
     concurrency: int,
+    fleet: FleetSelection,
 ) -> None:
     """Apply the configuration in PATHS (or a saved --plan) to the live account.
 
@@ -67,8 +70,22 @@ def command(
     paths recorded in the plan file are used (relative to the plan file, so it works from any
     working directory) and no confirmation is asked: the reviewed plan is the approval.
 
-    Exit 0 when everything converged, 1 when anything failed or was refused.
+    Exit 0 when everything converged, 1 when anything failed or was refused. With --all,
+    --target or --shard, apply every selected target of the targets file (docs/fleet.md).
     """
+    if fleet.requested:
+        fleet.apply(
+            paths,
+            plan_file=plan_file,
+            auto_approve=auto_approve,
+            allow_destroy=allow_destroy,
+            force=force,
+            rotate_secrets=rotate_secrets,
+            only=only,
+            local=local,
+            endpoint=endpoint,
+            concurrency=concurrency,
+        )
     if bool(paths) == bool(plan_file):
         raise click.UsageError("give either configuration PATHS or --plan PLANFILE")
     saved = read_plan(Path(plan_file)) if plan_file else None

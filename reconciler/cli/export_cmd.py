@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from reconciler.cli.fleet_options import FleetSelection, fleet_options
 from reconciler.cli.options import connection_options, open_api
 from reconciler.errors import ReconcilerError
 from reconciler.export import export_account
@@ -19,14 +20,22 @@ from reconciler.export import export_account
     help="Write the YAML to this file instead of standard output.",
 )
 @connection_options
-def command(out: str | None, local: bool, endpoint: str | None, concurrency: int) -> None:
+@fleet_options(export=True)
+def command(
+    out: str | None, local: bool, endpoint: str | None, concurrency: int, fleet: FleetSelection
+) -> None:
     """Write the live account's Conversations configuration as YAML.
 
     Every field the engine manages is written, with names instead of SIDs, so `reconciler plan`
     on the result against the same account shows no changes. Push-credential secrets are
     write-only in Twilio: they appear as comments naming a variable to set. The output is the
-    same on every run for the same account.
+    same on every run for the same account. With --all, --target or --shard, export every
+    selected target of the targets file into --out-dir; --subaccounts adopts every subaccount
+    of the parent (docs/fleet.md).
     """
+    if fleet.requested:
+        fleet.export(out=out, local=local, endpoint=endpoint, concurrency=concurrency)
+    fleet.single()
     with open_api(local, endpoint, concurrency) as api:
         text = export_account(api)
     if out is None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from reconciler.cli.fleet_options import FleetSelection, fleet_options
 from reconciler.cli.options import (
     check_selectors,
     connection_options,
@@ -24,7 +25,7 @@ CHANGES_EXIT_CODE = 2
 
 
 @click.command("plan")
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path(), metavar="PATHS...")
 @click.option(
     "--format",
     "output_format",
@@ -58,6 +59,7 @@ CHANGES_EXIT_CODE = 2
 )
 @only_option
 @connection_options
+@fleet_options
 def command(
     paths: tuple[str, ...],
     output_format: str,
@@ -69,12 +71,27 @@ def command(
     local: bool,
     endpoint: str | None,
     concurrency: int,
+    fleet: FleetSelection,
 ) -> None:
     """Show the changes that would make the live account match the configuration in PATHS.
 
     PATHS are YAML files or folders, merged in order. Secret values never appear in the
-    output or in the saved plan.
+    output or in the saved plan. With --all, --target or --shard, plan every selected target
+    of the targets file instead (docs/fleet.md).
     """
+    if fleet.requested:
+        fleet.plan(
+            paths,
+            output_format=output_format,
+            out=out,
+            detailed_exitcode=detailed_exitcode,
+            rotate_secrets=rotate_secrets,
+            only=only,
+            local=local,
+            endpoint=endpoint,
+            concurrency=concurrency,
+        )
+    fleet.require_paths(paths)
     loaded = load_for_account(list(paths), output_format)
     check_selectors(only, loaded)
     options = PlanOptions(rotate_secrets=rotate_secrets, only=only)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from reconciler import lint
+from reconciler.cli.fleet_options import FleetSelection, fleet_options
 from reconciler.config import ConfigError, LoadedConfig, load_config
 from reconciler.findings import (
     Finding,
@@ -74,7 +75,7 @@ def _verdict(shown: str, report: Report, loaded: LoadedConfig | None) -> str:
 
 
 @click.command("validate")
-@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.argument("paths", nargs=-1, metavar="PATH...")
 @click.option(
     "--format",
     "output_format",
@@ -84,7 +85,8 @@ def _verdict(shown: str, report: Report, loaded: LoadedConfig | None) -> str:
     help="text for terminals; github for workflow commands that annotate a pull request; "
     "json for scripts; sarif (2.1.0) for code scanning.",
 )
-def command(paths: tuple[str, ...], output_format: str) -> None:
+@fleet_options
+def command(paths: tuple[str, ...], output_format: str, fleet: FleetSelection) -> None:
     """Check configuration files offline: no network, no credentials.
 
     Each PATH is a YAML file or a folder (its *.yaml and *.yml files, sorted by name); several
@@ -97,8 +99,12 @@ def command(paths: tuple[str, ...], output_format: str) -> None:
 
     Exit 0 when valid (warnings allowed), 1 when not. With the text format every problem is
     printed as `file:line: message` on stderr; json and sarif print one document on stdout;
-    github prints `::error file=...,line=...::` workflow commands on stdout.
+    github prints `::error file=...,line=...::` workflow commands on stdout. With --all,
+    --target or --shard, validate every selected target of the targets file (docs/fleet.md).
     """
+    if fleet.requested:
+        fleet.validate(paths, output_format)
+    fleet.require_paths(paths)
     report, loaded = check(paths)
     findings: list[Finding] = list(report.findings)
     verdict = _verdict(" ".join(paths), report, loaded)

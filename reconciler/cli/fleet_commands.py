@@ -1,0 +1,326 @@
+"""What validate, plan, apply and export do with `--all`, `--target` or `--shard`: run the fleet
+layer (reconciler.fleet) and print its one report. Imported only when a fleet runs, so the
+single-account commands start as fast as before.
+
+Output follows the single-account commands: the report on stdout (text, JSON or Markdown),
+findings and notes on stderr (each shared-file finding once, naming its targets), `--report
+FILE` for the JSON beside any format, and the fleet's exit code (1 if any target failed, else
+2 for changes under --detailed-exitcode, else 0).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import NoReturn
+
+import click
+from click.core import ParameterSource
+
+from reconciler import redact
+from reconciler.apply import StepResult
+from reconciler.cli.fleet_options import FLEET_FLAGS, FleetSelection
+from reconciler.errors import ReconcilerError
+from reconciler.findings import render_github, sort_findings
+from reconciler.findings.text import format_finding
+from reconciler.fleet.loader import load_targets
+from reconciler.fleet.model import DEFAULT_TARGETS_FILE
+from reconciler.fleet.pipeline import FleetRun, RunSettings, embedded_emulator, write_atomically
+from reconciler.fleet.report import (
+    FleetReport,
+    render_json,
+    render_markdown,
+    render_summary,
+    render_text,
+)
+from reconciler.fleet.select import select_targets
+from reconciler.plan import PlanOptions, escape
+from reconciler.plan.policy import ALLOW_DESTROY, FORCE
+
+SYMBOLS = {"done": "done", "failed": "FAILED", "skipped": "skipped"}
+MAX_TARGETS_NAMED = 8
+
+
+def validate(selection: FleetSelection, paths: tuple[str, ...], output_format: str) -> NoReturn:
+    _no_paths(paths)
+    if output_format == "sarif":
+        raise click.UsageError("--format sarif is for one configuration; use json with a fleet")
+    run = _run(selection, RunSettings(parallel=selection.parallel))
+    report = run.report("validate", run.validate(), selection.shard_label)
+    if output_format == "json":
+        click.echo(render_json(report), nl=False)
+    elif output_format == "github":
+        findings = sort_findings(f for result in report.targets for f in result.findings)
+        click.echo(render_github(findings), nl=False)
+        click.echo(render_summary(report), nl=False)
+    else:
+        _echo_findings(report, severities=("error", "warning", "notice"))
+        for result in report.targets:
+            verdict = result.error or f"valid ({_resources(result.resources)})"
+            click.echo(f"{escape.terminal(result.name)}: {verdict}")
+        click.echo(render_summary(report), nl=False)
+    _finish(selection, report)
+
+
+def plan(
+    selection: FleetSelection,
+    paths: tuple[str, ...],
+    *,
+    output_format: str,
+    out: str | None,
+    detailed_exitcode: bool,
+    rotate_secrets: bool,
+    only: tuple[str, ...],
+    local: bool,
+    endpoint: str | None,
+    concurrency: int,
+) -> NoReturn:
+    _no_paths(paths)
+    if out:
+        raise click.UsageError("--out saves one account's plan; with a fleet use --report FILE")
+    if output_format == "github":
+        raise click.UsageError(
+            "--format github annotates one configuration; with a fleet use markdown"
+        )
+    with _settings(selection, local, endpoint, concurrency) as settings:
+        run = _run(selection, settings)
+        sessions = run.plan(PlanOptions(rotate_secrets=rotate_secrets, only=only))
+        for session in sessions:
+            session.close()
+    report = run.report("plan", [session.result for session in sessions], selection.shard_label)
+    _echo_findings(report)
+    if output_format == "json":
+        click.echo(render_json(report), nl=False)
+    elif output_format == "markdown":
+        click.echo(render_markdown(report), nl=False)
+    else:
+        click.echo(render_text(report, colour=_colour()), nl=False)
+    _finish(selection, report, detailed_exitcode)
+
+
+def apply(
+    selection: FleetSelection,
+    paths: tuple[str, ...],
+    *,
+    plan_file: str | None,
+    auto_approve: bool,
+    allow_destroy: bool,
+    force: bool,
+    rotate_secrets: bool,
+    only: tuple[str, ...],
+    local: bool,
+    endpoint: str | None,
+    concurrency: int,
+) -> NoReturn:
+    """Plan every target, show the plans, confirm once for the fleet, apply concurrently."""
+    _no_paths(paths)
+    if plan_file:
+        raise click.UsageError("--plan applies one account's saved plan; not with a fleet")
+    flags = {flag for flag, given in ((ALLOW_DESTROY, allow_destroy), (FORCE, force)) if given}
+    label = selection.shard_label
+    with _settings(selection, local, endpoint, concurrency) as settings:
+        run = _run(selection, settings)
+        sessions = run.plan(PlanOptions(rotate_secrets=rotate_secrets, only=only))
+        try:
+            planned = run.report("plan", [session.result for session in sessions], label)
+            _echo_findings(planned)
+            click.echo(render_text(planned, colour=_colour()), nl=False)
+            if not planned.changed:
+                _finish(selection, run.report("apply", planned.targets, label))
+            _confirm(auto_approve, len(planned.changed))
+            results = run.apply(sessions, flags, progress=_progress())
+        finally:
+            for session in sessions:
+                session.close()
+    report = run.report("apply", results, label)
+    click.echo(render_summary(report), nl=False)
+    _finish(selection, report)
+
+
+def export(
+    selection: FleetSelection,
+    *,
+    out: str | None,
+    local: bool,
+    endpoint: str | None,
+    concurrency: int,
+) -> NoReturn:
+    if out:
+        raise click.UsageError("--out writes one account; with a fleet use --out-dir DIR")
+    if not selection.out_dir:
+        raise click.UsageError("a fleet export writes one folder per target: give --out-dir DIR")
+    out_dir = Path(selection.out_dir)
+    with _settings(selection, local, endpoint, concurrency) as settings:
+        if selection.subaccounts:
+            report = _adopt(selection, settings, out_dir)
+        else:
+            run = _run(selection, settings)
+            report = run.report("export", run.export(out_dir), selection.shard_label)
+    for result in report.targets:
+        if result.path:
+            click.echo(f"Exported {result.name} to {result.path}.", err=True)
+    click.echo(render_summary(report), nl=False)
+    _finish(selection, report)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _no_paths(paths: tuple[str, ...]) -> None:
+    if paths:
+        raise click.UsageError(
+            f"with {FLEET_FLAGS} the configuration paths come from the targets file; drop "
+            f"PATHS ({' '.join(paths)}) or the fleet options"
+        )
+
+
+def _run(selection: FleetSelection, settings: RunSettings) -> FleetRun:
+    path = Path(selection.targets_file or DEFAULT_TARGETS_FILE)
+    fleet = load_targets(path)
+    targets = select_targets(fleet, selection.patterns, selection.shard)
+    if not targets:
+        click.echo(f"Note: shard {selection.shard} of {path} has no targets.", err=True)
+    return FleetRun(fleet, targets, settings)
+
+
+@contextmanager
+def _settings(
+    selection: FleetSelection, local: bool, endpoint: str | None, concurrency: int
+) -> Iterator[RunSettings]:
+    """Where every target connects: Twilio, --endpoint, or one embedded emulator (--local, with
+    RECONCILER_ENDPOINT from the environment ignored, as for one account)."""
+    context = click.get_current_context()
+    from_environment = context.get_parameter_source("endpoint") is ParameterSource.ENVIRONMENT
+    if local and endpoint and not from_environment:
+        raise click.UsageError("--local and --endpoint cannot be used together")
+    if local:
+        with embedded_emulator() as settings:
+            settings.parallel = selection.parallel
+            settings.concurrency = concurrency
+            yield settings
+        return
+    if endpoint:
+        _check_endpoint(endpoint)
+    yield RunSettings(
+        endpoint=endpoint.rstrip("/") if endpoint else None,
+        concurrency=concurrency,
+        parallel=selection.parallel,
+    )
+
+
+def _adopt(selection: FleetSelection, settings: RunSettings, out_dir: Path) -> FleetReport:
+    from reconciler.fleet.adopt import adopt_subaccounts
+
+    if selection.patterns or selection.shard or selection.all_targets:
+        raise click.UsageError(f"--subaccounts adopts every subaccount; drop {FLEET_FLAGS}")
+    adoption = adopt_subaccounts(settings, out_dir)
+    for skipped in adoption.skipped:
+        name = escape.terminal(skipped.friendly_name)
+        click.echo(
+            f"Note: skipped subaccount {skipped.sid} ({name}): it is {skipped.status}.", err=True
+        )
+    if adoption.wrote_targets_file:
+        click.echo(f"Wrote {adoption.targets_file}.", err=True)
+    else:
+        click.echo(
+            f"Note: {adoption.targets_file} exists and was left as it is; add new targets to it "
+            "by hand.",
+            err=True,
+        )
+    click.echo(
+        f"Next: reconciler plan --all --targets {adoption.targets_file} --detailed-exitcode",
+        err=True,
+    )
+    return adoption.report
+
+
+def _finish(
+    selection: FleetSelection, report: FleetReport, detailed_exitcode: bool = False
+) -> NoReturn:
+    if selection.report_file:
+        write_atomically(Path(selection.report_file), redact.mask(render_json(report)))
+        click.echo(f"Wrote the fleet report to {selection.report_file}.", err=True)
+    click.get_current_context().exit(report.exit_code(detailed_exitcode))
+
+
+def _check_endpoint(endpoint: str) -> None:
+    if not re.match(r"^https?://[^/\s]+", endpoint):
+        raise click.UsageError(
+            f"--endpoint {endpoint!r} is not an http(s) URL such as http://127.0.0.1:4010"
+        )
+    if endpoint.rstrip("/").lower().endswith("/v1"):
+        raise click.UsageError(
+            f"--endpoint {endpoint}: give the base URL without /v1 (the client adds the API's "
+            "paths itself)"
+        )
+
+
+def _colour() -> bool:
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def _resources(counts: dict[str, int] | None) -> str:
+    """`1 service, 3 roles, ...`, as `validate` says it for one configuration."""
+    counts = counts or {}
+    words = []
+    for kind, number in counts.items():
+        noun = kind.replace("_", " ")
+        words.append(f"{number} {noun[:-1] if number == 1 and noun.endswith('s') else noun}")
+    return ", ".join(words)
+
+
+def _echo_findings(
+    report: FleetReport, severities: tuple[str, ...] = ("warning", "notice")
+) -> None:
+    """Findings on stderr, each once: a shared base file's warning names the targets it
+    concerns instead of repeating for every one of them."""
+    seen: dict[str, list[str]] = {}
+    for result in report.targets:
+        for finding in result.findings:
+            if finding.severity in severities:
+                seen.setdefault(format_finding(finding), []).append(result.name)
+    for text, names in seen.items():
+        shown = ", ".join(names[:MAX_TARGETS_NAMED])
+        extra = len(names) - MAX_TARGETS_NAMED
+        more = f" and {extra} more" if extra > 0 else ""
+        click.echo(escape.terminal(f"{text} (targets: {shown}{more})"), err=True)
+
+
+def _confirm(auto_approve: bool, count: int) -> None:
+    if auto_approve:
+        return
+    if not sys.stdin.isatty():
+        raise ReconcilerError(
+            "nothing was applied: not on a terminal, so no one can confirm; pass --auto-approve"
+        )
+    noun = "target" if count == 1 else "targets"
+    answer = click.prompt(
+        f"Apply these changes to {count} {noun}? Only 'yes' is accepted",
+        default="",
+        show_default=False,
+    )
+    if answer.strip() != "yes":
+        raise ReconcilerError("apply cancelled; nothing was changed")
+
+
+def _progress() -> Callable[[str, StepResult], None]:
+    """One line per finished step, prefixed with its target (targets run at once)."""
+    lock = threading.Lock()
+
+    def show(name: str, result: StepResult) -> None:
+        detail = f": {escape.terminal(result.detail)}" if result.detail else ""
+        retries = f", {result.attempts} attempts" if result.attempts > 1 else ""
+        line = (
+            f"  [{escape.terminal(name)}] {escape.terminal(result.step.description)} ... "
+            f"{SYMBOLS.get(result.outcome, result.outcome)} ({result.seconds:.2f}s{retries})"
+            f"{detail}"
+        )
+        with lock:
+            click.echo(line)
+
+    return show

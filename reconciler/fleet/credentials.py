@@ -1,0 +1,279 @@
+"""Each target's own credentials: from the environment variables it names, or, for a subaccount,
+read with the parent's credentials through the 2010-04-01 Accounts API.
+
+Twilio's rule: Conversations (like every API on its own subdomain) must be called with the
+account's own credentials; a parent reaches a subaccount only through the Accounts API, which
+returns each subaccount's auth token to its parent. So a subaccount target costs one listing
+of the parent's accounts for the whole run (1,000 per page: one call for a default-sized
+fleet), not one call per target, and every token read is registered for masking before
+anything else happens with it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from twilio.rest import Client
+
+from reconciler import redact
+from reconciler.errors import ReconcilerError
+from reconciler.fleet.errors import TargetError, describe
+from reconciler.fleet.model import (
+    ACCOUNT_SID,
+    DEFAULT_PARENT,
+    CredentialVariables,
+    Fleet,
+    SubaccountRef,
+    Target,
+)
+from reconciler.live.connection import API_KEY_PATTERN, ConnectionSettings, build_client
+from reconciler.live.retry import call_with_retry, http_status
+
+LIST_PAGE_SIZE = 1000
+"""The Accounts list's largest page (its default is 50)."""
+FORBIDDEN = 403
+
+
+@dataclass(frozen=True)
+class Subaccount:
+    """What the parent's listing says about one account (the token is masked everywhere)."""
+
+    sid: str
+    friendly_name: str
+    status: str
+    owner_account_sid: str
+    auth_token: str
+
+
+def open_client(settings: ConnectionSettings, endpoint: str | None) -> Client:
+    """The real twilio Client for these credentials. With an endpoint (an emulator) both the
+    Conversations API and the 2010-04-01 API go there."""
+    client = build_client(settings, endpoint)
+    if endpoint:
+        client.api.base_url = endpoint
+    return client
+
+
+def close_client(client: Client) -> None:
+    """Close the SDK's pooled connections now rather than at garbage collection."""
+    session = getattr(client.http_client, "session", None)
+    if session is not None:
+        session.close()
+
+
+def _value(environ: Mapping[str, str], name: str, who: str, where: str | None) -> str:
+    value = environ.get(name, "").strip()
+    if not value:
+        named = f" (named at {where})" if where else ""
+        raise TargetError(f"{who}: environment variable {name} is not set{named}")
+    return value
+
+
+def settings_from_variables(
+    variables: CredentialVariables,
+    environ: Mapping[str, str],
+    who: str,
+    endpoint: str | None,
+) -> ConnectionSettings:
+    """Credentials from the variables a target (or the parent) names; their secrets are
+    registered for masking as soon as they are read."""
+    sid = _value(environ, variables.account_sid, who, variables.where)
+    if not ACCOUNT_SID.match(sid):
+        raise TargetError(
+            f"{who}: {variables.account_sid} is malformed: expected 'AC' followed by 32 hex digits"
+        )
+    if variables.api_key and variables.api_secret:
+        username = _value(environ, variables.api_key, who, variables.where)
+        password = _value(environ, variables.api_secret, who, variables.where)
+        redact.register([password])
+        if not API_KEY_PATTERN.match(username):
+            raise TargetError(
+                f"{who}: {variables.api_key} is malformed: expected 'SK' followed by 32 hex digits"
+            )
+    else:
+        assert variables.auth_token is not None
+        username = sid
+        password = _value(environ, variables.auth_token, who, variables.where)
+        redact.register([password])
+    return ConnectionSettings(
+        account_sid=sid,
+        username=username,
+        password=password,
+        region=environ.get("TWILIO_REGION") or None,
+        edge=environ.get("TWILIO_EDGE") or None,
+        endpoint=endpoint,
+    )
+
+
+def parent_settings(
+    fleet: Fleet, environ: Mapping[str, str], endpoint: str | None
+) -> ConnectionSettings:
+    """The parent's credentials: the twilio library's own variables unless the targets file
+    names others under `parent: credentials:`."""
+    if fleet.parent == DEFAULT_PARENT:
+        redact.register_environment(environ)
+        return ConnectionSettings.from_environment(environ, endpoint=endpoint)
+    return settings_from_variables(fleet.parent, environ, "the parent", endpoint)
+
+
+def describe_credentials(target: Target) -> str:
+    """Which credentials a target uses, for messages (names, never values)."""
+    if target.subaccount is not None:
+        return f"subaccount {target.subaccount} through the parent's credentials"
+    assert target.credentials is not None
+    return "the credentials in " + ", ".join(target.credentials.names)
+
+
+class Resolver:
+    """Settings for each target; subaccounts are looked up once, before any target runs."""
+
+    def __init__(
+        self,
+        fleet: Fleet,
+        environ: Mapping[str, str] | None = None,
+        endpoint: str | None = None,
+        parent: ConnectionSettings | None = None,
+    ) -> None:
+        """`parent` overrides the parent's credentials (the embedded emulator's, with --local)."""
+        self.fleet = fleet
+        self.environ = dict(os.environ if environ is None else environ)
+        self.endpoint = endpoint
+        self._parent = parent
+        self._listing: dict[str, Subaccount] | None = None
+        self._parent_sid: str | None = None
+        self._lookup_error: str | None = None
+
+    def prepare(self, targets: Iterable[Target]) -> None:
+        """List the parent's subaccounts if any of these targets is one. A failure here fails
+        those targets only (their reports say why); the others run."""
+        if self._listing is not None or not any(t.subaccount is not None for t in targets):
+            return
+        try:
+            settings = self._parent or parent_settings(self.fleet, self.environ, self.endpoint)
+        except ReconcilerError as error:
+            self._lookup_error = f"the parent's credentials: {error}"
+            return
+        self._parent_sid = settings.account_sid
+        client = open_client(settings, self.endpoint)
+        try:
+            self._listing = list_accounts(client)
+        except Exception as error:
+            self._lookup_error = _listing_problem(error, settings)
+        finally:
+            close_client(client)
+
+    def use_listing(self, parent_sid: str, listing: dict[str, Subaccount]) -> None:
+        """Take a listing already made (export --subaccounts lists before it has targets)."""
+        self._parent_sid = parent_sid
+        self._listing = listing
+
+    def settings(self, target: Target) -> ConnectionSettings:
+        """This target's credentials (raises TargetError saying what is missing or wrong)."""
+        if target.credentials is not None:
+            settings = settings_from_variables(
+                target.credentials, self.environ, f"target {target.name}", self.endpoint
+            )
+        else:
+            assert target.subaccount is not None
+            found = self.subaccount(target.subaccount)
+            settings = ConnectionSettings(
+                account_sid=found.sid,
+                username=found.sid,
+                password=found.auth_token,
+                region=self.environ.get("TWILIO_REGION") or None,
+                edge=self.environ.get("TWILIO_EDGE") or None,
+                endpoint=self.endpoint,
+            )
+        check_pin(target, settings.account_sid, "its credentials are for account")
+        return settings
+
+    def subaccount(self, ref: SubaccountRef) -> Subaccount:
+        if self._lookup_error is not None:
+            raise TargetError(self._lookup_error)
+        if self._listing is None:
+            raise TargetError("the parent's subaccounts were not listed")
+        parent = self._parent_sid or "the parent"
+        accounts = list(self._listing.values())
+        if ref.sid is not None:
+            matches = [item for item in accounts if item.sid.lower() == ref.sid.lower()]
+        else:
+            matches = [item for item in accounts if item.friendly_name == ref.friendly_name]
+        matches = [item for item in matches if item.sid != self._parent_sid] or matches
+        if not matches:
+            subs = [item for item in accounts if item.sid != self._parent_sid]
+            owned = any(item.owner_account_sid == self._parent_sid for item in accounts)
+            if accounts and not owned:
+                hint = "; these credentials are a subaccount's, and subaccounts have none"
+            elif ref.friendly_name is not None:
+                hint = " (friendly names match exactly, as Twilio's FriendlyName filter does)"
+            else:
+                hint = ""
+            raise TargetError(
+                f"no subaccount {ref} among the {len(subs)} subaccounts of {parent}{hint}"
+            )
+        if len(matches) > 1:
+            sids = ", ".join(item.sid for item in matches)
+            raise TargetError(
+                f"{len(matches)} subaccounts of {parent} are named {ref} ({sids}); name the "
+                "target's subaccount by SID"
+            )
+        found = matches[0]
+        if found.sid == self._parent_sid:
+            raise TargetError(
+                f"{found.sid} is the parent account itself, not a subaccount; give the target "
+                "credentials: instead"
+            )
+        if found.status != "active":
+            raise TargetError(
+                f"subaccount {found.sid} ({found.friendly_name}) is {found.status}: Twilio "
+                "accepts no calls with its credentials"
+            )
+        return found
+
+
+def check_pin(target: Target, reached: str | None, how: str) -> None:
+    """Refuse when the account reached is not the one the target is pinned to."""
+    pinned = target.pin
+    if pinned is None or reached is None or reached.lower() == pinned.lower():
+        return
+    where = f" ({target.account_where})" if target.account_where else ""
+    raise TargetError(
+        f"refusing to run: target {target.name} is pinned to account {pinned}{where}, but {how} "
+        f"{reached}. Nothing was changed."
+    )
+
+
+def list_accounts(client: Client) -> dict[str, Subaccount]:
+    """Every account the credentials may list (the parent and its subaccounts), through the
+    SDK's `api.v2010.accounts`, retried where safe. Tokens are registered for masking."""
+    headers = getattr(client.http_client, "last_response_headers", dict)
+    records: list[Any] = call_with_retry(
+        lambda: client.api.v2010.accounts.list(page_size=LIST_PAGE_SIZE), headers=headers
+    )
+    redact.register(str(record.auth_token) for record in records if record.auth_token)
+    return {
+        str(record.sid): Subaccount(
+            sid=str(record.sid),
+            friendly_name=str(record.friendly_name or ""),
+            status=str(record.status or ""),
+            owner_account_sid=str(record.owner_account_sid or ""),
+            auth_token=str(record.auth_token or ""),
+        )
+        for record in records
+    }
+
+
+def _listing_problem(error: BaseException, settings: ConnectionSettings) -> str:
+    status = http_status(error)
+    if status == FORBIDDEN:
+        return (
+            f"the parent's credentials ({settings.username}) may not list subaccounts (HTTP 403): "
+            "a Standard API key cannot act on the parent's behalf on the Accounts API; use the "
+            "parent's auth token or a Main API key"
+        )
+    return "listing the parent's subaccounts failed: " + describe(
+        error, credentials=f"the parent's ({settings.account_sid})"
+    )

@@ -1,0 +1,124 @@
+"""Fleet-test helpers: an emulator with subaccounts, a fleet written to disk, the CLI.
+
+Everything goes through the real stack: a targets file and configs on disk, the CLI, the real
+twilio SDK over loopback (its Accounts API calls included) and the emulator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner, Result
+
+from reconciler import redact
+from reconciler.cli.main import cli
+from reconciler.emulator import defaults
+from reconciler.emulator.server import EmulatorServer
+
+PARENT_ENV = {
+    "TWILIO_ACCOUNT_SID": defaults.ACCOUNT_SID,
+    "TWILIO_AUTH_TOKEN": defaults.AUTH_TOKEN,
+}
+BASE = {
+    "version": 1,
+    "services": {
+        "support": {
+            "friendly_name": "Support",
+            "roles": {
+                "agent": {"type": "conversation", "permissions": ["sendMessage"]},
+            },
+            "webhooks": {
+                "method": "POST",
+                "post_webhook_url": "${HOOK_URL}",
+                "filters": ["onMessageAdded"],
+            },
+        }
+    },
+}
+
+
+@pytest.fixture(autouse=True)
+def _forget_secrets() -> Iterator[None]:
+    """Each test starts with no registered secrets, so masking is tested from scratch."""
+    redact.forget_all()
+    yield
+    redact.forget_all()
+
+
+@pytest.fixture
+def emulator() -> Iterator[EmulatorServer]:
+    """Three subaccounts, tenant-001 ... tenant-003, with Twilio's limits on."""
+    with EmulatorServer(subaccounts=3) as server:
+        yield server
+
+
+@dataclass
+class FleetDir:
+    """A folder holding `base/` and `reconciler-targets.yaml`, and the CLI run inside it."""
+
+    root: Path
+    emulator: EmulatorServer
+    runner: CliRunner = field(default_factory=CliRunner)
+
+    def write(self, targets: list[dict[str, Any]], **top: Any) -> Path:
+        base = self.root / "base"
+        base.mkdir(parents=True, exist_ok=True)
+        (base / "conversations.yaml").write_text(yaml.safe_dump(BASE), encoding="utf-8")
+        document = {"version": 1, "defaults": {"config": ["base"]}, **top, "targets": targets}
+        path = self.root / "reconciler-targets.yaml"
+        path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+        return path
+
+    def run(
+        self, *args: str, env: Mapping[str, str | None] | None = None, endpoint: bool = True
+    ) -> Result:
+        arguments = [*args, "--endpoint", self.emulator.url] if endpoint else list(args)
+        environment: dict[str, str | None] = {
+            **PARENT_ENV,
+            "RECONCILER_ENDPOINT": None,
+            "RECONCILER_TARGETS": str(self.root / "reconciler-targets.yaml"),
+            **(env or {}),
+        }
+        return self.runner.invoke(cli, arguments, env=environment, catch_exceptions=True)
+
+    def subaccount(self, name: str) -> dict[str, Any]:
+        return next(s for s in self.emulator.subaccounts() if s["friendly_name"] == name)
+
+
+@pytest.fixture
+def fleet(emulator: EmulatorServer, tmp_path: Path) -> FleetDir:
+    return FleetDir(tmp_path / "fleet", emulator)
+
+
+def tenants(*names: str, **variables: dict[str, str]) -> list[dict[str, Any]]:
+    """Subaccount targets by friendly name; HOOK_URL defaults per tenant."""
+    return [
+        {
+            "name": name,
+            "subaccount": name,
+            "variables": {
+                "HOOK_URL": f"https://hooks.example.com/{name}",
+                **variables.get(name, {}),
+            },
+        }
+        for name in names
+    ]
+
+
+def output(result: Result) -> str:
+    """Everything the command printed, stdout and stderr."""
+    return result.stdout + (result.stderr if result.stderr_bytes is not None else "")
+
+
+def assert_clean_exit(result: Result, code: int) -> None:
+    text = output(result)
+    assert result.exit_code == code, (result.exit_code, text)
+    assert "Traceback" not in text, text
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
+        result.exception
+    )
