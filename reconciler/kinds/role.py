@@ -14,10 +14,10 @@ BUILT_IN_ROLE_NAMES = frozenset({"channel admin", "channel user", "service admin
 """Roles Twilio creates with every service: managed by name, never created or pruned."""
 
 
-def _shared(text: Any) -> Any:
+def _shared(texts: Any) -> list[Any]:
     """One copy of each permission name and role type, however many roles repeat it (a large
     account has tens of thousands of roles, each listing about ten of the same names)."""
-    return sys.intern(text) if isinstance(text, str) else text
+    return [sys.intern(text) if type(text) is str else text for text in texts or ()]
 
 
 class RoleKind(Kind):
@@ -49,8 +49,8 @@ class RoleKind(Kind):
                 kind=self.name,
                 identity=(str(parent_sid), record["friendly_name"]),
                 values={
-                    "type": _shared(record["type"]),
-                    "permissions": [_shared(name) for name in record.get("permissions") or []],
+                    "type": _shared([record["type"]])[0],
+                    "permissions": _shared(record.get("permissions")),
                 },
                 sid=record["sid"],
                 parent_sid=parent_sid,
