@@ -50,8 +50,8 @@ def validate(selection: FleetSelection, paths: tuple[str, ...], output_format: s
     _no_paths(paths)
     if output_format == "sarif":
         raise click.UsageError("--format sarif is for one configuration; use json with a fleet")
-    run = _run(selection, RunSettings(parallel=selection.parallel))
-    report = run.report("validate", run.validate(), selection.shard_label)
+    with _run(selection, RunSettings(parallel=selection.parallel)) as run:
+        report = run.report("validate", run.validate(), selection.shard_label)
     if output_format == "json":
         click.echo(render_json(report), nl=False)
     elif output_format == "github":
@@ -87,12 +87,14 @@ def plan(
         raise click.UsageError(
             "--format github annotates one configuration; with a fleet use markdown"
         )
-    with _settings(selection, local, endpoint, concurrency) as settings:
-        run = _run(selection, settings)
+    with (
+        _settings(selection, local, endpoint, concurrency) as settings,
+        _run(selection, settings) as run,
+    ):
         sessions = run.plan(PlanOptions(rotate_secrets=rotate_secrets, only=only))
         for session in sessions:
             session.close()
-    report = run.report("plan", [session.result for session in sessions], selection.shard_label)
+        report = run.report("plan", [s.result for s in sessions], selection.shard_label)
     _echo_findings(report)
     if output_format == "json":
         click.echo(render_json(report), nl=False)
@@ -123,8 +125,10 @@ def apply(
         raise click.UsageError("--plan applies one account's saved plan; not with a fleet")
     flags = {flag for flag, given in ((ALLOW_DESTROY, allow_destroy), (FORCE, force)) if given}
     label = selection.shard_label
-    with _settings(selection, local, endpoint, concurrency) as settings:
-        run = _run(selection, settings)
+    with (
+        _settings(selection, local, endpoint, concurrency) as settings,
+        _run(selection, settings) as run,
+    ):
         sessions = run.plan(PlanOptions(rotate_secrets=rotate_secrets, only=only))
         try:
             planned = run.report("plan", [session.result for session in sessions], label)
@@ -137,7 +141,7 @@ def apply(
         finally:
             for session in sessions:
                 session.close()
-    report = run.report("apply", results, label)
+        report = run.report("apply", results, label)
     click.echo(render_summary(report), nl=False)
     _finish(selection, report)
 
@@ -159,8 +163,8 @@ def export(
         if selection.subaccounts:
             report = _adopt(selection, settings, out_dir)
         else:
-            run = _run(selection, settings)
-            report = run.report("export", run.export(out_dir), selection.shard_label)
+            with _run(selection, settings) as run:
+                report = run.report("export", run.export(out_dir), selection.shard_label)
     for result in report.targets:
         if result.path:
             click.echo(f"Exported {result.name} to {result.path}.", err=True)

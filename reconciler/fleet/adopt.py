@@ -59,9 +59,9 @@ def adopt_subaccounts(settings: RunSettings, out_dir: Path) -> Adoption:
     active = [account for account in subaccounts if account.status == "active"]
     targets = _targets(active, out_dir)
     fleet = Fleet(path=placeholder.path, targets=tuple(targets))
-    run = FleetRun(fleet, targets, settings)
-    run.resolver.use_listing(parent.account_sid, listing)
-    report = run.report("export", run.export(out_dir), shard=None)
+    with FleetRun(fleet, targets, settings) as run:
+        run.resolver.use_listing(parent.account_sid, listing)
+        report = run.report("export", run.export(out_dir), shard=None)
     wrote = False
     if not fleet.path.exists():
         write_atomically(fleet.path, targets_file_text(parent.account_sid, targets, active))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from http.cookiejar import DefaultCookiePolicy
 from typing import Any
 
 from twilio.rest import Client
@@ -29,7 +30,12 @@ from reconciler.fleet.model import (
     SubaccountRef,
     Target,
 )
-from reconciler.live.connection import API_KEY_PATTERN, ConnectionSettings, build_client
+from reconciler.live.connection import (
+    API_KEY_PATTERN,
+    ConnectionSettings,
+    RecordingHttpClient,
+    build_client,
+)
 from reconciler.live.retry import call_with_retry, http_status
 
 LIST_PAGE_SIZE = 1000
@@ -48,20 +54,45 @@ class Subaccount:
     auth_token: str
 
 
-def open_client(settings: ConnectionSettings, endpoint: str | None) -> Client:
-    """The real twilio Client for these credentials. With an endpoint (an emulator) both the
-    Conversations API and the 2010-04-01 API go there."""
-    client = build_client(settings, endpoint)
-    if endpoint:
-        client.api.base_url = endpoint
-    return client
-
-
 def close_client(client: Client) -> None:
-    """Close the SDK's pooled connections now rather than at garbage collection."""
+    """Close the SDK's pooled connections now rather than at garbage collection (a shared
+    pool is closed by its run, not by each target)."""
+    if isinstance(client.http_client, SharedHttpClient):
+        return
     session = getattr(client.http_client, "session", None)
     if session is not None:
         session.close()
+
+
+class SharedHttpClient(RecordingHttpClient):
+    """One connection pool for every target of a run: a target's first calls reuse warm
+    connections instead of opening its own (the SDK sends each request's credentials itself).
+    Cookies are never kept, so nothing one account's answer sets reaches another's request."""
+
+    def __init__(self, pool_size: int) -> None:
+        super().__init__(pool_size=pool_size)
+        session = getattr(self, "session", None)
+        if session is not None:
+            session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
+
+    def close(self) -> None:
+        if self.session is not None:
+            self.session.close()
+
+
+def open_client(
+    settings: ConnectionSettings, endpoint: str | None, http: SharedHttpClient | None = None
+) -> Client:
+    """The real twilio Client for these credentials (on the run's shared connection pool when
+    given). With an endpoint (an emulator) both the Conversations API and the 2010-04-01 API
+    go there."""
+    client = build_client(settings, endpoint)
+    if http is not None:
+        close_client(client)
+        client.http_client = http
+    if endpoint:
+        client.api.base_url = endpoint
+    return client
 
 
 def _value(environ: Mapping[str, str], name: str, who: str, where: str | None) -> str:

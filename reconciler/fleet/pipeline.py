@@ -27,6 +27,7 @@ from reconciler.emulator import defaults
 from reconciler.findings import Finding, findings_from_issues
 from reconciler.fleet.credentials import (
     Resolver,
+    SharedHttpClient,
     check_pin,
     close_client,
     describe_credentials,
@@ -152,6 +153,17 @@ class FleetRun:
         self.resolver = Resolver(fleet, settings.environ, settings.endpoint, settings.parent)
         self._prepared = False
         self._started = time.monotonic()
+        self.http = SharedHttpClient(pool_size=settings.parallel * settings.concurrency)
+
+    def close(self) -> None:
+        """Close the run's connections (after every session is done with them)."""
+        self.http.close()
+
+    def __enter__(self) -> FleetRun:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def report(self, command: str, results: list[TargetResult], shard: str | None) -> FleetReport:
         """The run's report so far; its time counts from the start of the run."""
@@ -221,7 +233,7 @@ class FleetRun:
                 parse_selectors(options.only, loaded.config)
             settings = self.resolver.settings(target)
             session.result.account_sid = settings.account_sid
-            session.client = open_client(settings, self.settings.endpoint)
+            session.client = open_client(settings, self.settings.endpoint, self.http)
             session.api = LiveApi(session.client, concurrency=self.settings.concurrency)
             plan, live = plan_account(loaded, session.api, options)
             check_pin(target, live.account_sid, "the API answers for account")
@@ -303,7 +315,7 @@ class FleetRun:
         try:
             settings = self.resolver.settings(target)
             result.account_sid = settings.account_sid
-            client = open_client(settings, self.settings.endpoint)
+            client = open_client(settings, self.settings.endpoint, self.http)
             text = export_account(LiveApi(client, concurrency=self.settings.concurrency))
             path = out_dir / target.name / EXPORT_FILE
             write_atomically(path, text)
