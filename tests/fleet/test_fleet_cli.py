@@ -289,3 +289,24 @@ def test_local_runs_every_target_on_the_embedded_emulator(
     assert_clean_exit(applied, 0)
     planned = fleet.run("plan", "--all", "--local", "--detailed-exitcode", endpoint=False)
     assert_clean_exit(planned, 0)
+
+
+def test_a_guarded_target_is_not_applied_and_the_others_are(fleet: FleetDir) -> None:
+    one = fleet.subaccount("tenant-001")
+    settings = ConnectionSettings(one["sid"], one["sid"], one["auth_token"])
+    client = build_client(settings, fleet.emulator.url)
+    try:
+        client.conversations.v1.services.create(friendly_name="Legacy")
+    finally:
+        close_client(client)
+    targets = tenants("tenant-001", "tenant-002")
+    targets[0]["config"] = ["prune.yaml"]
+    fleet.write(targets)
+    (fleet.root / "prune.yaml").write_text("version: 1\npolicy:\n  prune: [services]\n")
+    result = fleet.run("apply", "--all", "--auto-approve")
+    assert_clean_exit(result, 1)
+    assert "tenant-001: nothing was applied to this target: delete service" in result.stdout
+    assert "(add --allow-destroy)" in result.stdout
+    assert "1 applied" in result.stdout
+    names = [s["friendly_name"] for s in fleet.emulator.snapshot(one["sid"])["services"]]
+    assert "Legacy" in names and "Support" not in names, "nothing applied to the guarded target"
