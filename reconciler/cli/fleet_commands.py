@@ -76,11 +76,14 @@ def plan(
     detailed_exitcode: bool,
     rotate_secrets: bool,
     only: tuple[str, ...],
+    show_unmanaged: bool,
     local: bool,
     endpoint: str | None,
     concurrency: int,
 ) -> NoReturn:
     _no_paths(paths)
+    if show_unmanaged:
+        raise click.UsageError("--show-unmanaged lists one account's resources; not with a fleet")
     if out:
         raise click.UsageError("--out saves one account's plan; with a fleet use --report FILE")
     if output_format == "github":

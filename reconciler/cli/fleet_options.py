@@ -161,8 +161,8 @@ class FleetSelection:
         fleet_commands.validate(self, paths, output_format)
 
     def plan(self, paths: tuple[str, ...], **options: Any) -> NoReturn:
-        """Options: output_format, out, detailed_exitcode, rotate_secrets, only, local,
-        endpoint, concurrency."""
+        """Options: output_format, out, detailed_exitcode, rotate_secrets, only,
+        show_unmanaged, local, endpoint, concurrency."""
         from reconciler.cli import fleet_commands
 
         fleet_commands.plan(self, paths, **options)

@@ -87,6 +87,7 @@ def command(
             detailed_exitcode=detailed_exitcode,
             rotate_secrets=rotate_secrets,
             only=only,
+            show_unmanaged=show_unmanaged,
             local=local,
             endpoint=endpoint,
             concurrency=concurrency,

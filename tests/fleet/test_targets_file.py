@@ -164,6 +164,7 @@ def test_usage_errors_of_the_fleet_options(fleet: FleetDir) -> None:
         (("plan", "--all", "base"), "the configuration paths come from the targets file"),
         (("plan", "--all", "--out", "p.plan"), "with a fleet use --report FILE"),
         (("plan", "--all", "--format", "github"), "with a fleet use markdown"),
+        (("plan", "--all", "--show-unmanaged"), "not with a fleet"),
         (("plan", "base", "--report", "r.json"), "--report is for fleets"),
         (("plan", "--shard", "3/2"), "K must be between 1 and N"),
         (("apply", "--all", "--plan", "p.plan"), "not with a fleet"),
