@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.cookiejar import DefaultCookiePolicy
 from typing import Any
 
@@ -51,7 +51,7 @@ class Subaccount:
     friendly_name: str
     status: str
     owner_account_sid: str
-    auth_token: str
+    auth_token: str = field(repr=False)
 
 
 def close_client(client: Client) -> None:

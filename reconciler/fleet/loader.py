@@ -165,7 +165,9 @@ def _fleet(check: _Checker, data: Any, path: Path) -> Fleet | None:
     base_config: tuple[str, ...] = ()
     base_variables: dict[str, str] = {}
     if defaults is not None and check.mapping(defaults, ("defaults",), "defaults", DEFAULTS_KEYS):
-        base_config = _paths(check, defaults.get("config"), ("defaults", "config"), path)
+        base_config = _paths(
+            check, defaults.get("config"), ("defaults", "config"), path, "defaults.config"
+        )
         base_variables = _variables(
             check, defaults.get("variables"), ("defaults", "variables"), "defaults.variables"
         )
@@ -226,7 +228,9 @@ def _target(
             "or digit (it names folders and is matched by --target globs)",
         )
         name = None
-    config = base_config + _paths(check, target.get("config"), (*spot, "config"), file)
+    config = base_config + _paths(
+        check, target.get("config"), (*spot, "config"), file, f"{what}.config"
+    )
     if not config:
         check.fail(spot, f"{what}: no configuration: give config: here or under defaults:")
     variables = {
@@ -270,7 +274,7 @@ def _target(
     )
 
 
-def _paths(check: _Checker, value: Any, path: ConfigPath, file: Path) -> tuple[str, ...]:
+def _paths(check: _Checker, value: Any, path: ConfigPath, file: Path, what: str) -> tuple[str, ...]:
     """Configuration paths, relative to the targets file's folder (like `include:`)."""
     if value is None:
         return ()
@@ -278,7 +282,7 @@ def _paths(check: _Checker, value: Any, path: ConfigPath, file: Path) -> tuple[s
     found: list[str] = []
     for index, item in enumerate(items):
         spot = (*path, index) if isinstance(value, list) else path
-        given = check.text(item, spot, ".".join(str(part) for part in path))
+        given = check.text(item, spot, what)
         if given is not None:
             found.append(os.path.normpath(os.path.join(os.path.dirname(str(file)), given)))
     return tuple(found)
