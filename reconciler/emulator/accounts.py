@@ -166,19 +166,23 @@ class AccountRecord:
             "uri": f"{uri}.json",
         }
 
-    def to_dict(self, keep_token: bool) -> dict[str, Any]:
+    def properties(self) -> dict[str, Any]:
+        """The 2010-04-01 side, as saved. The main account's auth token is not kept (it comes
+        from the command line on every start); a subaccount's is, so it keeps working."""
         return {
             "sid": self.sid,
             "friendly_name": self.friendly_name,
             "owner_account_sid": self.owner_account_sid,
-            "auth_token": self.auth_token if keep_token else None,
+            "auth_token": None if self.is_main else self.auth_token,
             "status": self.status,
             "type": self.type,
             "date_created": self.date_created,
             "date_updated": self.date_updated,
             "seq": self.seq,
-            "conversations": self.conversations.to_dict(),
         }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.properties(), "conversations": self.conversations.to_dict()}
 
 
 class Directory:
@@ -193,6 +197,10 @@ class Directory:
         self.api_keys: dict[str, ApiKey] = dict(api_keys or {})
         self.seq = max(main.seq, 1)
         main.seq = main.seq or 1
+        # Accounts created, and accounts whose 2010-04-01 properties changed, since the last
+        # drain_changes(); each account's Conversations state tracks its own changes.
+        self._created: dict[str, None] = {}
+        self._updated: dict[str, None] = {}
 
     @classmethod
     def fresh(
@@ -253,6 +261,7 @@ class Directory:
             seq=self.seq,
         )
         self.records[sid] = record
+        self._created[sid] = None
         return record
 
     def seed_subaccounts(self, count: int) -> list[AccountRecord]:
@@ -331,22 +340,77 @@ class Directory:
         if name:
             record.friendly_name = name
         record.date_updated = rfc2822_now()
+        self._updated[record.sid] = None
         return record.view()
 
     # ------------------------------------------------------------ persistence
 
     def to_dict(self) -> dict[str, Any]:
-        """The state file: every account. The main account's auth token is not kept (it comes
-        from the command line on every start); the subaccounts' are, so they keep working."""
+        """The state file: every account (AccountRecord.properties says which tokens)."""
         return {
             "version": STATE_VERSION,
             "account_sid": self.main.sid,
             "seq": self.seq,
             "accounts": [
-                record.to_dict(keep_token=not record.is_main)
+                record.to_dict()
                 for record in sorted(self.records.values(), key=lambda item: item.seq)
             ],
         }
+
+    def drain_changes(self) -> dict[str, Any] | None:
+        """One journal entry for everything changed since the last drain (None: nothing), and
+        forget it. Its size is what changed: a new account whole (a fresh one is small), an
+        updated account's properties, and each changed record of a Conversations state.
+        Serialize it before releasing the lock: it holds live objects."""
+        changes: list[dict[str, Any]] = []
+        for sid in self._created:
+            record = self.records[sid]
+            record.conversations.discard_changes()  # the whole record carries them
+            changes.append({"account": sid, "record": record.to_dict()})
+        for sid in self._updated:
+            if sid not in self._created:
+                changes.append({"account": sid, "properties": self.records[sid].properties()})
+        for record in self.records.values():
+            if record.conversations.has_changes:
+                changes += [
+                    {"account": record.sid, **change}
+                    for change in record.conversations.drain_changes()
+                ]
+        self._created = {}
+        self._updated = {}
+        return {"seq": self.seq, "changes": changes} if changes else None
+
+    def discard_changes(self) -> None:
+        """Forget the changes: in memory there is nothing to journal them to."""
+        self._created = {}
+        self._updated = {}
+        for record in self.records.values():
+            if record.conversations.has_changes:
+                record.conversations.discard_changes()
+
+    def replay(self, entry: Mapping[str, Any]) -> None:
+        """Apply one journal entry (as drain_changes made it) on top of the snapshot."""
+        changes = entry["changes"]
+        if not isinstance(changes, list):
+            raise ValueError("changes must be a list")
+        for change in changes:
+            sid = change["account"]
+            if "record" in change:
+                record = _record_from_dict(change["record"])
+                if record.sid != sid or record.owner_account_sid != self.main.sid or record.is_main:
+                    raise ValueError(f"account {sid} is not a subaccount of {self.main.sid}")
+                self.records[sid] = record
+                continue
+            target = self.records.get(sid)
+            if target is None:
+                raise ValueError(f"unknown account {sid!r}")
+            if "properties" in change:
+                _update_properties(target, change["properties"])
+            elif "path" in change:
+                target.conversations.apply_change(change["path"], change["value"])
+            else:
+                raise ValueError(f"unknown change {sorted(change)!r}")
+        self.seq = max(self.seq, int(entry["seq"]))
 
     @classmethod
     def from_dict(
@@ -387,6 +451,24 @@ class Directory:
                 directory.records[record.sid] = record
         directory.seq = max([int(data["seq"]), *(record.seq for record in records)])
         return directory
+
+
+def _update_properties(record: AccountRecord, item: Mapping[str, Any]) -> None:
+    """A journaled update of an account's properties (the main account keeps the token it
+    was started with)."""
+    if item["sid"] != record.sid or item["owner_account_sid"] != record.owner_account_sid:
+        raise ValueError(f"properties of {item['sid']} journaled for account {record.sid}")
+    status = str(item["status"])
+    if status not in STATUSES:
+        raise ValueError(f"account {record.sid} has an unknown status {status!r}")
+    record.friendly_name = str(item["friendly_name"])
+    record.status = status
+    record.type = str(item["type"])
+    record.date_created = str(item["date_created"])
+    record.date_updated = str(item["date_updated"])
+    record.seq = int(item["seq"])
+    if not record.is_main:
+        record.auth_token = str(item["auth_token"] or "")
 
 
 def _record_from_dict(item: Mapping[str, Any]) -> AccountRecord:

@@ -28,7 +28,7 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from copy import deepcopy
 from datetime import datetime, timezone
 from typing import Any
@@ -39,8 +39,23 @@ from reconciler.emulator.errors import ApiError, TwilioCode
 
 Params = Mapping[str, list[str]]
 View = dict[str, Any]
+StatePath = tuple[str, ...]
+"""Where one record lives in an Account: an attribute, then dictionary keys, e.g.
+("roles", service_sid, role_sid). The unit of dirty tracking and of the journal."""
 
 STATE_VERSION = 1
+STATE_PATH_LENGTHS: dict[str, tuple[int, ...]] = {
+    "seq": (1,),
+    "configuration": (1,),
+    "webhooks": (1,),
+    "services": (2,),
+    "service_configurations": (2,),
+    "notifications": (2,),
+    "service_webhooks": (2,),
+    "roles": (2, 3),  # a service's whole set of roles, or one role
+    "addresses": (2,),
+    "credentials": (2,),
+}
 _INVALID = errors.INVALID_PARAMETER
 
 _E164 = re.compile(r"^\+[1-9]\d{1,14}$")
@@ -268,6 +283,10 @@ class Account:
         self.roles: dict[str, dict[str, dict[str, Any]]] = {}
         self.addresses: dict[str, dict[str, Any]] = {}
         self.credentials: dict[str, dict[str, Any]] = {}
+        # Records changed since the last drain_changes(), in the order they were first
+        # touched (a dict as an ordered set): the journal then costs a write what it changed,
+        # not what the account holds.
+        self._dirty: dict[StatePath, None] = {}
 
     @classmethod
     def fresh(cls, account_sid: str) -> Account:
@@ -275,11 +294,80 @@ class Account:
         account = cls(account_sid)
         service = account._create_service("Default Conversations Service")
         account.configuration["default_chat_service_sid"] = service["sid"]
+        account._touch("configuration")
         return account
 
     def _next_seq(self) -> int:
         self.seq += 1
+        self._touch("seq")
         return self.seq
+
+    # ------------------------------------------------------------ dirty tracking
+
+    def _touch(self, *path: str) -> None:
+        """Note that the record at `path` was created, changed or deleted."""
+        self._dirty[path] = None
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self._dirty)
+
+    def drain_changes(self) -> list[dict[str, Any]]:
+        """The records changed since the last drain, each `{"path": [...], "value": ...}` with
+        its current value (None: deleted), in the order they were first touched; and forget
+        them. The values are live objects: serialize them before releasing the lock. A role
+        whose service's whole set of roles changed too travels inside that set."""
+        dirty = self._dirty
+        changes = [
+            {"path": list(path), "value": self._lookup(path)}
+            for path in dirty
+            if len(path) < 3 or path[:2] not in dirty
+        ]
+        self._dirty = {}
+        return changes
+
+    def discard_changes(self) -> None:
+        """Forget the changes (in memory there is nothing to journal them to)."""
+        self._dirty = {}
+
+    def _lookup(self, path: StatePath) -> Any:
+        node: Any = getattr(self, path[0])
+        for key in path[1:]:
+            node = node.get(key)
+            if node is None:
+                return None
+        return node
+
+    def apply_change(self, path: Sequence[str], value: Any) -> None:
+        """Replay one journaled change: the record at `path` becomes `value` (None deletes
+        it). Containers on the way are created if missing, so replaying a journal holds even
+        where a later entry of it deleted the container."""
+        if (
+            not isinstance(path, (list, tuple))
+            or not path
+            or not all(isinstance(key, str) for key in path)
+        ):
+            raise ValueError(f"unusable state path {path!r}")
+        root = path[0]
+        if len(path) not in STATE_PATH_LENGTHS.get(root, ()):
+            raise ValueError(f"unknown state path {list(path)!r}")
+        if root == "seq":
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise ValueError(f"seq must be an integer, not {value!r}")
+            self.seq = value
+            return
+        if not isinstance(value, (dict, type(None))) or (value is None and len(path) == 1):
+            raise ValueError(f"unusable value for {list(path)!r}: {value!r}")
+        if len(path) == 1:
+            setattr(self, root, value)
+            return
+        node: dict[str, Any] = getattr(self, root)
+        for key in path[1:-1]:
+            node = node.setdefault(key, {})
+        if value is None:
+            node.pop(path[-1], None)
+        else:
+            node[path[-1]] = value
 
     # ------------------------------------------------------------ persistence
 
@@ -366,6 +454,7 @@ class Account:
                 errors.CLOSED_TIMER_MINIMUM,
             )
         self.configuration.update(changes)
+        self._touch("configuration")
         return self.get_configuration()
 
     def get_webhooks(self) -> View:
@@ -377,6 +466,7 @@ class Account:
         if target is not None:
             changes["target"] = _enum(target, "Target", catalog.WEBHOOK_TARGETS)
         self.webhooks.update(changes)
+        self._touch("webhooks")
         return self.get_webhooks()
 
     # ------------------------------------------------------------ services
@@ -399,6 +489,8 @@ class Account:
         }
         self.services[sid] = service
         self.roles[sid] = {}
+        self._touch("services", sid)
+        self._touch("roles", sid)
         by_name: dict[str, str] = {}
         for name, role_type, permissions in catalog.BUILTIN_ROLES:
             role = self._add_role(sid, name, role_type, list(permissions))
@@ -413,6 +505,8 @@ class Account:
             "filters": [],
             "method": "POST",
         }
+        for collection in ("service_configurations", "notifications", "service_webhooks"):
+            self._touch(collection, sid)
         return service
 
     def _service_view(self, service: Mapping[str, Any]) -> View:
@@ -442,11 +536,15 @@ class Account:
                 f"Service {sid} is the account's default conversation service and cannot be "
                 "deleted; set another DefaultChatServiceSid on /v1/Configuration first"
             )
-        del self.services[sid]
-        del self.roles[sid]
-        del self.service_configurations[sid]
-        del self.notifications[sid]
-        del self.service_webhooks[sid]
+        for collection in (
+            "services",
+            "roles",
+            "service_configurations",
+            "notifications",
+            "service_webhooks",
+        ):
+            del getattr(self, collection)[sid]
+            self._touch(collection, sid)
 
     # ------------------------------------------------------------ per-service settings
 
@@ -498,6 +596,7 @@ class Account:
         if reachability is not None:
             changes["reachability_enabled"] = reachability
         self.service_configurations[sid].update(changes)
+        self._touch("service_configurations", sid)
         return self.get_service_configuration(sid, path)
 
     def get_notifications(self, sid: str, path: str) -> View:
@@ -549,6 +648,7 @@ class Account:
                             _text(text, name, catalog.MAX_SOUND, errors.SOUND_TOO_LONG)
                         section[key] = text or None
         self.notifications[sid] = updated
+        self._touch("notifications", sid)
         return self.get_notifications(sid, path)
 
     def get_service_webhooks(self, sid: str, path: str) -> View:
@@ -563,6 +663,7 @@ class Account:
         self._service(sid, path)
         changes = _webhook_changes(params, catalog.SERVICE_WEBHOOK_FILTERS)
         self.service_webhooks[sid].update(changes)
+        self._touch("service_webhooks", sid)
         return self.get_service_webhooks(sid, path)
 
     # ------------------------------------------------------------ roles
@@ -582,6 +683,7 @@ class Account:
             "seq": self._next_seq(),
         }
         self.roles[service_sid][role["sid"]] = role
+        self._touch("roles", service_sid, role["sid"])
         return role
 
     def _role_view(self, role: Mapping[str, Any]) -> View:
@@ -626,6 +728,7 @@ class Account:
         role = self._role(service_sid, sid, path)
         role["permissions"] = _permissions(params, role["type"])
         role["date_updated"] = self.clock()
+        self._touch("roles", service_sid, sid)
         return self._role_view(role)
 
     def delete_role(self, service_sid: str, sid: str, path: str) -> None:
@@ -638,6 +741,7 @@ class Account:
                 "configuration at another role before deleting it"
             )
         del self.roles[service_sid][sid]
+        self._touch("roles", service_sid, sid)
 
     # ------------------------------------------------------------ address configurations
 
@@ -763,6 +867,7 @@ class Account:
             "seq": self._next_seq(),
         }
         self.addresses[item["sid"]] = item
+        self._touch("addresses", item["sid"])
         return self._address_view(item)
 
     def get_address(self, sid: str, path: str) -> View:
@@ -783,10 +888,13 @@ class Account:
             item["friendly_name"] = name or None
         item["auto_creation"] = auto
         item["date_updated"] = self.clock()
+        self._touch("addresses", item["sid"])
         return self._address_view(item)
 
     def delete_address(self, sid: str, path: str) -> None:
-        del self.addresses[self._address(sid, path)["sid"]]
+        found = self._address(sid, path)["sid"]
+        del self.addresses[found]
+        self._touch("addresses", found)
 
     # ------------------------------------------------------------ credentials
 
@@ -843,6 +951,7 @@ class Account:
         self._credential_fields(params, item)
         item["seq"] = self._next_seq()
         self.credentials[item["sid"]] = item
+        self._touch("credentials", item["sid"])
         return self._credential_view(item)
 
     def get_credential(self, sid: str, path: str) -> View:
@@ -860,11 +969,13 @@ class Account:
         self._credential_fields(params, updated)
         updated["date_updated"] = self.clock()
         self.credentials[sid] = updated
+        self._touch("credentials", sid)
         return self._credential_view(updated)
 
     def delete_credential(self, sid: str, path: str) -> None:
         self._credential(sid, path)
         del self.credentials[sid]
+        self._touch("credentials", sid)
 
 
 def _snake(name: str) -> str:
