@@ -25,7 +25,6 @@ import time
 import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
@@ -34,7 +33,7 @@ from reconciler.emulator.accounts import ApiKey, Directory, Principal
 from reconciler.emulator.errors import ApiError, TwilioCode, error_body
 from reconciler.emulator.limits import ActionsPerSecond, retry_after_header
 from reconciler.emulator.models import Account, Params, View, invalid, not_found
-from reconciler.emulator.persistence import save_state
+from reconciler.emulator.persistence import StateStore
 from reconciler.emulator.wire import BodyError
 
 CONTROL_PREFIX = "/__emulator/"
@@ -153,13 +152,14 @@ class EmulatorApp:
         account: Account,
         credentials: Mapping[str, str],
         injector: faults.FaultInjector,
-        state_path: Path | None = None,
+        store: StateStore | None = None,
         aps_limit: int = catalog.DEFAULT_APS_LIMIT,
         directory: Directory | None = None,
     ) -> None:
         """`credentials`: the main account's SID with its auth token, and API keys (Standard)
         with their secrets, as username -> password. A `directory` (subaccounts, key types)
-        replaces them when given."""
+        replaces them when given. `store`: where writes are journaled (None: in memory); it
+        must already hold the directory's state (server.py loads and compacts it)."""
         if directory is None:
             token = credentials.get(account.account_sid, "")
             keys = {
@@ -172,7 +172,7 @@ class EmulatorApp:
         self.directory = directory
         self.lock = threading.Lock()
         self.injector = injector
-        self.state_path = state_path
+        self.store = store
         self.stats = Stats()
         self.limiter = ActionsPerSecond(aps_limit)
 
@@ -258,9 +258,11 @@ class EmulatorApp:
             return limited
         try:
             with self.lock:
-                status, view = handler(self, request)
-                if method in faults.WRITE_METHODS and self.state_path is not None:
-                    save_state(self.state_path, self.directory.to_dict())
+                try:
+                    status, view = handler(self, request)
+                finally:
+                    if method in faults.WRITE_METHODS:
+                        self._journal()
         except ApiError as error:
             return error_outcome(error.twilio_code, error.message)
         except Exception:  # a bug in the emulator: answer like Twilio would, say why on stderr
@@ -271,6 +273,21 @@ class EmulatorApp:
         if view is None:
             return Outcome(status=status)
         return _json(status, view)
+
+    def _journal(self) -> None:
+        """Make what the request changed durable before its response leaves (under the lock,
+        so the journal's order is the order writes were applied). Only the changed records
+        are written; the occasional compaction rewrites the snapshot. Also after a refused
+        request: one that changed something before refusing must not lose it on restart."""
+        if self.store is None:
+            self.directory.discard_changes()
+            return
+        entry = self.directory.drain_changes()
+        if entry is None:
+            return
+        self.store.append(entry)
+        if self.store.compaction_due:
+            self.store.compact(self.directory.to_dict())
 
     def _rate_limit(self, route: Route, request: Request) -> Outcome | None:
         """Role create/update/delete count against their service's actions per second."""

@@ -1,11 +1,23 @@
 """Crash-safe state file: every acknowledged write is on disk before its response leaves.
 
-A kill -9 can land at any instant, so the file is never written in place: the new state
-goes to a temporary file in the same directory (same filesystem, so the rename is atomic),
-is flushed and fsynced, then os.replace swaps it in and the directory is fsynced so the
-rename itself survives a power cut. A reader sees the old state or the new one, never half.
-A kill -9 between creating the temporary file and the rename leaves that file behind (a full
-copy of the state); the next start sweeps such leftovers away.
+Two files. The snapshot (`FILE`) holds every account; it is never written in place: the new
+state goes to a temporary file in the same directory (same filesystem, so the rename is
+atomic), is flushed and fsynced, then os.replace swaps it in and the directory is fsynced so
+the rename itself survives a power cut. A kill -9 between creating the temporary file and the
+rename leaves that file behind (a full copy of the state); the next start sweeps it away.
+
+Rewriting the snapshot on every write costs time in proportion to the account, so a write
+instead appends one JSON line to the journal (`FILE.journal`) holding just the records it
+changed, and fsyncs it before the response leaves. A kill -9 mid-append leaves a last line
+without its newline: that write was never acknowledged, and loading ignores it. Any other
+damage is an error naming the file and line, never a silent loss.
+
+Compaction folds the journal into a new snapshot (at start, when the journal outgrows its
+bound, at clean shutdown), then deletes the journal. Each snapshot names the journal that
+extends it (`journal.id`, a random token written as the journal's first line) and the one it
+absorbed (`journal.previous`): a kill -9 after the new snapshot is in place but before the old
+journal is gone leaves a journal the snapshot already contains, recognised by its token and
+discarded. A journal naming neither belongs to some other snapshot and is refused.
 """
 
 from __future__ import annotations
@@ -14,10 +26,21 @@ import contextlib
 import json
 import os
 import tempfile
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from reconciler.errors import ReconcilerError
+
+JOURNAL_SUFFIX = ".journal"
+MIN_JOURNAL_BYTES = 1 << 20
+"""Compact once the journal holds this many bytes, or as many as the snapshot if that is more:
+compaction then costs each write a constant share however large the account, and a start
+replays a journal no longer than the snapshot (or this floor)."""
+TEMPORARY_SUFFIX = ".tmp"
+_SYNC_DATA: Callable[[int], None] = getattr(os, "fdatasync", os.fsync)
 
 
 class StateFileError(ReconcilerError):
@@ -43,9 +66,6 @@ def _temporary_prefix(path: Path) -> str:
     return f".{path.name}."
 
 
-TEMPORARY_SUFFIX = ".tmp"
-
-
 def sweep_temporary_files(path: Path) -> list[Path]:
     """Delete the temporary files an interrupted save left beside `path`; returns them.
 
@@ -67,8 +87,8 @@ def sweep_temporary_files(path: Path) -> list[Path]:
     return removed
 
 
-def save_state(path: Path, data: dict[str, Any]) -> None:
-    """Atomically replace `path` with `data` as JSON; returns once it is durable."""
+def save_state(path: Path, data: dict[str, Any]) -> int:
+    """Atomically replace `path` with `data` as JSON; returns its size once it is durable."""
     directory = path.parent
     directory.mkdir(parents=True, exist_ok=True)
     payload = json.dumps(data, indent=1, sort_keys=True).encode("utf-8")
@@ -86,6 +106,7 @@ def save_state(path: Path, data: dict[str, Any]) -> None:
             os.unlink(temporary)
         raise
     _fsync_directory(directory)
+    return len(payload)
 
 
 def _fsync_directory(directory: Path) -> None:
@@ -100,3 +121,182 @@ def _fsync_directory(directory: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def journal_path(path: Path) -> Path:
+    """The journal beside the state file `path`."""
+    return path.with_name(path.name + JOURNAL_SUFFIX)
+
+
+@dataclass
+class Loaded:
+    """What a start finds: the snapshot, the journal entries to replay on it (with their line
+    numbers, for errors), and whether a compaction must follow (no snapshot yet, a snapshot
+    from before the journal existed, or entries to fold in)."""
+
+    snapshot: dict[str, Any] | None
+    entries: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    needs_compaction: bool = False
+
+
+class StateStore:
+    """The snapshot and its journal. Not thread-safe: the emulator calls it under its lock,
+    which also keeps the journal in the order the writes were applied."""
+
+    def __init__(self, path: Path, min_journal_bytes: int = MIN_JOURNAL_BYTES) -> None:
+        if min_journal_bytes < 0:
+            raise ValueError("min_journal_bytes must not be negative")
+        self.path = Path(path)
+        self.journal = journal_path(self.path)
+        self.min_journal_bytes = min_journal_bytes
+        self.journal_id: str | None = None
+        self.snapshot_bytes = 0
+        self.journal_bytes = 0
+        self.appended = 0
+        """Entries in the current journal."""
+        self.compactions = 0
+        self._fd: int | None = None
+
+    # ------------------------------------------------------------ start
+
+    def load(self) -> Loaded:
+        """Read the snapshot and the entries of its journal; a stale or empty journal is
+        deleted at once, so that appending can start a new one."""
+        sweep_temporary_files(self.path)
+        snapshot = load_state(self.path)
+        current, previous = self._marker(snapshot)
+        self.journal_id = current
+        with contextlib.suppress(OSError):
+            self.snapshot_bytes = self.path.stat().st_size
+        try:
+            raw = self.journal.read_bytes()
+        except FileNotFoundError:
+            return Loaded(snapshot, needs_compaction=current is None)
+        lines = raw.split(b"\n")
+        lines.pop()  # b"" after the last newline, or a torn line: a kill -9 mid-append, so
+        # that write was never acknowledged; the compaction that follows a replay drops it
+        entries: list[tuple[int, dict[str, Any]]] = []
+        if lines:
+            header = self._parse(lines[0], 1)
+            owner = header.get("journal")
+            if snapshot is None:
+                raise StateFileError(
+                    f"{self.journal}: a journal without its state file {self.path}; "
+                    "delete the journal to start afresh"
+                )
+            if owner == current and current is not None:
+                entries = [
+                    (number, self._parse(line, number))
+                    for number, line in enumerate(lines[1:], start=2)
+                ]
+            elif owner != previous or previous is None:
+                raise StateFileError(
+                    f"{self.journal}: journal {owner!r} does not belong to {self.path} "
+                    f"(which expects journal {current!r})"
+                )
+            # else: the journal the snapshot already absorbed (a kill -9 mid-compaction)
+        if not entries:
+            # Nothing to replay (absorbed already, or only a torn line): delete it now, before
+            # a compaction makes the snapshot forget the token that explains it.
+            self._remove_journal()
+            return Loaded(snapshot, needs_compaction=current is None)
+        return Loaded(snapshot, entries, needs_compaction=True)
+
+    def _marker(self, snapshot: dict[str, Any] | None) -> tuple[str | None, str | None]:
+        """The snapshot's own journal token and the one it absorbed; none before journals."""
+        marker = snapshot.get("journal") if snapshot is not None else None
+        if marker is None:
+            return None, None
+        current = marker.get("id") if isinstance(marker, dict) else None
+        previous = marker.get("previous") if isinstance(marker, dict) else None
+        if not isinstance(current, str) or not isinstance(previous, (str, type(None))):
+            raise StateFileError(f"{self.path}: unusable journal marker {marker!r}")
+        return current, previous
+
+    def _parse(self, line: bytes, number: int) -> dict[str, Any]:
+        try:
+            entry = json.loads(line)
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise StateFileError(
+                f"{self.journal}, line {number}: not a JSON journal entry ({error})"
+            ) from None
+        if not isinstance(entry, dict):
+            raise StateFileError(f"{self.journal}, line {number}: not a journal entry")
+        return entry
+
+    # ------------------------------------------------------------ writes
+
+    def append(self, entry: dict[str, Any]) -> None:
+        """Journal one acknowledged write; returns once it is durable. The first append after
+        a compaction creates the journal, its token line first."""
+        if self.journal_id is None:
+            raise RuntimeError("compact the state before journaling writes to it")
+        payload = (json.dumps(entry, separators=(",", ":")) + "\n").encode("utf-8")
+        created = self._fd is None
+        if self._fd is None:
+            header = json.dumps({"journal": self.journal_id}) + "\n"
+            payload = header.encode("utf-8") + payload
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND
+            self._fd = os.open(self.journal, flags | getattr(os, "O_CLOEXEC", 0), 0o600)
+        try:
+            _write_all(self._fd, payload)
+            _SYNC_DATA(self._fd)
+        except BaseException:
+            # Never leave half a line for the next entry to be appended to.
+            if created:
+                with contextlib.suppress(OSError):
+                    self._remove_journal()
+            else:
+                with contextlib.suppress(OSError):
+                    os.ftruncate(self._fd, self.journal_bytes)
+            raise
+        if created:
+            _fsync_directory(self.journal.parent)
+        self.journal_bytes += len(payload)
+        self.appended += 1
+
+    @property
+    def compaction_due(self) -> bool:
+        return self.journal_bytes >= max(self.min_journal_bytes, self.snapshot_bytes)
+
+    def compact(self, data: dict[str, Any]) -> None:
+        """Make `data` (every write so far) the snapshot, then drop the journal it absorbs.
+
+        The snapshot is in place before the journal goes: a crash in between leaves a
+        journal that the new snapshot names as `previous`, which loading discards.
+        """
+        token = uuid.uuid4().hex
+        marked = {**data, "journal": {"id": token, "previous": self.journal_id}}
+        self.snapshot_bytes = save_state(self.path, marked)
+        self._remove_journal()
+        self.journal_id = token
+        self.compactions += 1
+
+    def close(self, data: Callable[[], dict[str, Any]]) -> None:
+        """At a clean shutdown: fold the journal into the snapshot, if there is one."""
+        if self.appended:
+            self.compact(data())
+        self._close()
+
+    def _remove_journal(self) -> None:
+        self._close()
+        try:
+            self.journal.unlink()
+        except FileNotFoundError:
+            pass
+        else:
+            _fsync_directory(self.journal.parent)
+        self.journal_bytes = 0
+        self.appended = 0
+
+    def _close(self) -> None:
+        fd, self._fd = self._fd, None
+        if fd is not None:
+            os.close(fd)
+
+
+def _write_all(fd: int, payload: bytes) -> None:
+    view = memoryview(payload)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]

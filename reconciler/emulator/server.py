@@ -28,12 +28,7 @@ from reconciler.emulator import catalog, defaults, errors, wire
 from reconciler.emulator.accounts import API_KEY_TYPES, PREFIX, ApiKey, Directory
 from reconciler.emulator.api import EmulatorApp, Outcome, error_outcome
 from reconciler.emulator.faults import FaultInjector, FaultSettings
-from reconciler.emulator.persistence import (
-    StateFileError,
-    load_state,
-    save_state,
-    sweep_temporary_files,
-)
+from reconciler.emulator.persistence import MIN_JOURNAL_BYTES, StateFileError, StateStore
 
 _UNSET: Any = object()
 IDLE_CONNECTION_SECONDS = 60
@@ -226,12 +221,15 @@ class EmulatorServer:
         max_body_bytes: int = catalog.MAX_BODY_BYTES,
         subaccounts: int = 0,
         api_key_type: str = "standard",
+        min_journal_bytes: int = MIN_JOURNAL_BYTES,
     ) -> None:
         """`aps_limit`: role writes per second per service, Twilio's 30 by default (0 turns
         the limit off). `max_body_bytes`: larger request bodies are refused with 413.
         `subaccounts`: make sure subaccounts tenant-001 ... tenant-N exist (kept in the state
         file, so restarting with the same N adds none). `api_key_type`: "standard" (the
-        default; it cannot manage subaccounts) or "main"."""
+        default; it cannot manage subaccounts) or "main". `min_journal_bytes`: with a state
+        file, fold the journal into it once the journal holds this many bytes (or as many as
+        the state file, if that is more); tests set it low to compact often."""
         if not 0.0 <= fault_rate <= 1.0:
             raise ValueError("fault_rate must be between 0 and 1")
         if latency_ms < 0:
@@ -253,11 +251,10 @@ class EmulatorServer:
         self.api_key_secret = api_key_secret
         self.max_body_bytes = max_body_bytes
         self.api_key_type = api_key_type
-        directory = self._load_directory()
-        if subaccounts:
-            directory.seed_subaccounts(subaccounts)
-            if self.state_path is not None:
-                save_state(self.state_path, directory.to_dict())
+        self.store = (
+            StateStore(self.state_path, min_journal_bytes) if self.state_path is not None else None
+        )
+        directory = self._load_directory(subaccounts)
         self.app = EmulatorApp(
             directory.main.conversations,
             credentials={},
@@ -270,37 +267,57 @@ class EmulatorServer:
                     retry_after_seconds=retry_after_seconds,
                 )
             ),
-            state_path=self.state_path,
+            store=self.store,
             aps_limit=aps_limit,
         )
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
-    def _load_directory(self) -> Directory:
-        """Resume the state file if there is one; otherwise a fresh main account, saved at once
-        so the default service keeps its SID across restarts. A state file written before the
-        emulator served subaccounts (version 1: one account's Conversations state) loads as
-        the main account with no subaccounts."""
+    def _load_directory(self, subaccounts: int) -> Directory:
+        """Resume the state file if there is one, with its journal replayed; otherwise a fresh
+        main account, saved at once so the default service keeps its SID across restarts. A
+        state file written before the emulator served subaccounts (version 1: one account's
+        Conversations state) loads as the main account with no subaccounts. Whatever the
+        start changed (a replayed journal, seeded subaccounts, an older format) is compacted
+        into the state file before the first request."""
         keys = {
             self.api_key_sid: ApiKey(
                 self.api_key_sid, self.api_key_secret, self.account_sid, self.api_key_type
             )
         }
-        if self.state_path is None:
-            return Directory.fresh(self.account_sid, self.auth_token, keys)
-        sweep_temporary_files(self.state_path)
-        data = load_state(self.state_path)
+        if self.store is None:
+            directory = Directory.fresh(self.account_sid, self.auth_token, keys)
+            directory.seed_subaccounts(subaccounts)
+            directory.discard_changes()
+            return directory
+        loaded = self.store.load()
+        data = loaded.snapshot
         if data is None:
             directory = Directory.fresh(self.account_sid, self.auth_token, keys)
-            save_state(self.state_path, directory.to_dict())
-            return directory
-        holds = data.get("account_sid")
-        if isinstance(holds, str) and holds != self.account_sid:
-            raise StateFileError(f"{self.state_path} holds account {holds}, not {self.account_sid}")
-        try:
-            return Directory.from_dict(data, self.auth_token, keys)
-        except (KeyError, TypeError, ValueError, AttributeError) as error:
-            raise StateFileError(f"{self.state_path}: unusable emulator state ({error})") from None
+        else:
+            holds = data.get("account_sid")
+            if isinstance(holds, str) and holds != self.account_sid:
+                raise StateFileError(
+                    f"{self.state_path} holds account {holds}, not {self.account_sid}"
+                )
+            try:
+                directory = Directory.from_dict(data, self.auth_token, keys)
+            except (KeyError, TypeError, ValueError, AttributeError) as error:
+                raise StateFileError(
+                    f"{self.state_path}: unusable emulator state ({error})"
+                ) from None
+        for number, entry in loaded.entries:
+            try:
+                directory.replay(entry)
+            except (KeyError, TypeError, ValueError, AttributeError) as error:
+                raise StateFileError(
+                    f"{self.store.journal}, line {number}: unusable journal entry ({error!r})"
+                ) from None
+        directory.seed_subaccounts(subaccounts)
+        seeded = directory.drain_changes() is not None
+        if loaded.needs_compaction or seeded:
+            self.store.compact(directory.to_dict())
+        return directory
 
     @property
     def url(self) -> str:
@@ -334,6 +351,9 @@ class EmulatorServer:
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None
+        if self.store is not None:
+            with self.app.lock:  # a request still being answered finishes its write first
+                self.store.close(self.app.directory.to_dict)
 
     def __enter__(self) -> EmulatorServer:
         return self.start()

@@ -20,11 +20,12 @@ from click.testing import CliRunner
 from reconciler.cli.emulator_cmd import exposure_warning
 from reconciler.cli.main import cli
 from reconciler.emulator import defaults
-from reconciler.emulator.persistence import StateFileError
+from reconciler.emulator.persistence import StateFileError, journal_path
 from reconciler.emulator.server import EmulatorServer
 
 AUTH = (defaults.ACCOUNT_SID, defaults.AUTH_TOKEN)
 REPO = Path(__file__).resolve().parents[2]
+SERVE = [sys.executable, "-m", "reconciler", "emulator", "serve", "--port", "0"]
 
 
 def test_state_file_resumes_and_leaves_no_temporary_files(tmp_path: Path) -> None:
@@ -59,8 +60,27 @@ def test_unusable_state_files_are_refused(tmp_path: Path) -> None:
 @contextmanager
 def _serve(*args: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
     """`python -m reconciler emulator serve --port 0 ...` in a subprocess, and its URL."""
+    with _process([*SERVE, *args]) as running:
+        yield running
+
+
+# An emulator that compacts whenever its journal reaches the state file's size (every dozen
+# writes or so), so that a kill -9 may land mid-compaction.
+COMPACTING = """
+import sys, time
+from pathlib import Path
+from reconciler.emulator.server import EmulatorServer
+server = EmulatorServer(state_path=Path(sys.argv[1]), aps_limit=0, min_journal_bytes=0).start()
+print("listening on", server.url, flush=True)
+time.sleep(600)
+"""
+
+
+@contextmanager
+def _process(command: list[str]) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """An emulator process that prints `listening on URL` first, and its URL."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "reconciler", "emulator", "serve", "--port", "0", *args],
+        command,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -80,10 +100,18 @@ def _serve(*args: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
                 stream.close()
 
 
-def test_kill_9_during_writes_keeps_every_acknowledged_write(tmp_path: Path) -> None:
+@pytest.mark.parametrize("compacting", [False, True], ids=["journal", "compacting"])
+def test_kill_9_during_writes_keeps_every_acknowledged_write(
+    tmp_path: Path, compacting: bool
+) -> None:
     state = tmp_path / "state.json"
     acknowledged: list[str] = []
-    with _serve("--state", str(state), "--aps-limit", "0") as (process, url):
+    command = (
+        [sys.executable, "-c", COMPACTING, str(state)]
+        if compacting
+        else [*SERVE, "--state", str(state), "--aps-limit", "0"]
+    )
+    with _process(command) as (process, url):
         stop = threading.Event()
 
         def write() -> None:
@@ -110,15 +138,19 @@ def test_kill_9_during_writes_keeps_every_acknowledged_write(tmp_path: Path) -> 
 
         writer = threading.Thread(target=write)
         writer.start()
-        deadline = time.monotonic() + 5
-        while len(acknowledged) < 40 and time.monotonic() < deadline:
+        deadline = time.monotonic() + 10
+        while len(acknowledged) < 60 and time.monotonic() < deadline:
             time.sleep(0.01)
         os.kill(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
         stop.set()
         writer.join(timeout=10)
-    assert len(acknowledged) >= 40
+    assert len(acknowledged) >= 60
     json.loads(state.read_text())  # loadable, not torn
+    if not compacting:
+        assert journal_path(state).exists(), "the writes are in the journal, not the snapshot"
+        roles = json.loads(state.read_text())["accounts"][0]["conversations"]["roles"]
+        assert [len(of_service) for of_service in roles.values()] == [4], "the built-in ones"
     with EmulatorServer(state_path=state) as server, requests.Session() as session:
         session.auth = AUTH
         names = []
