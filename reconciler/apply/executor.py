@@ -90,6 +90,24 @@ class ApplyReport:
             f"{self.count(Outcome.SKIPPED)} skipped."
         )
 
+    @property
+    def rerun_helps(self) -> bool:
+        """Every failure was Twilio being busy or unreachable: running apply again finishes."""
+        failed = [result for result in self.results if result.outcome == Outcome.FAILED]
+        return bool(failed) and all(result.transient for result in failed)
+
+    def advice(self) -> str:
+        """What to do next, fitted to what failed: a rerun only helps with transient failures."""
+        if self.rerun_helps:
+            return (
+                "some changes did not complete because Twilio was busy or unreachable; the "
+                "completed ones are kept, and running apply again finishes the rest"
+            )
+        return (
+            "some changes failed and those that depend on them were skipped; the completed "
+            "ones are kept. Fix the cause shown for each failure, then plan and apply again"
+        )
+
 
 class Resolver:
     """Names to SIDs: what was live when planned plus what this apply created."""

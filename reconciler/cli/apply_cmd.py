@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from reconciler.apply import ApplyReport, Executor, Outcome, StepResult
+from reconciler.apply import Executor, Outcome, StepResult
 from reconciler.cli.fleet_options import FleetSelection, fleet_options
 from reconciler.cli.options import (
     check_selectors,
@@ -112,21 +112,7 @@ def command(
         report = Executor(api, live, progress=_print_progress).run(plan)
     click.echo(report.summary_line())
     if not report.succeeded:
-        raise ReconcilerError(_failure_advice(report))
-
-
-def _failure_advice(report: ApplyReport) -> str:
-    """What to do next, fitted to what failed: a rerun only helps with transient failures."""
-    failed = [result for result in report.results if result.outcome == Outcome.FAILED]
-    if failed and all(result.transient for result in failed):
-        return (
-            "some changes did not complete because Twilio was busy or unreachable (see above); "
-            "the completed ones are kept, and running apply again finishes the rest"
-        )
-    return (
-        "some changes failed (see above) and those that depend on them were skipped; the "
-        "completed ones are kept. Fix the cause shown for each failure, then plan and apply again"
-    )
+        raise ReconcilerError(f"{report.advice()} (see above)")
 
 
 def _warn_default_secrets(paths: list[str], plan: Plan) -> None:

@@ -273,12 +273,9 @@ def _colour() -> bool:
 
 def _resources(counts: dict[str, int] | None) -> str:
     """`1 service, 3 roles, ...`, as `validate` says it for one configuration."""
-    counts = counts or {}
-    words = []
-    for kind, number in counts.items():
-        noun = kind.replace("_", " ")
-        words.append(f"{number} {noun[:-1] if number == 1 and noun.endswith('s') else noun}")
-    return ", ".join(words)
+    from reconciler.cli.validate_cmd import describe_counts
+
+    return describe_counts(counts) if counts else ""
 
 
 def _echo_findings(

@@ -25,20 +25,13 @@ def _count(number: int, singular: str, plural: str | None = None) -> str:
     return f"{number} {singular if number == 1 else (plural or singular + 's')}"
 
 
-def resources(loaded: LoadedConfig) -> dict[str, int]:
-    """What the configuration manages, by kind."""
-    config = loaded.config
-    return {
-        "services": len(config.services),
-        "roles": sum(len(service.roles) for service in config.services.values()),
-        "address_configurations": len(config.address_configurations),
-        "credentials": len(config.credentials),
-    }
-
-
 def summary(loaded: LoadedConfig) -> str:
     """What the configuration manages, e.g. "2 services, 5 roles, 3 address configurations"."""
-    counts = resources(loaded)
+    return describe_counts(loaded.resource_counts())
+
+
+def describe_counts(counts: dict[str, int]) -> str:
+    """`LoadedConfig.resource_counts()` in words, as validate says it."""
     return ", ".join(
         [
             _count(counts["services"], "service"),
@@ -59,7 +52,7 @@ def check(paths: tuple[str, ...]) -> tuple[Report, LoadedConfig | None]:
         paths=paths,
         findings=lint.check(loaded),
         files=[str(file) for file in loaded.files],
-        resources=resources(loaded),
+        resources=loaded.resource_counts(),
     )
     return report, loaded
 

@@ -21,7 +21,7 @@ from reconciler.config.models import Config
 from reconciler.kinds import Field, Identity, Kind, Reference, Resource
 from reconciler.live.api import LiveApi
 from reconciler.live.reader import LiveState, read_live
-from reconciler.plan.model import Action, Change, FieldDiff
+from reconciler.plan.model import Action, Change, FieldDiff, count_actions
 from reconciler.plan.pin import pinned_account
 from reconciler.plan.policy import default_service_after
 
@@ -71,10 +71,7 @@ class Comparison:
 
     @property
     def summary(self) -> dict[str, int]:
-        counts = {action.value: 0 for action in Action}
-        for change in self.changes:
-            counts[change.action.value] += 1
-        return counts
+        return count_actions(self.changes)
 
     @property
     def same(self) -> bool:

@@ -62,6 +62,16 @@ class LoadedConfig:
     default_secrets: list[str] = field(default_factory=list)
     """Dotted paths of write-only values that came from a `${VAR:-default}` in a file."""
 
+    def resource_counts(self) -> dict[str, int]:
+        """What the configuration manages, by kind (for summaries and reports)."""
+        config = self.config
+        return {
+            "services": len(config.services),
+            "roles": sum(len(service.roles) for service in config.services.values()),
+            "address_configurations": len(config.address_configurations),
+            "credentials": len(config.credentials),
+        }
+
     def locate(self, path: Sequence[str | int]) -> str | None:
         """ "file:line" of a config path, or of its nearest located ancestor; None if none is."""
         return _locate(self.locations, tuple(path))

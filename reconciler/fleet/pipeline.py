@@ -207,7 +207,7 @@ class FleetRun:
             INVALID if invalid else VALID,
             error=_count_errors(findings) if invalid else None,
             findings=findings,
-            resources=_resources(loaded),
+            resources=loaded.resource_counts(),
             seconds=time.monotonic() - started,
         )
 
@@ -345,23 +345,8 @@ def _count_errors(findings: Sequence[Finding]) -> str:
     return f"invalid ({errors} error{'s' if errors != 1 else ''})"
 
 
-def _resources(loaded: LoadedConfig) -> dict[str, int]:
-    config = loaded.config
-    return {
-        "services": len(config.services),
-        "roles": sum(len(service.roles) for service in config.services.values()),
-        "address_configurations": len(config.address_configurations),
-        "credentials": len(config.credentials),
-    }
-
-
 def _failure_advice(report: ApplyReport) -> str:
     failed = [result for result in report.results if result.outcome == "failed"]
     details = "; ".join(f"{result.step.description}: {result.detail}" for result in failed[:3])
     more = f" (and {len(failed) - 3} more)" if len(failed) > 3 else ""
-    rerun = (
-        "running apply again finishes the rest"
-        if failed and all(result.transient for result in failed)
-        else "fix the cause shown, then plan and apply again"
-    )
-    return f"{report.summary_line()} {details}{more}. The completed changes are kept; {rerun}."
+    return f"{report.summary_line()} {details}{more}. {report.advice()}."

@@ -60,6 +60,14 @@ class Change:
         return self.label or "/".join(self.identity)
 
 
+def count_actions(changes: list[Change]) -> dict[str, int]:
+    """How many changes of each action: the `summary` of plans and comparisons."""
+    counts = {action.value: 0 for action in Action}
+    for change in changes:
+        counts[change.action.value] += 1
+    return counts
+
+
 @dataclass
 class Guard:
     """A change that policy holds back unless the named flag is given (or ever, if flag is None)."""
@@ -77,10 +85,7 @@ class Plan:
 
     @property
     def summary(self) -> dict[str, int]:
-        counts = {action.value: 0 for action in Action}
-        for change in self.changes:
-            counts[change.action.value] += 1
-        return counts
+        return count_actions(self.changes)
 
     @property
     def empty(self) -> bool:
