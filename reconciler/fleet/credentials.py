@@ -90,8 +90,6 @@ def open_client(
     if http is not None:
         close_client(client)
         client.http_client = http
-    if endpoint:
-        client.api.base_url = endpoint
     return client
 
 

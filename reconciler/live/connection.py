@@ -214,7 +214,8 @@ class Connection:
 
 
 def build_client(settings: ConnectionSettings, endpoint: str | None = None) -> Client:
-    """The real SDK client; with an endpoint, its Conversations calls go there instead."""
+    """The real SDK client; with an endpoint (an emulator), its Conversations and 2010-04-01
+    (Accounts) calls go there instead."""
     http_client = RecordingHttpClient()
     client = Client(
         username=settings.username,
@@ -227,4 +228,5 @@ def build_client(settings: ConnectionSettings, endpoint: str | None = None) -> C
     )
     if endpoint:
         client.conversations.base_url = endpoint
+        client.api.base_url = endpoint
     return client

@@ -99,3 +99,9 @@ def test_the_plugin_entry_point_is_declared() -> None:
     text = (REPO / "pyproject.toml").read_text(encoding="utf-8")
     section = text.split("[project.entry-points.pytest11]", 1)[1].split("\n[", 1)[0]
     assert '"reconciler.testing" = "reconciler.testing"' in section
+
+
+def test_the_helpers_client_reaches_the_emulators_accounts_api() -> None:
+    with emulator() as client:
+        accounts = client.api.v2010.accounts.list()
+        assert [account.sid for account in accounts] == [client.account_sid]
