@@ -263,7 +263,8 @@ class Executor:
                     indices.append(index)
                 return indices
 
-            run_graph(len(steps), waits, start, finished)
+            groups = [str(step.change.parent_key or step.change.key) for step in steps]
+            run_graph(waits, groups, workers, start, finished)
         return ApplyReport([results[index] for index in range(len(steps))])
 
     def _run_step(self, step: Step) -> StepResult:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from reconciler.apply.executor import steps_of, tokens_of
-from reconciler.apply.schedule import dependencies
+from reconciler.apply.schedule import dependencies, run_graph
 from reconciler.emulator import catalog
 from tests.engine.conftest import Engine, assert_clean
 
@@ -51,3 +51,20 @@ def test_a_new_services_built_in_role_is_written_only_if_it_differs(engine: Engi
     assert report.succeeded
     assert engine.emulator.stats()["by_method"]["POST"] == 2
     assert_clean(engine.plan(engine.load(different))[0])
+
+
+def test_ready_steps_start_round_robin_across_services() -> None:
+    """Workers spread over services: Twilio limits writes per service, not per account."""
+    groups = ["a", "a", "a", "b", "b", "c"]
+    started: list[int] = []
+    running: list[int] = []
+
+    def start(index: int) -> None:
+        started.append(index)
+        running.append(index)
+
+    def finished() -> list[int]:
+        return [running.pop(0)]
+
+    run_graph([set() for _ in groups], groups, 2, start, finished)
+    assert [groups[index] for index in started] == ["a", "b", "c", "a", "b", "a"]
