@@ -225,6 +225,8 @@ def _compare(
             live_value = live.to_name(spec.reference, live_value, parent_key)
         after[name] = spec.compare.normalize(value)
         before[name] = spec.compare.normalize(live_value)
+    if not secrets and _same(before, after):
+        return None  # the common case, without building a DeepDiff for every resource
     affected = {str(key) for key in DeepDiff(before, after).affected_root_keys}
     changed = [spec.name for spec in kind.fields if spec.name in affected]
     if not changed and not secrets:
@@ -250,6 +252,17 @@ def _compare(
         diffs=diffs,
         reasons=replace_reasons,
     )
+
+
+def _same(left: Any, right: Any) -> bool:
+    """Equal values of equal types all the way down (so True is not 1, as for DeepDiff)."""
+    if type(left) is not type(right):
+        return False
+    if isinstance(left, dict):
+        return left.keys() == right.keys() and all(_same(left[k], right[k]) for k in left)
+    if isinstance(left, list):
+        return len(left) == len(right) and all(map(_same, left, right))
+    return bool(left == right)
 
 
 def _prunes(
