@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from reconciler.emulator.accounts import PREFIX
-from reconciler.emulator.models import View, invalid
+from reconciler.emulator.models import View
+from reconciler.emulator.paging import query_int, window
 
 if TYPE_CHECKING:
     from reconciler.emulator.api import EmulatorApp, Request
@@ -53,44 +54,13 @@ def _one(query: Mapping[str, list[str]], name: str) -> str | None:
     return values[-1] if values else None
 
 
-def _int(query: Mapping[str, list[str]], name: str, default: int, minimum: int) -> int:
-    value = _one(query, name)
-    if value is None:
-        return default
-    try:
-        number = int(value)
-    except ValueError:
-        raise invalid(f"Invalid value for {name}: {value!r} is not an integer") from None
-    if number < minimum:
-        raise invalid(f"Invalid value for {name}: must be at least {minimum}")
-    return number
-
-
 def _page(request: Request, items: list[tuple[int, View]], filters: list[tuple[str, str]]) -> View:
     """One page in the 2010-04-01 shape. Tokens carry creation order (`PA<n>`: after n, `PB<n>`:
     before n), so paging stays stable while accounts are created."""
-    size = min(_int(request.query, "PageSize", DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE)
-    page = _int(request.query, "Page", 0, 0)
+    size = min(query_int(request.query, "PageSize", DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE)
+    page = query_int(request.query, "Page", 0, 0)
     token = _one(request.query, "PageToken") or ""
-    if token.startswith("PA") and token[2:].isdigit():
-        after = int(token[2:])
-        remaining = [item for item in items if item[0] > after]
-        chunk = remaining[:size]
-        has_next = len(remaining) > size
-        has_previous = any(item[0] <= after for item in items)
-    elif token.startswith("PB") and token[2:].isdigit():
-        before = int(token[2:])
-        earlier = [item for item in items if item[0] < before]
-        chunk = earlier[-size:]
-        has_next = any(item[0] >= before for item in items)
-        has_previous = len(earlier) > size
-    elif token:
-        raise invalid(f"Invalid value for PageToken: {token!r}")
-    else:
-        start = page * size
-        chunk = items[start : start + size]
-        has_next = len(items) > start + size
-        has_previous = page > 0 and bool(items)
+    chunk, has_next, has_previous = window(items, page, size, token, after="PA")
 
     def uri(page_number: int, page_token: str | None) -> str:
         params = [*filters, ("PageSize", str(size)), ("Page", str(page_number))]

@@ -32,7 +32,8 @@ from reconciler.emulator import accounts_api, catalog, errors, faults
 from reconciler.emulator.accounts import ApiKey, Directory, Principal
 from reconciler.emulator.errors import ApiError, TwilioCode, error_body
 from reconciler.emulator.limits import ActionsPerSecond, retry_after_header
-from reconciler.emulator.models import Account, Params, View, invalid, not_found
+from reconciler.emulator.models import Account, Params, View, not_found
+from reconciler.emulator.paging import query_int, window
 from reconciler.emulator.persistence import StateStore
 from reconciler.emulator.wire import BodyError
 
@@ -391,29 +392,11 @@ def _page(
     extra = extra or []
     query = request.query
     maximum = catalog.MAX_PAGE_SIZE[key]
-    size = _query_int(query, "PageSize", catalog.DEFAULT_PAGE_SIZE, minimum=1)
+    size = query_int(query, "PageSize", catalog.DEFAULT_PAGE_SIZE, minimum=1)
     size = min(size, maximum)
-    page = _query_int(query, "Page", 0, minimum=0)
+    page = query_int(query, "Page", 0, minimum=0)
     token = (query.get("PageToken") or [""])[-1]
-    if token.startswith("PT") and token[2:].isdigit():
-        after = int(token[2:])
-        remaining = [item for item in items if item[0] > after]
-        chunk = remaining[:size]
-        has_next = len(remaining) > size
-        has_previous = any(item[0] <= after for item in items)
-    elif token.startswith("PB") and token[2:].isdigit():
-        before = int(token[2:])
-        earlier = [item for item in items if item[0] < before]
-        chunk = earlier[-size:] if earlier else []
-        has_next = any(item[0] >= before for item in items)
-        has_previous = len(earlier) > size
-    elif token:
-        raise invalid(f"Invalid value for PageToken: {token!r}")
-    else:
-        start = page * size
-        chunk = items[start : start + size]
-        has_next = len(items) > start + size
-        has_previous = page > 0 and bool(items)
+    chunk, has_next, has_previous = window(items, page, size, token, after="PT")
     url = request.base + request.path
 
     def link(page_number: int, page_token: str | None) -> str:
@@ -434,19 +417,6 @@ def _page(
         "key": key,
     }
     return 200, {key: [render(view) for _, view in chunk], "meta": meta}
-
-
-def _query_int(query: Mapping[str, list[str]], name: str, default: int, minimum: int) -> int:
-    values = query.get(name)
-    if not values:
-        return default
-    try:
-        number = int(values[-1])
-    except ValueError:
-        raise invalid(f"Invalid value for {name}: {values[-1]!r} is not an integer") from None
-    if number < minimum:
-        raise invalid(f"Invalid value for {name}: must be at least {minimum}")
-    return number
 
 
 # ---------------------------------------------------------------- rendering
