@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -11,6 +10,7 @@ from reconciler.apply import Executor, Outcome, StepResult
 from reconciler.cli.fleet_options import FleetSelection, fleet_options
 from reconciler.cli.options import (
     check_selectors,
+    confirm,
     connection_options,
     load_for_account,
     only_option,
@@ -108,7 +108,7 @@ def command(
         _check_guards(plan, allow_destroy, force)
         _warn_default_secrets(loaded.default_secrets, plan)
         if saved is None:
-            _confirm(auto_approve)
+            confirm(auto_approve, "Apply these changes?")
         report = Executor(api, live, progress=_print_progress).run(plan)
     click.echo(report.summary_line())
     if not report.succeeded:
@@ -134,26 +134,9 @@ def _warn_default_secrets(paths: list[str], plan: Plan) -> None:
 
 def _check_guards(plan: Plan, allow_destroy: bool, force: bool) -> None:
     flags = {flag for flag, given in ((ALLOW_DESTROY, allow_destroy), (FORCE, force)) if given}
-    blocking = plan.blocking(flags)
-    if blocking:
-        reasons = "; ".join(
-            guard.message + (f" (add {guard.flag})" if guard.flag else "") for guard in blocking
-        )
+    reasons = plan.blocked_reasons(flags)
+    if reasons:
         raise ReconcilerError(f"nothing was applied: {reasons}")
-
-
-def _confirm(auto_approve: bool) -> None:
-    if auto_approve:
-        return
-    if not sys.stdin.isatty():
-        raise ReconcilerError(
-            "nothing was applied: not on a terminal, so no one can confirm; pass --auto-approve"
-        )
-    answer = click.prompt(
-        "Apply these changes? Only 'yes' is accepted", default="", show_default=False
-    )
-    if answer.strip() != "yes":
-        raise ReconcilerError("apply cancelled; nothing was changed")
 
 
 def _print_progress(result: StepResult) -> None:

@@ -10,9 +10,7 @@ FILE` for the JSON beside any format, and the fleet's exit code (1 if any target
 
 from __future__ import annotations
 
-import os
 import re
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -25,7 +23,7 @@ from click.core import ParameterSource
 from reconciler import redact
 from reconciler.apply import StepResult
 from reconciler.cli.fleet_options import FLEET_FLAGS, FleetSelection
-from reconciler.errors import ReconcilerError
+from reconciler.cli.options import confirm, use_colour
 from reconciler.findings import render_github, sort_findings
 from reconciler.findings.text import format_finding
 from reconciler.fleet.loader import load_targets
@@ -104,7 +102,7 @@ def plan(
     elif output_format == "markdown":
         click.echo(render_markdown(report), nl=False)
     else:
-        click.echo(render_text(report, colour=_colour()), nl=False)
+        click.echo(render_text(report, colour=use_colour()), nl=False)
     _finish(selection, report, detailed_exitcode)
 
 
@@ -136,10 +134,13 @@ def apply(
         try:
             planned = run.report("plan", [session.result for session in sessions], label)
             _echo_findings(planned)
-            click.echo(render_text(planned, colour=_colour()), nl=False)
+            click.echo(render_text(planned, colour=use_colour()), nl=False)
             if not planned.changed:
                 _finish(selection, run.report("apply", planned.targets, label))
-            _confirm(auto_approve, len(planned.changed))
+            count = len(planned.changed)
+            confirm(
+                auto_approve, f"Apply these changes to {count} target{'s' if count != 1 else ''}?"
+            )
             results = run.apply(sessions, flags, progress=_progress())
         finally:
             for session in sessions:
@@ -267,10 +268,6 @@ def _check_endpoint(endpoint: str) -> None:
         )
 
 
-def _colour() -> bool:
-    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
-
-
 def _resources(counts: dict[str, int] | None) -> str:
     """`1 service, 3 roles, ...`, as `validate` says it for one configuration."""
     from reconciler.cli.validate_cmd import describe_counts
@@ -293,23 +290,6 @@ def _echo_findings(
         extra = len(names) - MAX_TARGETS_NAMED
         more = f" and {extra} more" if extra > 0 else ""
         click.echo(escape.terminal(f"{text} (targets: {shown}{more})"), err=True)
-
-
-def _confirm(auto_approve: bool, count: int) -> None:
-    if auto_approve:
-        return
-    if not sys.stdin.isatty():
-        raise ReconcilerError(
-            "nothing was applied: not on a terminal, so no one can confirm; pass --auto-approve"
-        )
-    noun = "target" if count == 1 else "targets"
-    answer = click.prompt(
-        f"Apply these changes to {count} {noun}? Only 'yes' is accepted",
-        default="",
-        show_default=False,
-    )
-    if answer.strip() != "yes":
-        raise ReconcilerError("apply cancelled; nothing was changed")
 
 
 def _progress() -> Callable[[str, StepResult], None]:

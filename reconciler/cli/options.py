@@ -13,6 +13,7 @@ import click
 from click.core import ParameterSource
 
 from reconciler.config import ConfigError, LoadedConfig, load_config
+from reconciler.errors import ReconcilerError
 from reconciler.live.api import DEFAULT_CONCURRENCY, LiveApi
 from reconciler.live.connection import Connection, ConnectionSettings
 
@@ -82,6 +83,19 @@ def _check_endpoint(endpoint: str) -> None:
             f"--endpoint {endpoint}: give the base URL without /v1 (the client adds the API's "
             f"/v1/... paths itself), such as {base}"
         )
+
+
+def confirm(auto_approve: bool, question: str) -> None:
+    """A person types `yes`, or --auto-approve stands for them; refused off a terminal."""
+    if auto_approve:
+        return
+    if not sys.stdin.isatty():
+        raise ReconcilerError(
+            "nothing was applied: not on a terminal, so no one can confirm; pass --auto-approve"
+        )
+    answer = click.prompt(f"{question} Only 'yes' is accepted", default="", show_default=False)
+    if answer.strip() != "yes":
+        raise ReconcilerError("apply cancelled; nothing was changed")
 
 
 def use_colour() -> bool:

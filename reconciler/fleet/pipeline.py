@@ -268,12 +268,8 @@ class FleetRun:
         try:
             if result.status != CHANGES or plan is None:
                 return result
-            blocking = plan.blocking(flags)
-            if blocking:
-                reasons = "; ".join(
-                    guard.message + (f" (add {guard.flag})" if guard.flag else "")
-                    for guard in blocking
-                )
+            reasons = plan.blocked_reasons(flags)
+            if reasons:
                 result.status = FAILED
                 result.error = f"nothing was applied to this target: {reasons}"
                 return result

@@ -94,3 +94,13 @@ class Plan:
     def blocking(self, flags: set[str]) -> list[Guard]:
         """Guards that the given flags do not lift."""
         return [guard for guard in self.guards if guard.flag is None or guard.flag not in flags]
+
+    def blocked_reasons(self, flags: set[str]) -> str | None:
+        """Why apply refuses this plan with these flags, naming the flag that lifts each guard;
+        None when nothing blocks it."""
+        blocking = self.blocking(flags)
+        if not blocking:
+            return None
+        return "; ".join(
+            guard.message + (f" (add {guard.flag})" if guard.flag else "") for guard in blocking
+        )
