@@ -18,7 +18,8 @@ from pydantic import BaseModel, ValidationError
 from reconciler import redact
 from reconciler.config import rules
 from reconciler.config.errors import ConfigError, ConfigIssue
-from reconciler.config.merge import Document, Location, merge_documents
+from reconciler.config.lines import LineIndex
+from reconciler.config.merge import Document, Layer, Location, merge_documents
 from reconciler.config.models import Config
 from reconciler.config.validation import _suggest, check_rules, describe
 from reconciler.config.variables import expand_detailed, missing_message
@@ -134,13 +135,13 @@ def load_config(
     return LoadedConfig(
         config=config,
         files=list(reader.files),
-        locations=dict(merged.locations),
+        locations=merged.locations,
         warnings=sorted(reader.warnings, key=ConfigIssue.sort_key),
         default_secrets=reader.default_secrets,
     )
 
 
-def _nearest_line(lines: Mapping[ConfigPath, int], path: ConfigPath) -> int | None:
+def _nearest_line(lines: LineIndex, path: ConfigPath) -> int | None:
     for end in range(len(path), -1, -1):
         if path[:end] in lines:
             return lines[path[:end]]
@@ -252,25 +253,24 @@ class _Reader:
 
     def expand_tree(
         self,
-        data: Any,
+        data: dict[str, Any] | list[Any],
         path: ConfigPath,
         display: str,
-        lines: Mapping[ConfigPath, int],
+        lines: LineIndex,
         tainted: set[ConfigPath],
+    ) -> None:
+        """Expand `${VAR}` in every string value in place, knowing where it sits (secrets
+        differ); a value's path is built only for the strings that hold a variable."""
+        pairs = data.items() if isinstance(data, dict) else enumerate(data)
+        for key, value in pairs:
+            if isinstance(value, (dict, list)):
+                self.expand_tree(value, (*path, key), display, lines, tainted)
+            elif isinstance(value, str) and "${" in value:
+                data[key] = self.expand_value(value, (*path, key), display, lines, tainted)  # type: ignore[index]
+
+    def expand_value(
+        self, data: str, path: ConfigPath, display: str, lines: LineIndex, tainted: set[ConfigPath]
     ) -> Any:
-        """Expand `${VAR}` in every string value, knowing where it sits (secrets differ)."""
-        if isinstance(data, dict):
-            return {
-                key: self.expand_tree(value, (*path, key), display, lines, tainted)
-                for key, value in data.items()
-            }
-        if isinstance(data, list):
-            return [
-                self.expand_tree(value, (*path, index), display, lines, tainted)
-                for index, value in enumerate(data)
-            ]
-        if not isinstance(data, str) or "${" not in data:
-            return data
         line = _nearest_line(lines, path)
         try:
             expansion = expand_detailed(data, self.environ)
@@ -312,9 +312,10 @@ class _Reader:
             self.fail(display, issue.line, issue.message, fatal=parsed.unreadable)
         if parsed.unreadable:
             return Document()
+        root = parsed.lines.root
         own = Document(
-            data={},
-            locations={path: (display, line) for path, line in parsed.lines.items()},
+            layers=[Layer(display, parsed.lines)],
+            root=None if root is None else (display, root),
             tainted=set(parsed.tainted),
         )
         if not isinstance(parsed.data, dict):
@@ -328,7 +329,8 @@ class _Reader:
                 f"version, services, account; this file holds {kind} (its content is not shown)",
             )
             return Document()
-        data: dict[str, Any] = self.expand_tree(parsed.data, (), display, parsed.lines, own.tainted)
+        data: dict[str, Any] = parsed.data
+        self.expand_tree(data, (), display, parsed.lines, own.tainted)
         base = Document()
         if INCLUDE_KEY in data:
             includes = data.pop(INCLUDE_KEY)
@@ -345,17 +347,16 @@ class _Reader:
                         continue
                     merge_documents(base, self.load_file(child_display, child_real, chain))
         own.data = data
-        own.locations = {p: w for p, w in own.locations.items() if p[:1] != (INCLUDE_KEY,)}
         merge_documents(base, own)
-        if () in own.locations:
-            base.locations[()] = own.locations[()]
+        if own.root is not None:
+            base.root = own.root
         if real.resolve() not in self._seen:
             self._seen.add(real.resolve())
             self.files.append(Path(display))
         return base
 
     def include_targets(
-        self, display: str, includes: Any, lines: Mapping[ConfigPath, int]
+        self, display: str, includes: Any, lines: LineIndex
     ) -> list[tuple[str, int]]:
         """The paths named by `include:` (a string or a list of strings) with their lines."""
         line = lines.get((INCLUDE_KEY,), 1)

@@ -40,7 +40,7 @@ from yaml.events import (
 )
 from yaml.nodes import ScalarNode
 
-ConfigPath = tuple[str | int, ...]
+from reconciler.config.lines import ConfigPath, LineIndex
 
 MAX_ALIAS_VALUES = 100_000
 """Values that aliases may add to one file by repeating what their anchor holds: far above any
@@ -81,7 +81,7 @@ class ParsedYaml:
     """One file's data with the line of every key and list item."""
 
     data: Any = None
-    lines: dict[ConfigPath, int] = field(default_factory=dict)
+    lines: LineIndex = field(default_factory=LineIndex)
     issues: list[LoadIssue] = field(default_factory=list)
     tainted: set[ConfigPath] = field(default_factory=set)
     """Paths whose value is known bad (its error is reported): later checks skip them."""
@@ -179,7 +179,7 @@ def _parse(text: str, transform: StringTransform | None, loader_class: Any) -> P
         if loader is not None:
             loader.dispose()
     if builder.root_line is not None:
-        built.lines[()] = 1
+        built.lines.root = 1
     return built
 
 
@@ -395,7 +395,10 @@ class _Builder:
 
     def sequence(self, path: ConfigPath) -> list[Any]:
         items: list[Any] = []
-        lines = self.lines
+        item_lines: list[int] = []
+        recorded = not self.muted
+        if recorded:
+            self.lines.sequence(path, item_lines)
         value, scalar = self.value, self.scalar
         index = 0
         while True:
@@ -403,8 +406,8 @@ class _Builder:
             if event.__class__ is SequenceEndEvent:
                 return items
             item_path: ConfigPath = (*path, index)
-            if not self.muted:
-                lines[item_path] = event.start_mark.line + 1
+            if recorded:
+                item_lines.append(event.start_mark.line + 1)
             if event.__class__ is ScalarEvent and event.anchor is None and not self.replaying:
                 items.append(scalar(event, item_path))  # the common case, without detours
             else:
@@ -414,7 +417,9 @@ class _Builder:
     def mapping(self, path: ConfigPath) -> dict[str, Any]:
         data: dict[str, Any] = {}
         first_line: dict[str, int] = {}
-        lines = self.lines
+        """Each key's line: checks for duplicates, and is the mapping's entry in the lines."""
+        if not self.muted:
+            self.lines.mapping(path, first_line)
         value, scalar = self.value, self.scalar
         while True:
             key_event = self.next_event()
@@ -442,8 +447,6 @@ class _Builder:
                     key_path,
                 )
             first_line[key] = line
-            if not self.muted:
-                lines[key_path] = line
             event = self.next_event()
             if event.__class__ is ScalarEvent and event.anchor is None and not self.replaying:
                 data[key] = scalar(event, key_path)

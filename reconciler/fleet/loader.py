@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from reconciler.config.errors import ConfigError, ConfigIssue
+from reconciler.config.lines import LineIndex
 from reconciler.config.yaml_loader import ConfigPath, parse_yaml
 from reconciler.fleet.model import (
     ACCOUNT_SID,
@@ -57,7 +58,7 @@ VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 class _Checker:
     """Collects issues while walking the parsed file."""
 
-    def __init__(self, display: str, lines: Mapping[ConfigPath, int]) -> None:
+    def __init__(self, display: str, lines: LineIndex) -> None:
         self.display = display
         self.lines = lines
         self.issues: list[ConfigIssue] = []

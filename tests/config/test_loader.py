@@ -328,6 +328,40 @@ def test_locate_walks_up_to_the_nearest_located_ancestor(write: WriteFiles) -> N
     assert loaded.locate(()) == f"{where}:1"
 
 
+def test_a_replaced_value_is_located_in_the_file_that_replaced_it(write: WriteFiles) -> None:
+    # Lines stay in each file's own index; what a later file replaced is not looked up in
+    # the earlier one (its lines there describe a value that no longer exists).
+    root = write(
+        {
+            "base.yaml": BASE,
+            "mid.yaml": """
+                services:
+                  support:
+                    webhooks: {filters: [onMessageAdded], post_webhook_url: https://a.example/p}
+                """,
+            "top.yaml": """
+                services:
+                  support:
+                    webhooks:
+                      post_webhook_url: https://b.example/p
+                """,
+        }
+    )
+    loaded = load(root, ["base.yaml", "mid.yaml", "top.yaml"])
+    webhooks = ("services", "support", "webhooks")
+    assert loaded.locate((*webhooks, "post_webhook_url")) == f"{root}/top.yaml:4"
+    # filters: [a, b] in base, [a] in mid: item 1 is gone, so its ancestor (mid's) is named.
+    assert loaded.locate((*webhooks, "filters", 1)) == f"{root}/mid.yaml:3"
+    assert loaded.locate((*webhooks, "filters", 0)) == f"{root}/mid.yaml:3"
+    assert loaded.locate((*webhooks, "method")) == f"{root}/base.yaml:8"
+    assert loaded.locate(("services", "support", "roles", "agent")) == f"{root}/base.yaml:6"
+    assert loaded.locate(()) == f"{root}/base.yaml:1"
+    located = dict(loaded.locations.items())
+    assert located[(*webhooks, "filters")] == (f"{root}/mid.yaml", 3)
+    assert (*webhooks, "filters", 1) not in located
+    assert len(located) == len(loaded.locations)
+
+
 def test_config_error_text_is_one_issue_per_line() -> None:
     error = ConfigError(
         [
