@@ -32,7 +32,7 @@ from reconciler.emulator import accounts_api, catalog, errors, faults
 from reconciler.emulator.accounts import ApiKey, Directory, Principal
 from reconciler.emulator.errors import ApiError, TwilioCode, error_body
 from reconciler.emulator.limits import ActionsPerSecond, retry_after_header
-from reconciler.emulator.models import Account, Params, View, not_found
+from reconciler.emulator.models import Account, Listing, Params, View, not_found
 from reconciler.emulator.paging import query_int, window
 from reconciler.emulator.persistence import StateStore
 from reconciler.emulator.wire import BodyError
@@ -383,7 +383,7 @@ def _base_url(headers: Mapping[str, str]) -> str:
 
 def _page(
     request: Request,
-    items: list[tuple[int, View]],
+    items: Listing,
     key: str,
     render: Callable[[View], View],
     extra: list[tuple[str, str]] | None = None,
@@ -416,7 +416,7 @@ def _page(
         "next_page_url": link(page + 1, f"PT{chunk[-1][0]}") if has_next and chunk else None,
         "key": key,
     }
-    return 200, {key: [render(view) for _, view in chunk], "meta": meta}
+    return 200, {key: [render(view()) for _, view in chunk], "meta": meta}
 
 
 # ---------------------------------------------------------------- rendering

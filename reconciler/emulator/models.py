@@ -31,6 +31,7 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from copy import deepcopy
 from datetime import datetime, timezone
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -39,6 +40,9 @@ from reconciler.emulator.errors import ApiError, TwilioCode
 
 Params = Mapping[str, list[str]]
 View = dict[str, Any]
+Listing = list[tuple[int, Callable[[], View]]]
+"""A list's items as (creation sequence number, view maker), oldest first: a page builds the
+views of its own items only, so a page costs its size, not the list's."""
 StatePath = tuple[str, ...]
 """Where one record lives in an Account: an attribute, then dictionary keys, e.g.
 ("roles", service_sid, role_sid). The unit of dirty tracking and of the journal."""
@@ -526,8 +530,8 @@ class Account:
     def get_service(self, sid: str, path: str) -> View:
         return self._service_view(self._service(sid, path))
 
-    def list_services(self) -> list[tuple[int, View]]:
-        return [(s["seq"], self._service_view(s)) for s in self.services.values()]
+    def list_services(self) -> Listing:
+        return [(s["seq"], partial(self._service_view, s)) for s in self.services.values()]
 
     def delete_service(self, sid: str, path: str) -> None:
         self._service(sid, path)
@@ -720,9 +724,9 @@ class Account:
     def get_role(self, service_sid: str, sid: str, path: str) -> View:
         return self._role_view(self._role(service_sid, sid, path))
 
-    def list_roles(self, service_sid: str, path: str) -> list[tuple[int, View]]:
+    def list_roles(self, service_sid: str, path: str) -> Listing:
         self._service(service_sid, path)
-        return [(r["seq"], self._role_view(r)) for r in self.roles[service_sid].values()]
+        return [(r["seq"], partial(self._role_view, r)) for r in self.roles[service_sid].values()]
 
     def update_role(self, service_sid: str, sid: str, path: str, params: Params) -> View:
         role = self._role(service_sid, sid, path)
@@ -873,9 +877,9 @@ class Account:
     def get_address(self, sid: str, path: str) -> View:
         return self._address_view(self._address(sid, path))
 
-    def list_addresses(self, address_type: str | None) -> list[tuple[int, View]]:
+    def list_addresses(self, address_type: str | None) -> Listing:
         return [
-            (a["seq"], self._address_view(a))
+            (a["seq"], partial(self._address_view, a))
             for a in self.addresses.values()
             if address_type is None or a["type"] == address_type
         ]
@@ -957,8 +961,8 @@ class Account:
     def get_credential(self, sid: str, path: str) -> View:
         return self._credential_view(self._credential(sid, path))
 
-    def list_credentials(self) -> list[tuple[int, View]]:
-        return [(c["seq"], self._credential_view(c)) for c in self.credentials.values()]
+    def list_credentials(self) -> Listing:
+        return [(c["seq"], partial(self._credential_view, c)) for c in self.credentials.values()]
 
     def update_credential(self, sid: str, path: str, params: Params) -> View:
         item = self._credential(sid, path)

@@ -1,12 +1,14 @@
 """Paging both APIs share: page size and number from the query, and token windows.
 
-Items are (creation sequence number, view) in creation order; tokens carry a sequence number
+Items are (creation sequence number, view or view maker) in creation order, so a page is
+found by bisection and costs its size, not the list's; tokens carry a sequence number
 (`<after prefix><n>`: the page after n, `PB<n>`: the page before n), so paging stays stable
 while resources are created or deleted between pages.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from typing import TypeVar
 
@@ -35,14 +37,16 @@ def window(
 ) -> tuple[list[tuple[int, Item]], bool, bool]:
     """The items of one page, and whether pages follow and precede it."""
     if token.startswith(after) and token[len(after) :].isdigit():
-        mark = int(token[len(after) :])
-        remaining = [item for item in items if item[0] > mark]
-        return remaining[:size], len(remaining) > size, any(item[0] <= mark for item in items)
+        start = bisect_right(items, int(token[len(after) :]), key=_sequence)
+        return items[start : start + size], len(items) > start + size, start > 0
     if token.startswith(BEFORE) and token[len(BEFORE) :].isdigit():
-        mark = int(token[len(BEFORE) :])
-        earlier = [item for item in items if item[0] < mark]
-        return earlier[-size:], any(item[0] >= mark for item in items), len(earlier) > size
+        end = bisect_left(items, int(token[len(BEFORE) :]), key=_sequence)
+        return items[max(end - size, 0) : end], end < len(items), end > size
     if token:
         raise invalid(f"Invalid value for PageToken: {token!r}")
     start = page * size
     return items[start : start + size], len(items) > start + size, page > 0 and bool(items)
+
+
+def _sequence(item: tuple[int, object]) -> int:
+    return item[0]
