@@ -235,6 +235,8 @@ class Executor:
         self.progress = progress
         self._tainted: set[Token] = set()
         self._lock = threading.Lock()
+        self._slots = threading.Semaphore(api.concurrency)
+        """Held by a step while it talks to Twilio: `concurrency` requests at most in flight."""
         self._pacers = {
             kind.name: Pacer(max(1, int(kind.writes_per_second_per_parent * PACING_SHARE)))
             for kind in kinds.ALL_KINDS
@@ -248,6 +250,10 @@ class Executor:
         waits = dependencies([step.level for step in steps], tokens)
         results: dict[int, StepResult] = {}
         workers = max(1, min(self.api.concurrency, len(steps) or 1))
+        self._slots = threading.Semaphore(workers)
+        # Twice the threads of the request slots: a step that waits (a new service's twin
+        # check waits for the server's clock to pass a second) gives its slot to another.
+        workers *= 2
         with ThreadPoolExecutor(max_workers=workers) as pool:
             running: dict[Future[StepResult], int] = {}
 
@@ -268,6 +274,18 @@ class Executor:
         return ApplyReport([results[index] for index in range(len(steps))])
 
     def _run_step(self, step: Step) -> StepResult:
+        with self._slots:
+            return self._run_step_in_slot(step)
+
+    def _wait_without_slot(self, seconds: float) -> None:
+        """Sleep without holding a request slot, so another step's requests use it."""
+        self._slots.release()
+        try:
+            time.sleep(seconds)
+        finally:
+            self._slots.acquire()
+
+    def _run_step_in_slot(self, step: Step) -> StepResult:
         tokens = tokens_of(step)
         with self._lock:
             blocked = tokens & self._tainted
@@ -363,7 +381,9 @@ class Executor:
             return f"already created by another run: adopted {sid}"
         detail = ""
         if kind.names_may_repeat:
-            kept = twins.settle(self.api, kind, parent_sid, sid, matches)
+            kept = twins.settle(
+                self.api, kind, parent_sid, sid, matches, sleep=self._wait_without_slot
+            )
             if kept != sid:
                 detail = f"another run created it first: adopted {kept}, deleted own {sid}"
                 sid = kept

@@ -117,6 +117,8 @@ class Stats:
             self._by_route: dict[str, int] = {}
             self._by_status: dict[str, int] = {}
             self._faults: dict[str, int] = {}
+            self._in_flight: int = getattr(self, "_in_flight", 0)  # requests still running
+            self._max_in_flight = self._in_flight
 
     def count_request(self, method: str, route: str | None) -> None:
         with self._lock:
@@ -125,6 +127,16 @@ class Stats:
             if route is not None:
                 key = f"{method} {route}"
                 self._by_route[key] = self._by_route.get(key, 0) + 1
+
+    def begin(self) -> None:
+        """A request is being answered (its latency included): clients' concurrency, seen."""
+        with self._lock:
+            self._in_flight += 1
+            self._max_in_flight = max(self._max_in_flight, self._in_flight)
+
+    def end(self) -> None:
+        with self._lock:
+            self._in_flight -= 1
 
     def count_status(self, status: int) -> None:
         with self._lock:
@@ -142,6 +154,7 @@ class Stats:
                 "by_route": dict(self._by_route),
                 "by_status": dict(self._by_status),
                 "faults": dict(self._faults),
+                "max_in_flight": self._max_in_flight,
             }
 
 
@@ -196,7 +209,11 @@ class EmulatorApp:
             return self._control(method, path, read)
         route, args = self._match(path)
         self.stats.count_request(method, route.template if route else None)
-        outcome = self._api(method, path, split.query, lowered, read, route, args)
+        self.stats.begin()
+        try:
+            outcome = self._api(method, path, split.query, lowered, read, route, args)
+        finally:
+            self.stats.end()
         if not outcome.drop:
             self.stats.count_status(outcome.status)
         return outcome

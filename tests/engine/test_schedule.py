@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
-from reconciler.apply.executor import steps_of, tokens_of
+from reconciler.apply.executor import Executor, steps_of, tokens_of
 from reconciler.apply.schedule import dependencies, run_graph
 from reconciler.emulator import catalog
+from reconciler.live.api import LiveApi
+from reconciler.live.reader import LiveState
 from tests.engine.conftest import Engine, assert_clean
 
 CHANNEL_USER = next(perms for name, _, perms in catalog.BUILTIN_ROLES if name == "channel user")
@@ -68,3 +71,48 @@ def test_ready_steps_start_round_robin_across_services() -> None:
 
     run_graph([set() for _ in groups], groups, 2, start, finished)
     assert [groups[index] for index in started] == ["a", "b", "c", "a", "b", "a"]
+
+
+def test_requests_in_flight_never_exceed_the_concurrency(engine: Engine) -> None:
+    """The executor runs more threads than request slots (a step waiting on the server's
+    clock lends its slot); Twilio still sees at most `concurrency` requests at once."""
+    engine.api = LiveApi(engine.client, concurrency=2, policy=engine.policy)
+    engine.emulator.configure_faults(latency_ms=5)
+    document = {
+        "version": 1,
+        "services": {
+            f"s{index}": {"roles": {f"r{role}": built_in(["sendMessage"]) for role in range(3)}}
+            for index in range(4)
+        },
+    }
+    engine.emulator.reset_stats()
+    loaded = engine.converge(document)
+    stats = engine.emulator.stats()
+    assert stats["by_method"]["POST"] == 4 + 4 * 3
+    assert 1 <= stats["max_in_flight"] <= 2
+    assert set(loaded.config.services) == {f"s{index}" for index in range(4)}
+
+
+def test_a_step_waiting_on_the_clock_lends_its_request_slot(engine: Engine) -> None:
+    executor = Executor(LiveApi(engine.client, concurrency=1), LiveState())
+    slots = executor._slots
+    lent = threading.Event()
+    borrowed = threading.Event()
+
+    def waiting_step() -> None:
+        with slots:
+            lent.set()
+            executor._wait_without_slot(0.5)
+
+    def other_step() -> None:
+        lent.wait(5)
+        with slots:
+            borrowed.set()
+
+    threads = [threading.Thread(target=waiting_step), threading.Thread(target=other_step)]
+    for thread in threads:
+        thread.start()
+    assert borrowed.wait(5), "the waiting step kept its slot"
+    for thread in threads:
+        thread.join(5)
+    assert slots.acquire(blocking=False), "the waiting step took its slot back and returned it"
