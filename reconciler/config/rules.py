@@ -184,6 +184,13 @@ SERVICE_NAME_MAX = 256
 ADDRESS_NAME_MAX = 256
 ROLE_NAME_MAX = 64
 CREDENTIAL_NAME_MAX = 64
+# Limits the resource pages do not state (the error codes 50058 and 50059 say a notification
+# template or sound is too long, not from what length): the limits this project assumes, for
+# `validate` and the emulator alike, as docs/emulator.md ("Limits") records.
+WEBHOOK_URL_MAX = 2048
+NOTIFICATION_TEMPLATE_MAX = 1024
+NOTIFICATION_SOUND_MAX = 256
+ADDRESS_MAX = 256
 
 # --- SIDs -------------------------------------------------------------------------------------
 # Every SID in the OpenAPI spec: two-letter prefix and 32 hex digits ("^IS[0-9a-fA-F]{32}$").

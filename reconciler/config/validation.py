@@ -157,15 +157,20 @@ class _Checker:
             problem = url_problem(value)
             if problem:
                 self.error(path, problem)
+            else:
+                self.length(value, rules.WEBHOOK_URL_MAX, path, "the URL")
+
+    def length(self, value: Any, limit: int, path: ConfigPath, what: str) -> None:
+        if isinstance(value, str) and len(value) > limit:
+            self.error(
+                path, f"{what} is {len(value)} characters long; Twilio allows at most {limit}"
+            )
 
     def name_length(self, value: Any, limit: int, path: ConfigPath, what: str) -> None:
-        if isinstance(value, str):
-            if not value.strip():
-                self.error(path, f"{what} must not be empty")
-            elif len(value) > limit:
-                self.error(
-                    path, f"{what} is {len(value)} characters long; Twilio allows at most {limit}"
-                )
+        if isinstance(value, str) and not value.strip():
+            self.error(path, f"{what} must not be empty")
+        else:
+            self.length(value, limit, path, what)
 
     def names(self, values: Any, allowed: tuple[str, ...], path: ConfigPath, what: str) -> None:
         seen: set[str] = set()
@@ -248,6 +253,24 @@ class _Checker:
             rules.SERVICE_WEBHOOK_FILTERS,
             "service webhooks",
         )
+        self.notifications(_map(service.get("notifications")), (*path, "notifications"))
+
+    def notifications(self, notifications: dict[str, Any], path: ConfigPath) -> None:
+        new_message = _map(notifications.get("new_message"))
+        texts = [
+            *(
+                (event, _map(notifications.get(event)))
+                for event in ("new_message", "added_to_conversation", "removed_from_conversation")
+            ),
+            ("new_message.with_media", _map(new_message.get("with_media"))),
+        ]
+        for event, settings in texts:
+            where = (*path, *event.split("."))
+            for name, limit in (
+                ("template", rules.NOTIFICATION_TEMPLATE_MAX),
+                ("sound", rules.NOTIFICATION_SOUND_MAX),
+            ):
+                self.length(settings.get(name), limit, (*where, name), f"the {name}")
 
     def role(self, name: str, role: dict[str, Any], path: ConfigPath) -> None:
         self.name_length(name, rules.ROLE_NAME_MAX, path, "the role name")

@@ -95,10 +95,10 @@ MAX_ADDRESS_NAME: Final = rules.ADDRESS_NAME_MAX
 MAX_ROLE_NAME: Final = rules.ROLE_NAME_MAX
 MAX_CREDENTIAL_NAME: Final = rules.CREDENTIAL_NAME_MAX
 # Limits the pages do not document: assumptions, listed in docs/emulator.md ("Limits").
-MAX_WEBHOOK_URL: Final = 2048
-MAX_TEMPLATE: Final = 1024
-MAX_SOUND: Final = 256
-MAX_ADDRESS: Final = 256
+MAX_WEBHOOK_URL: Final = rules.WEBHOOK_URL_MAX
+MAX_TEMPLATE: Final = rules.NOTIFICATION_TEMPLATE_MAX
+MAX_SOUND: Final = rules.NOTIFICATION_SOUND_MAX
+MAX_ADDRESS: Final = rules.ADDRESS_MAX
 MAX_INTEGER: Final = 2**31 - 1
 MAX_BODY_BYTES: Final = 1024 * 1024
 

@@ -820,6 +820,33 @@ CASES: list[tuple[Any, ...]] = [
         },
     ),
     (
+        "webhook-url-too-long",
+        {
+            "c.yaml": f"""
+        version: 1
+        services:
+          support:
+            webhooks:
+              post_webhook_url: https://hooks.example.com/{"p" * 2030}
+        """
+        },
+    ),
+    (
+        "notification-texts-too-long",
+        {
+            "c.yaml": f"""
+        version: 1
+        services:
+          support:
+            notifications:
+              new_message:
+                sound: {"s" * 257}
+                with_media: {{template: {"t" * 1025}}}
+              removed_from_conversation: {{template: {"t" * 1024}}}
+        """
+        },
+    ),
+    (
         "role-name-too-long",
         {
             "c.yaml": f"""
@@ -1261,6 +1288,16 @@ EXPECTED: dict[str, list[str]] = {
     "service-name-too-long": [
         "c.yaml:4: services.support.friendly_name: friendly_name is 300 "
         "characters long; Twilio allows at most 256"
+    ],
+    "webhook-url-too-long": [
+        "c.yaml:5: services.support.webhooks.post_webhook_url: the URL is 2056 characters "
+        "long; Twilio allows at most 2048"
+    ],
+    "notification-texts-too-long": [
+        "c.yaml:6: services.support.notifications.new_message.sound: the sound is 257 "
+        "characters long; Twilio allows at most 256",
+        "c.yaml:7: services.support.notifications.new_message.with_media.template: the "
+        "template is 1025 characters long; Twilio allows at most 1024",
     ],
     "role-name-too-long": [
         "c.yaml:5: "
