@@ -18,6 +18,12 @@ extends it (`journal.id`, a random token written as the journal's first line) an
 absorbed (`journal.previous`): a kill -9 after the new snapshot is in place but before the old
 journal is gone leaves a journal the snapshot already contains, recognised by its token and
 discarded. A journal naming neither belongs to some other snapshot and is refused.
+
+One process at a time: a store holds an exclusive lock (`FILE.lock`, flock) from its load to
+its close, so a second emulator on the same state (a `--local` plan started while a `--local`
+apply runs) is refused with the holder's process id, instead of replaying, compacting and
+deleting the journal the first one is still appending to. The system drops the lock when its
+process dies, kill -9 included.
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ from typing import Any
 from reconciler.errors import ReconcilerError
 
 JOURNAL_SUFFIX = ".journal"
+LOCK_SUFFIX = ".lock"
 MIN_JOURNAL_BYTES = 1 << 20
 """Compact once the journal holds this many bytes, or as many as the snapshot if that is more:
 compaction then costs each write a constant share however large the account, and a start
@@ -44,7 +51,8 @@ _SYNC_DATA: Callable[[int], None] = getattr(os, "fdatasync", os.fsync)
 
 
 class StateFileError(ReconcilerError):
-    """The state file exists but cannot be used (not JSON, wrong shape or version)."""
+    """The state file exists but cannot be used (not JSON, wrong shape or version, or another
+    process is using it)."""
 
 
 def load_state(path: Path) -> dict[str, Any] | None:
@@ -128,6 +136,37 @@ def journal_path(path: Path) -> Path:
     return path.with_name(path.name + JOURNAL_SUFFIX)
 
 
+def lock_path(path: Path) -> Path:
+    """The lock file beside the state file `path`."""
+    return path.with_name(path.name + LOCK_SUFFIX)
+
+
+def _lock_exclusively(path: Path) -> int | None:
+    """An open descriptor holding the state's lock; refuses when another process holds it.
+    None where the system has no flock (the lock is then not enforced)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        return None
+    lock = lock_path(path)
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        holder = os.read(fd, 32).decode("ascii", "replace").strip()
+        os.close(fd)
+        shown = f" (process {holder})" if holder.isdigit() else ""
+        raise StateFileError(
+            f"{path} is in use by another emulator{shown}; wait for that run to finish "
+            "(a --local command holds its state until it ends) or give this one another state "
+            "file"
+        ) from None
+    os.ftruncate(fd, 0)
+    os.write(fd, f"{os.getpid()}\n".encode("ascii"))
+    return fd
+
+
 @dataclass
 class Loaded:
     """What a start finds: the snapshot, the journal entries to replay on it (with their line
@@ -156,12 +195,23 @@ class StateStore:
         """Entries in the current journal."""
         self.compactions = 0
         self._fd: int | None = None
+        self._lock_fd: int | None = None
 
     # ------------------------------------------------------------ start
 
     def load(self) -> Loaded:
-        """Read the snapshot and the entries of its journal; a stale or empty journal is
-        deleted at once, so that appending can start a new one."""
+        """Lock the state for this process, then read the snapshot and the entries of its
+        journal; a stale or empty journal is deleted at once, so that appending can start a
+        new one."""
+        if self._lock_fd is None:
+            self._lock_fd = _lock_exclusively(self.path)
+        try:
+            return self._load()
+        except BaseException:
+            self.release()
+            raise
+
+    def _load(self) -> Loaded:
         sweep_temporary_files(self.path)
         snapshot = load_state(self.path)
         current, previous = self._marker(snapshot)
@@ -274,9 +324,24 @@ class StateStore:
 
     def close(self, data: Callable[[], dict[str, Any]]) -> None:
         """At a clean shutdown: fold the journal into the snapshot, if there is one."""
-        if self.appended:
-            self.compact(data())
-        self._close()
+        try:
+            if self.appended:
+                self.compact(data())
+            self._close()
+        finally:
+            self.release()
+
+    def release(self) -> None:
+        """Let another process use the state (the system also does when this one ends)."""
+        fd, self._lock_fd = self._lock_fd, None
+        if fd is not None:
+            os.close(fd)
+
+    def __del__(self) -> None:
+        # A store dropped without close (an emulator built but never started) lets go too.
+        with contextlib.suppress(OSError):
+            self._close()
+            self.release()
 
     def _remove_journal(self) -> None:
         self._close()

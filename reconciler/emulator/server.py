@@ -254,7 +254,12 @@ class EmulatorServer:
         self.store = (
             StateStore(self.state_path, min_journal_bytes) if self.state_path is not None else None
         )
-        directory = self._load_directory(subaccounts)
+        try:
+            directory = self._load_directory(subaccounts)
+        except BaseException:
+            if self.store is not None:
+                self.store.release()
+            raise
         self.app = EmulatorApp(
             directory.main.conversations,
             credentials={},
@@ -344,6 +349,8 @@ class EmulatorServer:
     def stop(self) -> None:
         server, self._server = self._server, None
         if server is None:
+            if self.store is not None:
+                self.store.release()  # never started: nothing written, the lock only
             return
         server.shutdown()
         server.close_connections()

@@ -38,7 +38,7 @@ def test_state_file_resumes_and_leaves_no_temporary_files(tmp_path: Path) -> Non
         service = session.post(
             f"{server.url}/v1/Services", data={"FriendlyName": "kept"}, timeout=5
         ).json()
-    assert [p.name for p in state.parent.iterdir()] == ["emulator.json"]
+    assert sorted(p.name for p in state.parent.iterdir()) == ["emulator.json", "emulator.json.lock"]
     with EmulatorServer(state_path=state) as server, requests.Session() as session:
         session.auth = AUTH
         body = session.get(f"{server.url}/v1/Services", timeout=5).json()
@@ -55,6 +55,41 @@ def test_unusable_state_files_are_refused(tmp_path: Path) -> None:
     EmulatorServer(state_path=tmp_path / "other.json")  # creates it
     with pytest.raises(StateFileError, match="holds account"):
         EmulatorServer(state_path=tmp_path / "other.json", account_sid="AC" + "a" * 32)
+
+
+def test_one_emulator_at_a_time_uses_a_state_file(tmp_path: Path) -> None:
+    state = tmp_path / "state.json"
+    with EmulatorServer(state_path=state):
+        with pytest.raises(
+            StateFileError, match=rf"in use by another emulator \(process {os.getpid()}\)"
+        ):
+            EmulatorServer(state_path=state)
+        EmulatorServer(state_path=tmp_path / "other.json")  # another file is another lock
+    with EmulatorServer(state_path=state) as again:  # released at stop
+        assert again.snapshot_all()
+    EmulatorServer(state_path=state)  # built, never started, dropped: lets go too
+    EmulatorServer(state_path=state).stop()
+
+
+def test_a_local_run_is_refused_while_another_process_holds_its_state(tmp_path: Path) -> None:
+    """`plan --local` beside a running `--local` apply (here: a server on the same state)
+    would replay and delete the journal the other is appending to; it is refused instead."""
+    state = tmp_path / defaults.LOCAL_STATE_DIR / defaults.LOCAL_STATE_FILE
+    state.parent.mkdir()
+    example = REPO / "examples" / "support-desk"
+    with _serve("--state", str(state)) as (server, _):
+        done = subprocess.run(
+            [sys.executable, "-m", "reconciler", "plan", str(example), "--local"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "PYTHONPATH": str(REPO)},
+        )
+        assert done.returncode == 1, done.stderr
+        assert f"in use by another emulator (process {server.pid})" in done.stderr
+        assert "Traceback" not in done.stderr
+        assert server.poll() is None, "the holder runs on"
 
 
 @contextmanager
