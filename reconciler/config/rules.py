@@ -191,6 +191,8 @@ WEBHOOK_URL_MAX = 2048
 NOTIFICATION_TEMPLATE_MAX = 1024
 NOTIFICATION_SOUND_MAX = 256
 ADDRESS_MAX = 256
+INTEGER_MAX = 2**31 - 1
+"""Integers (AutoCreation.StudioRetryCount): the docs give no range; assumed 32-bit."""
 
 # --- SIDs -------------------------------------------------------------------------------------
 # Every SID in the OpenAPI spec: two-letter prefix and 32 hex digits ("^IS[0-9a-fA-F]{32}$").

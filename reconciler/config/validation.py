@@ -414,8 +414,14 @@ class _Checker:
         )
         self.sid(auto.get("studio_flow_sid"), "FW", (*path, "studio_flow_sid"))
         retries = auto.get("studio_retry_count")
-        if isinstance(retries, int) and not isinstance(retries, bool) and retries < 0:
-            self.error((*path, "studio_retry_count"), f"must be 0 or more; got {retries}")
+        if isinstance(retries, int) and not isinstance(retries, bool):
+            if retries < 0:
+                self.error((*path, "studio_retry_count"), f"must be 0 or more; got {retries}")
+            elif retries > rules.INTEGER_MAX:
+                self.error(
+                    (*path, "studio_retry_count"),
+                    f"must be at most {rules.INTEGER_MAX}; got {retries}",
+                )
         raw_kind = auto.get("type")
         kind = _text(raw_kind)
         typed = {

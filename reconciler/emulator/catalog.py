@@ -99,7 +99,7 @@ MAX_WEBHOOK_URL: Final = rules.WEBHOOK_URL_MAX
 MAX_TEMPLATE: Final = rules.NOTIFICATION_TEMPLATE_MAX
 MAX_SOUND: Final = rules.NOTIFICATION_SOUND_MAX
 MAX_ADDRESS: Final = rules.ADDRESS_MAX
-MAX_INTEGER: Final = 2**31 - 1
+MAX_INTEGER: Final = rules.INTEGER_MAX
 MAX_BODY_BYTES: Final = 1024 * 1024
 
 # Actions per second: "a single 30 APS limit applying to each Service as a whole" for role

@@ -772,6 +772,21 @@ CASES: list[tuple[Any, ...]] = [
         },
     ),
     (
+        "auto-creation-retry-too-large",
+        {
+            "c.yaml": """
+        version: 1
+        address_configurations:
+          - type: sms
+            address: "+15017122661"
+            auto_creation:
+              type: studio
+              studio_flow_sid: FW0123456789abcdef0123456789abcdef
+              studio_retry_count: 3000000000
+        """
+        },
+    ),
+    (
         "conversation-service-dangling",
         {
             "c.yaml": """
@@ -1262,6 +1277,10 @@ EXPECTED: dict[str, list[str]] = {
         "c.yaml:6: address_configurations[0].auto_creation.type: 'flex' "
         "is not allowed; expected one of 'webhook', 'studio' or "
         "'default'"
+    ],
+    "auto-creation-retry-too-large": [
+        "c.yaml:8: address_configurations[0].auto_creation.studio_retry_count: "
+        "must be at most 2147483647; got 3000000000"
     ],
     "auto-creation-retry-negative": [
         "c.yaml:8: "
