@@ -86,11 +86,7 @@ def open_client(
     """The real twilio Client for these credentials (on the run's shared connection pool when
     given). With an endpoint (an emulator) both the Conversations API and the 2010-04-01 API
     go there."""
-    client = build_client(settings, endpoint)
-    if http is not None:
-        close_client(client)
-        client.http_client = http
-    return client
+    return build_client(settings, endpoint, http)
 
 
 def _value(environ: Mapping[str, str], name: str, who: str, where: str | None) -> str:

@@ -46,7 +46,7 @@ from reconciler.fleet.report import (
     FleetReport,
     TargetResult,
 )
-from reconciler.live.api import DEFAULT_CONCURRENCY, LiveApi
+from reconciler.live.api import DEFAULT_CONCURRENCY, LiveApi, Workers
 from reconciler.live.connection import ConnectionSettings
 from reconciler.live.reader import LiveState
 from reconciler.plan import PlanOptions, plan_account
@@ -153,10 +153,14 @@ class FleetRun:
         self.resolver = Resolver(fleet, settings.environ, settings.endpoint, settings.parent)
         self._prepared = False
         self._started = time.monotonic()
-        self.http = SharedHttpClient(pool_size=settings.parallel * settings.concurrency)
+        calls = max(1, settings.parallel) * settings.concurrency
+        self.http = SharedHttpClient(pool_size=calls)
+        self.workers = Workers(max_workers=calls)
+        """One pool of call threads for every target (each still `concurrency` calls at most)."""
 
     def close(self) -> None:
-        """Close the run's connections (after every session is done with them)."""
+        """Close the run's threads and connections (after every session is done with them)."""
+        self.workers.close()
         self.http.close()
 
     def __enter__(self) -> FleetRun:
@@ -174,6 +178,10 @@ class FleetRun:
             shard=shard,
             seconds=time.monotonic() - self._started,
         )
+
+    def _api(self, client: Client) -> LiveApi:
+        """A target's API: its own client and `--concurrency`, on the run's shared workers."""
+        return LiveApi(client, concurrency=self.settings.concurrency, workers=self.workers)
 
     def _prepare(self) -> None:
         if not self._prepared:
@@ -234,7 +242,7 @@ class FleetRun:
             settings = self.resolver.settings(target)
             session.result.account_sid = settings.account_sid
             session.client = open_client(settings, self.settings.endpoint, self.http)
-            session.api = LiveApi(session.client, concurrency=self.settings.concurrency)
+            session.api = self._api(session.client)
             plan, live = plan_account(loaded, session.api, options)
             check_pin(target, live.account_sid, "the API answers for account")
             session.live = live
@@ -312,7 +320,7 @@ class FleetRun:
             settings = self.resolver.settings(target)
             result.account_sid = settings.account_sid
             client = open_client(settings, self.settings.endpoint, self.http)
-            text = export_account(LiveApi(client, concurrency=self.settings.concurrency))
+            text = export_account(self._api(client))
             path = out_dir / target.name / EXPORT_FILE
             write_atomically(path, text)
             result.path = str(path)

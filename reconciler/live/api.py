@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
+from functools import partial
 from typing import Any, TypeVar
 
 from twilio.rest import Client
@@ -15,20 +18,55 @@ T = TypeVar("T")
 DEFAULT_CONCURRENCY = 8
 
 
+class Workers:
+    """Threads that many `LiveApi`s share (a fleet run: one pool for every target).
+
+    Starting a thread costs far more CPU than a read's request does, and a pool of its own per
+    read starts up to `concurrency` of them for every target. A shared pool starts each thread
+    once and reuses it for every target; each `LiveApi` still has at most its own
+    `concurrency` calls in flight (see `Calls`), and the pool never runs more than
+    `max_workers` calls at once, whatever the number of targets.
+    """
+
+    def __init__(self, max_workers: int) -> None:
+        if max_workers < 1:
+            raise ValueError("max_workers must be at least 1")
+        self.max_workers = max_workers
+        self._executor = ThreadPoolExecutor(
+            max_workers=max_workers, thread_name_prefix="reconciler-call"
+        )
+
+    def submit(self, function: Callable[[], None]) -> None:
+        self._executor.submit(function)
+
+    def close(self) -> None:
+        """Wait for what was submitted, then stop the threads."""
+        self._executor.shutdown(wait=True)
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 class LiveApi:
-    """One twilio Client shared by a bounded pool of worker threads."""
+    """One twilio Client, its calls run by a bounded pool of worker threads (its own per batch
+    of calls, or `workers` shared with other LiveApis)."""
 
     def __init__(
         self,
         client: Client,
         concurrency: int = DEFAULT_CONCURRENCY,
         policy: RetryPolicy = DEFAULT_POLICY,
+        workers: Workers | None = None,
     ) -> None:
         if concurrency < 1:
             raise ValueError("concurrency must be at least 1")
         self.client = client
         self.concurrency = concurrency
         self.policy = policy
+        self.workers = workers
 
     @property
     def account_sid(self) -> str | None:
@@ -66,8 +104,8 @@ class LiveApi:
         pending = list(operations)
         if len(pending) <= 1:
             return [self.call(operation) for operation in pending]
-        with ThreadPoolExecutor(max_workers=min(self.concurrency, len(pending))) as pool:
-            futures = [pool.submit(self.call, operation) for operation in pending]
+        with self.pool() as calls:
+            futures = [calls.submit(operation) for operation in pending]
             return [future.result() for future in futures]
 
     @contextmanager
@@ -76,22 +114,96 @@ class LiveApi:
         each is submitted as soon as what it needs has arrived, so no call waits for a whole
         wave of unrelated ones. Leaving the block waits for every call; on an error, calls not
         yet started are cancelled."""
+        if self.workers is not None:
+            calls = Calls(self, self.workers.submit)
+            try:
+                yield calls
+            except BaseException:
+                calls.finish(cancel=True)
+                raise
+            calls.finish(cancel=False)
+            return
         executor = ThreadPoolExecutor(max_workers=self.concurrency)
+        calls = Calls(self, executor.submit)
         try:
-            yield Calls(self, executor)
+            yield calls
         except BaseException:
+            calls.finish(cancel=True)
             executor.shutdown(wait=True, cancel_futures=True)
             raise
+        calls.finish(cancel=False)
         executor.shutdown(wait=True)
 
 
 class Calls:
-    """Submits API operations to a LiveApi's worker pool (see `LiveApi.pool`)."""
+    """Submits API operations to a LiveApi's workers (see `LiveApi.pool`): at most the API's
+    `concurrency` run at once, the others wait here in order of submission."""
 
-    def __init__(self, api: LiveApi, executor: ThreadPoolExecutor) -> None:
+    def __init__(self, api: LiveApi, start: Callable[[Callable[[], None]], object]) -> None:
         self._api = api
-        self._executor = executor
+        self._start = start
+        self._lock = threading.Lock()
+        self._waiting: deque[tuple[Future[Any], Callable[[Any], Any]]] = deque()
+        self._running = 0
+        self._futures: list[Future[Any]] = []
 
     def submit(self, operation: Callable[[Any], T]) -> Future[T]:
         """Run one operation as `LiveApi.call` does (retried), on the next free worker."""
-        return self._executor.submit(self._api.call, operation)
+        future: Future[T] = Future()
+        with self._lock:
+            self._futures.append(future)
+            if self._running >= self._api.concurrency:
+                self._waiting.append((future, operation))
+                return future
+            self._running += 1
+        self._launch(future, operation)
+        return future
+
+    def finish(self, cancel: bool) -> None:
+        """Wait for every call submitted; with `cancel`, those not started are cancelled."""
+        if cancel:
+            with self._lock:
+                waiting = list(self._waiting)
+                self._waiting.clear()
+            for future, _ in waiting:
+                if future.cancel():  # and tell its waiters: nobody else will start it now
+                    future.set_running_or_notify_cancel()
+        with self._lock:
+            futures = list(self._futures)
+        wait(futures)
+
+    def _launch(self, future: Future[Any], operation: Callable[[Any], Any]) -> None:
+        """Hand a call to a worker (the caller holds one of the `concurrency` slots)."""
+        while True:
+            try:
+                self._start(partial(self._run, future, operation))
+                return
+            except BaseException as error:  # the workers are shut down: it never starts
+                if future.set_running_or_notify_cancel():
+                    future.set_exception(error)
+            following = self._next()
+            if following is None:
+                return
+            future, operation = following
+
+    def _run(self, future: Future[Any], operation: Callable[[Any], Any]) -> None:
+        try:
+            if future.set_running_or_notify_cancel():
+                try:
+                    result = self._api.call(operation)
+                except BaseException as error:
+                    future.set_exception(error)
+                else:
+                    future.set_result(result)
+        finally:
+            following = self._next()
+            if following is not None:
+                self._launch(*following)
+
+    def _next(self) -> tuple[Future[Any], Callable[[Any], Any]] | None:
+        """A slot came free: the next waiting call takes it, or the slot is given back."""
+        with self._lock:
+            if self._waiting:
+                return self._waiting.popleft()
+            self._running -= 1
+            return None

@@ -97,7 +97,7 @@ def call_with_retry(
     live state and returns the result if the write turns out to have happened, so it is not
     made twice.
     """
-    rng = jitter or random.Random()
+    rng = jitter  # made on the first retry: seeding one costs more than a call's own logic
     tracker = attempts or Attempts()
     started = time.monotonic()
     while True:
@@ -110,6 +110,7 @@ def call_with_retry(
             delay = retry_after_seconds(headers()) if http_status(error) is not None else None
             if delay is None:
                 ceiling = min(policy.max_delay, policy.base_delay * 2 ** (tracker.count - 1))
+                rng = rng or random.Random()
                 delay = rng.uniform(0, ceiling)
             if time.monotonic() - started + delay > policy.budget_seconds:
                 raise
