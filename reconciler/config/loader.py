@@ -174,8 +174,15 @@ class _Reader:
         self.unreadable = False
         self.first_file = "(configuration)"
 
-    def fail(self, file: str, line: int | None, message: str, fatal: bool = True) -> None:
-        self.issues.append(ConfigIssue(file, line, message))
+    def fail(
+        self,
+        file: str,
+        line: int | None,
+        message: str,
+        fatal: bool = True,
+        column: int | None = None,
+    ) -> None:
+        self.issues.append(ConfigIssue(file, line, message, column=column))
         self.unreadable = self.unreadable or fatal
 
     def expand(
@@ -309,7 +316,7 @@ class _Reader:
             return Document()
         parsed = parse_yaml(text)
         for issue in parsed.issues:
-            self.fail(display, issue.line, issue.message, fatal=parsed.unreadable)
+            self.fail(display, issue.line, issue.message, parsed.unreadable, issue.column)
         if parsed.unreadable:
             return Document()
         root = parsed.lines.root

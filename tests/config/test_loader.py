@@ -535,6 +535,9 @@ def test_control_characters_are_one_clear_error_with_line_and_column(
     parsed = parse_yaml(text, use_libyaml=parser == "libyaml")
     assert [(issue.line, issue.column) for issue in parsed.issues] == [(line, column)]
     assert parsed.unreadable
+    with pytest.raises(ConfigError) as raised:  # the column reaches findings (annotations)
+        load_config([root / "c.yaml"], environ={})
+    assert [(issue.line, issue.column) for issue in raised.value.issues] == [(line, column)]
 
 
 def test_an_escaped_control_character_is_just_a_value(parser: str) -> None:
