@@ -13,6 +13,9 @@ latency on every request:
 3. the fleet: `FleetRun.plan` over every target, the Accounts API lookup included, at several
    `--parallel` values.
 
+Each row also gives the client's CPU per target (this process's CPU time; the emulator runs in
+its own): the fleet's best of its samples, one plan's mean, the serial loop's one run.
+
 Prints a Markdown table and exits 1 when the fleet at the default `--parallel` costs more than
 `--handful` (10) single-account plans or makes more than one Accounts API call (2 when the run
 itself goes wrong).
@@ -55,7 +58,7 @@ from reconciler.plan import PlanOptions, plan_account  # noqa: E402
 
 HANDFUL = 10
 """The fleet's no-change plan may cost at most this many single-account plans: an order of
-magnitude below the serial loop's 100. (At 50 ms on two cores the client's CPU, about 7 ms
+magnitude below the serial loop's 100. (At 50 ms on two cores the client's CPU, about 5 ms
 per target, is the floor; see docs/fleet.md.)"""
 
 BASE = {
@@ -173,7 +176,9 @@ def single_plan(target: Target, settings: ConnectionSettings, url: str) -> float
     return time.perf_counter() - started
 
 
-def fleet_plan(targets_file: Path, url: str, parallel: int) -> tuple[float, dict[str, Any]]:
+def fleet_plan(targets_file: Path, url: str, parallel: int) -> tuple[float, float, dict[str, Any]]:
+    """The fleet's no-change plan: its seconds, the client's CPU seconds (this process: the
+    emulator runs in its own) and the emulator's request counts."""
     fleet = load_targets(targets_file)
     run = FleetRun(
         fleet,
@@ -181,9 +186,9 @@ def fleet_plan(targets_file: Path, url: str, parallel: int) -> tuple[float, dict
         RunSettings(endpoint=url, parallel=parallel, environ=parent_environ(url)),
     )
     reset_stats(url)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     sessions = run.plan(PlanOptions())
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     for session in sessions:
         session.close()
     run.close()
@@ -191,7 +196,7 @@ def fleet_plan(targets_file: Path, url: str, parallel: int) -> tuple[float, dict
     if report.failed or report.changed:
         problems = [f"{r.name}: {r.status} {r.error or ''}" for r in report.targets if r.failed]
         raise RuntimeError("the fleet plan is not clean: " + "; ".join(problems[:3]))
-    return seconds, stats(url)
+    return seconds, cpu, stats(url)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -234,23 +239,27 @@ def run(arguments: argparse.Namespace) -> int:
         settings = resolver.settings(first)
         single_plan(first, settings, url)  # warm-up
         reset_stats(url)
+        cpu = time.process_time()
         singles = [single_plan(first, settings, url) for _ in range(arguments.samples)]
+        single_cpu = (time.process_time() - cpu) / len(singles)
         single = statistics.median(singles)
         single_gets = stats(url)["by_method"]["GET"] // len(singles)
 
         reset_stats(url)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         for target in fleet.targets:
             single_plan(target, resolver.settings(target), url)
-        serial = time.perf_counter() - started
+        serial, serial_cpu = time.perf_counter() - started, time.process_time() - cpu
         serial_gets = stats(url)["by_method"]["GET"]
 
         fleets: dict[int, float] = {}
+        cpus: dict[int, float] = {}
         calls: dict[int, dict[str, Any]] = {}
         for parallel in sorted(set(arguments.parallel)):
             samples = [fleet_plan(targets_file, url, parallel) for _ in range(arguments.samples)]
-            fleets[parallel] = statistics.median(seconds for seconds, _ in samples)
-            calls[parallel] = samples[-1][1]
+            fleets[parallel] = statistics.median(seconds for seconds, _, _ in samples)
+            cpus[parallel] = min(cpu for _, cpu, _ in samples) / count
+            calls[parallel] = samples[-1][2]
 
     default = fleets[DEFAULT_PARALLEL]
     ratio = default / single
@@ -262,17 +271,20 @@ def run(arguments: argparse.Namespace) -> int:
         f"{platform.python_version()}; emulator in its own process; --concurrency "
         f"{DEFAULT_CONCURRENCY} per target.\n"
     )
-    print("| run | wall time | single-account plans | GETs |")
-    print("|---|---:|---:|---:|")
-    print(f"| one account's plan (median of {len(singles)}) | {single:.2f} s | 1 | {single_gets} |")
+    print("| run | wall time | single-account plans | GETs | client CPU per target |")
+    print("|---|---:|---:|---:|---:|")
+    print(
+        f"| one account's plan (median of {len(singles)}) | {single:.2f} s | 1 | {single_gets} "
+        f"| {single_cpu * 1000:.1f} ms |"
+    )
     loop = f"| serial loop over the {count} targets | {serial:.2f} s | {serial / single:.1f} |"
-    print(f"{loop} {serial_gets} |")
+    print(f"{loop} {serial_gets} | {serial_cpu / count * 1000:.1f} ms |")
     for parallel in sorted(fleets):
         gets = calls[parallel]["by_method"]["GET"]
         marker = " (default)" if parallel == DEFAULT_PARALLEL else ""
         print(
             f"| fleet, --parallel {parallel}{marker} | {fleets[parallel]:.2f} s | "
-            f"{fleets[parallel] / single:.1f} | {gets} |"
+            f"{fleets[parallel] / single:.1f} | {gets} | {cpus[parallel] * 1000:.1f} ms |"
         )
     print()
     print(
