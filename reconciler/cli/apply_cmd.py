@@ -31,9 +31,10 @@ SYMBOLS = {Outcome.DONE: "done", Outcome.FAILED: "FAILED", Outcome.SKIPPED: "ski
 @click.option(
     "--plan",
     "plan_file",
-    type=click.Path(dir_okay=False),
+    type=click.Path(),
     help="Apply a plan saved by `plan --out`: the saved plan is the approval (no prompt), and "
-    "it is refused unless planning now gives exactly the same plan.",
+    "it is refused unless planning now gives exactly the same plan. A folder written by "
+    "`plan --all --out DIR` applies a fleet's saved plans, each target checked alike.",
 )
 @click.option("--auto-approve", is_flag=True, help="Apply without asking for confirmation.")
 @click.option(
@@ -73,7 +74,7 @@ def command(
     Exit 0 when everything converged, 1 when anything failed or was refused. With --all,
     --target or --shard, apply every selected target of the targets file (docs/fleet.md).
     """
-    if fleet.requested:
+    if fleet.requested or (plan_file is not None and Path(plan_file).is_dir()):
         fleet.apply(
             paths,
             plan_file=plan_file,

@@ -28,7 +28,14 @@ from reconciler.findings import render_github, sort_findings
 from reconciler.findings.text import format_finding
 from reconciler.fleet.loader import load_targets
 from reconciler.fleet.model import DEFAULT_TARGETS_FILE
-from reconciler.fleet.pipeline import FleetRun, RunSettings, embedded_emulator, write_atomically
+from reconciler.fleet.pipeline import (
+    FleetRun,
+    RunSettings,
+    Session,
+    embedded_emulator,
+    write_atomically,
+)
+from reconciler.fleet.planfiles import FleetPlans, TargetPlan, read_fleet_plans, save_fleet_plans
 from reconciler.fleet.report import (
     FleetReport,
     render_json,
@@ -38,6 +45,7 @@ from reconciler.fleet.report import (
 )
 from reconciler.fleet.select import select_targets
 from reconciler.plan import PlanOptions, escape
+from reconciler.plan.planfile import StalePlanError
 from reconciler.plan.policy import ALLOW_DESTROY, FORCE
 
 SYMBOLS = {"done": "done", "failed": "FAILED", "skipped": "skipped"}
@@ -82,8 +90,6 @@ def plan(
     _no_paths(paths)
     if show_unmanaged:
         raise click.UsageError("--show-unmanaged lists one account's resources; not with a fleet")
-    if out:
-        raise click.UsageError("--out saves one account's plan; with a fleet use --report FILE")
     if output_format == "github":
         raise click.UsageError(
             "--format github annotates one configuration; with a fleet use markdown"
@@ -92,10 +98,13 @@ def plan(
         _settings(selection, local, endpoint, concurrency) as settings,
         _run(selection, settings) as run,
     ):
-        sessions = run.plan(PlanOptions(rotate_secrets=rotate_secrets, only=only))
+        options = PlanOptions(rotate_secrets=rotate_secrets, only=only)
+        sessions = run.plan(options)
         for session in sessions:
             session.close()
         report = run.report("plan", [s.result for s in sessions], selection.shard_label)
+        if out:
+            _save_plans(Path(out), run, sessions, options)
     _echo_findings(report)
     if output_format == "json":
         click.echo(render_json(report), nl=False)
@@ -120,17 +129,23 @@ def apply(
     endpoint: str | None,
     concurrency: int,
 ) -> NoReturn:
-    """Plan every target, show the plans, confirm once for the fleet, apply concurrently."""
+    """Plan every target, show the plans, confirm once for the fleet, apply concurrently.
+
+    With --plan DIR (what `plan --all --out DIR` wrote): exactly the targets planned there, each
+    only if planning it now gives its saved plan, and no prompt: the saved plans are the
+    approval."""
     _no_paths(paths)
-    if plan_file:
-        raise click.UsageError("--plan applies one account's saved plan; not with a fleet")
+    saved = _saved_plans(selection, plan_file, rotate_secrets, only)
     flags = {flag for flag, given in ((ALLOW_DESTROY, allow_destroy), (FORCE, force)) if given}
     label = selection.shard_label
     with (
         _settings(selection, local, endpoint, concurrency) as settings,
-        _run(selection, settings) as run,
+        _run(selection, settings, saved) as run,
     ):
-        sessions = run.plan(PlanOptions(rotate_secrets=rotate_secrets, only=only))
+        sessions = run.plan(
+            PlanOptions(rotate_secrets=rotate_secrets, only=only),
+            saved=saved.read() if saved else None,
+        )
         try:
             planned = run.report("plan", [session.result for session in sessions], label)
             _echo_findings(planned)
@@ -138,9 +153,11 @@ def apply(
             if not planned.changed:
                 _finish(selection, run.report("apply", planned.targets, label))
             count = len(planned.changed)
-            confirm(
-                auto_approve, f"Apply these changes to {count} target{'s' if count != 1 else ''}?"
-            )
+            if saved is None:
+                confirm(
+                    auto_approve,
+                    f"Apply these changes to {count} target{'s' if count != 1 else ''}?",
+                )
             results = run.apply(sessions, flags, progress=_progress())
         finally:
             for session in sessions:
@@ -187,13 +204,79 @@ def _no_paths(paths: tuple[str, ...]) -> None:
         )
 
 
-def _run(selection: FleetSelection, settings: RunSettings) -> FleetRun:
+def _run(
+    selection: FleetSelection, settings: RunSettings, saved: FleetPlans | None = None
+) -> FleetRun:
+    """The run over the selected targets; with saved plans, over the targets planned there,
+    from the targets file they were planned from."""
+    if saved is not None:
+        path = Path(selection.targets_file) if selection.targets_file else saved.targets_file
+        saved.check_targets_file(path)
+        fleet = load_targets(path)
+        known = {target.name: target for target in fleet.targets}
+        missing = [name for name in saved.targets if name not in known]
+        if missing:
+            raise StalePlanError(
+                f"{path} no longer declares {', '.join(missing)}, planned in {saved.folder}"
+            )
+        return FleetRun(fleet, [known[name] for name in saved.targets], settings)
     path = Path(selection.targets_file or DEFAULT_TARGETS_FILE)
     fleet = load_targets(path)
     targets = select_targets(fleet, selection.patterns, selection.shard)
     if not targets:
         click.echo(f"Note: shard {selection.shard} of {path} has no targets.", err=True)
     return FleetRun(fleet, targets, settings)
+
+
+def _save_plans(folder: Path, run: FleetRun, sessions: list[Session], options: PlanOptions) -> None:
+    """`plan --out DIR` with a fleet: every planned target's plan file and the manifest."""
+    saved = save_fleet_plans(
+        folder,
+        run.fleet.path,
+        (
+            TargetPlan(
+                session.target.name,
+                session.result.plan,
+                session.loaded.config,
+                list(session.target.config),
+                options,
+            )
+            for session in sessions
+            if session.result.plan is not None and session.loaded is not None
+        ),
+    )
+    failed = len(sessions) - len(saved)
+    note = f"; {failed} failed target(s) have none" if failed else ""
+    click.echo(
+        f"Saved the plans of {len(saved)} target(s) to {folder}{note}. Apply exactly these with "
+        f"`reconciler apply --plan {folder}`.",
+        err=True,
+    )
+
+
+def _saved_plans(
+    selection: FleetSelection, plan_file: str | None, rotate_secrets: bool, only: tuple[str, ...]
+) -> FleetPlans | None:
+    """The fleet plans `apply --plan DIR` names; their targets and options are the approval."""
+    if not plan_file:
+        return None
+    if not Path(plan_file).is_dir():
+        raise click.UsageError(
+            "with a fleet, --plan takes the folder that `plan --all --out DIR` wrote"
+        )
+    for flag, given in (
+        ("--all", selection.all_targets),
+        ("--target", bool(selection.patterns)),
+        ("--shard", selection.shard is not None),
+        ("--rotate-secrets", rotate_secrets),
+        ("--only", bool(only)),
+    ):
+        if given:
+            raise click.UsageError(
+                f"{flag} comes from the saved plans in {plan_file}; drop it (plan again with "
+                "it to change what is applied)"
+            )
+    return read_fleet_plans(Path(plan_file))
 
 
 @contextmanager

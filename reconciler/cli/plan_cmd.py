@@ -38,8 +38,9 @@ CHANGES_EXIT_CODE = 2
 @click.option(
     "--out",
     "out",
-    type=click.Path(dir_okay=False),
-    help="Also save the plan to this file for `apply --plan`.",
+    type=click.Path(),
+    help="Also save the plan to this file for `apply --plan`. With a fleet, a folder: one plan "
+    "file per target and a manifest naming them, for `apply --plan DIR`.",
 )
 @click.option(
     "--detailed-exitcode",
@@ -93,6 +94,8 @@ def command(
             concurrency=concurrency,
         )
     fleet.require_paths(paths)
+    if out and Path(out).is_dir():
+        raise click.UsageError(f"--out {out}: a folder; give the plan file's name")
     loaded = load_for_account(list(paths), output_format)
     check_selectors(only, loaded)
     options = PlanOptions(rotate_secrets=rotate_secrets, only=only)

@@ -50,6 +50,7 @@ from reconciler.live.api import DEFAULT_CONCURRENCY, LiveApi, Workers
 from reconciler.live.connection import ConnectionSettings
 from reconciler.live.reader import LiveState
 from reconciler.plan import PlanOptions, plan_account
+from reconciler.plan.planfile import SavedPlan, check_unchanged
 
 EXPORT_FILE = "conversations.yaml"
 
@@ -79,6 +80,8 @@ class Session:
     client: Client | None = None
     api: LiveApi | None = None
     live: LiveState | None = None
+    loaded: LoadedConfig | None = None
+    """The target's configuration as planned (what `plan --out` saves with the plan)."""
 
     def close(self) -> None:
         if self.client is not None:
@@ -221,18 +224,29 @@ class FleetRun:
 
     # ------------------------------------------------------------ plan
 
-    def plan(self, options: PlanOptions) -> list[Session]:
-        """Plan every target; sessions stay open so that apply can run the same plans."""
+    def plan(
+        self, options: PlanOptions, saved: Mapping[str, SavedPlan] | None = None
+    ) -> list[Session]:
+        """Plan every target; sessions stay open so that apply can run the same plans. With
+        `saved` plans (by target), each target is planned with its saved plan's options and
+        fails unless the plan now is exactly the saved one."""
         self._prepare()
         return run_concurrently(
-            self.targets, lambda target: self._plan_one(target, options), self.settings.parallel
+            self.targets,
+            lambda target: self._plan_one(target, options, saved[target.name] if saved else None),
+            self.settings.parallel,
         )
 
-    def _plan_one(self, target: Target, options: PlanOptions) -> Session:
+    def _plan_one(
+        self, target: Target, options: PlanOptions, saved: SavedPlan | None = None
+    ) -> Session:
         started = time.monotonic()
         session = Session(target, TargetResult(target.name, FAILED))
+        if saved is not None:
+            options = saved.options
         try:
             loaded, findings = load_target(target, self.settings.environ)
+            session.loaded = loaded
             session.result.findings = findings
             lint.raise_for_errors(findings)
             if options.only:
@@ -245,6 +259,8 @@ class FleetRun:
             session.api = self._api(session.client)
             plan, live = plan_account(loaded, session.api, options)
             check_pin(target, live.account_sid, "the API answers for account")
+            if saved is not None:
+                check_unchanged(saved, loaded.config, plan)
             session.live = live
             session.result.plan = plan
             session.result.status = NO_CHANGES if plan.empty else CHANGES

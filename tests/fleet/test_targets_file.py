@@ -162,12 +162,11 @@ def test_usage_errors_of_the_fleet_options(fleet: FleetDir) -> None:
     fleet.write(tenants("tenant-001"))
     cases = [
         (("plan", "--all", "base"), "the configuration paths come from the targets file"),
-        (("plan", "--all", "--out", "p.plan"), "with a fleet use --report FILE"),
         (("plan", "--all", "--format", "github"), "with a fleet use markdown"),
         (("plan", "--all", "--show-unmanaged"), "not with a fleet"),
         (("plan", "base", "--report", "r.json"), "--report is for fleets"),
         (("plan", "--shard", "3/2"), "K must be between 1 and N"),
-        (("apply", "--all", "--plan", "p.plan"), "not with a fleet"),
+        (("apply", "--all", "--plan", "p.plan"), "--plan takes the folder"),
         (("export", "--all"), "give --out-dir DIR"),
         (("export", "--all", "--out", "x.yaml"), "with a fleet use --out-dir DIR"),
         (("export", "--subaccounts", "--target", "x", "--out-dir", "d"), "drop --all/--target"),
