@@ -166,7 +166,7 @@ def test_usage_errors_of_the_fleet_options(fleet: FleetDir) -> None:
         (("plan", "--all", "--show-unmanaged"), "not with a fleet"),
         (("plan", "base", "--report", "r.json"), "--report is for fleets"),
         (("plan", "--shard", "3/2"), "K must be between 1 and N"),
-        (("apply", "--all", "--plan", "p.plan"), "--plan takes the folder"),
+        (("apply", "--all", "--plan", "no-such.plan"), "--plan takes the folder"),
         (("export", "--all"), "give --out-dir DIR"),
         (("export", "--all", "--out", "x.yaml"), "with a fleet use --out-dir DIR"),
         (("export", "--subaccounts", "--target", "x", "--out-dir", "d"), "drop --all/--target"),
