@@ -30,6 +30,8 @@ from reconciler.plan.model import Action, Change, Plan
 from reconciler.plan.order import SERVICE_DELETE_LEVEL
 
 CONFLICT = 409
+MAX_WAITING_STEPS = 256
+"""Threads for steps waiting on their twin check; beyond that, creates wait their turn."""
 PACING_SHARE = 0.8
 """Pace writes at this share of Twilio's per-parent limit: margin for jitter and other runs."""
 SERVICE_SID = re.compile(r"^IS[0-9a-fA-F]{32}$")
@@ -207,6 +209,12 @@ def steps_of(plan: Plan) -> list[Step]:
     return steps
 
 
+def _may_wait(step: Step) -> bool:
+    """A create of a kind whose names may repeat: its twin check may wait for the clock."""
+    kind = kinds.KINDS_BY_NAME[step.change.kind]
+    return kind.names_may_repeat and step.phase in (Action.CREATE, Action.REPLACE)
+
+
 def tokens_of(step: Step) -> set[Token]:
     """What a step depends on or provides: a failure taints every later step sharing one."""
     change = step.change
@@ -251,9 +259,10 @@ class Executor:
         results: dict[int, StepResult] = {}
         workers = max(1, min(self.api.concurrency, len(steps) or 1))
         self._slots = threading.Semaphore(workers)
-        # Twice the threads of the request slots: a step that waits (a new service's twin
-        # check waits for the server's clock to pass a second) gives its slot to another.
-        workers *= 2
+        # A step that creates a service or credential waits for the server's clock to pass a
+        # second (its twin check) without its request slot: a thread each for those, on top
+        # of the slots, so that every such create can wait at once while others write.
+        workers += min(MAX_WAITING_STEPS, sum(1 for step in steps if _may_wait(step)))
         with ThreadPoolExecutor(max_workers=workers) as pool:
             running: dict[Future[StepResult], int] = {}
 

@@ -116,3 +116,21 @@ def test_a_step_waiting_on_the_clock_lends_its_request_slot(engine: Engine) -> N
     for thread in threads:
         thread.join(5)
     assert slots.acquire(blocking=False), "the waiting step took its slot back and returned it"
+
+
+def test_every_new_service_waits_for_its_twin_check_at_once(engine: Engine) -> None:
+    """A twin check waits for Twilio's clock to leave the creation's second, holding a thread
+    but no request slot; each create has a thread to wait on, so one request slot still
+    creates every service before the first check ends (not one wave per second)."""
+    engine.api = LiveApi(engine.client, concurrency=1, policy=engine.policy)
+    names = [f"s{index}" for index in range(6)]
+    services = {name: {"roles": {"r": built_in(["sendMessage"])}} for name in names}
+    engine.converge({"version": 1, "services": services})
+    created = [
+        service.date_created
+        for service in engine.v1.services.list()
+        if service.friendly_name in names
+    ]
+    assert len(created) == 6
+    # Created at once: at most one second boundary among them, not a wave a second.
+    assert len(set(created)) <= 2, created
