@@ -19,10 +19,8 @@ for the second parse).
 
 from __future__ import annotations
 
-import gc
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from sys import intern as _intern
 from typing import Any
@@ -41,6 +39,7 @@ from yaml.events import (
 from yaml.nodes import ScalarNode
 
 from reconciler.config.lines import ConfigPath, LineIndex
+from reconciler.gc_pause import collector_paused
 
 MAX_ALIAS_VALUES = 100_000
 """Values that aliases may add to one file by repeating what their anchor holds: far above any
@@ -117,27 +116,13 @@ def parse_yaml(
     fast = USE_LIBYAML if use_libyaml is None else use_libyaml
     if fast and not HAVE_LIBYAML:
         raise RuntimeError("PyYAML was built without libyaml")
-    with _collector_paused():
+    with collector_paused():
         if fast:
             result = _parse(text, transform, CStrictSafeLoader)
             if not result.unreadable:
                 return result
             # libyaml words its refusals differently: the messages are the fallback's.
         return _parse(text, transform, StrictSafeLoader)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Parsing allocates hundreds of thousands of acyclic objects for a large file; the cyclic
-    garbage collector would walk the growing tree again and again (several times the parse
-    itself) and find nothing to free."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _parse(text: str, transform: StringTransform | None, loader_class: Any) -> ParsedYaml:

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from reconciler import kinds
 from reconciler.config.models import Config
+from reconciler.gc_pause import collector_paused
 from reconciler.kinds import Kind, Reference, Resource
 from reconciler.live.api import LiveApi
 
@@ -108,7 +107,7 @@ def read_live(api: LiveApi, config: Config, locate: Locate | None = None) -> Liv
     if config.credentials or "credentials" in prune:
         account_reads.append((kinds.CREDENTIAL, _reader(kinds.CREDENTIAL, None)))
 
-    with _collector_paused(), api.pool() as calls:
+    with collector_paused(), api.pool() as calls:
         account_futures = [(kind, calls.submit(read)) for kind, read in account_reads]
         services = account_futures[0][1].result()
 
@@ -142,20 +141,6 @@ def read_live(api: LiveApi, config: Config, locate: Locate | None = None) -> Liv
     if account_configuration:
         state.default_service_sid = account_configuration[0].values.get("default_service")
     return state
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Reads allocate a large account's records and resources, none of them in a cycle; the
-    cyclic garbage collector would walk everything already loaded (the config) again and
-    again meanwhile, and free nothing."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _reader(kind: Kind, parent_sid: str | None) -> Callable[[Any], list[Resource]]:
