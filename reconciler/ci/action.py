@@ -95,8 +95,18 @@ class Context:
         return [name for name in re.split(r"[\s,]+", self.get("RECONCILER_TARGETS")) if name]
 
     @property
-    def target_flags(self) -> list[str]:
-        return [flag for name in self.targets for flag in ("--target", name)]
+    def selection(self) -> list[str]:
+        """The configuration on the command line, last: its paths; with targets, the targets
+        file (the config input) and a --target for each."""
+        if not self.targets:
+            return ["--", *self.paths]
+        if len(self.paths) != 1:
+            raise ActionError(
+                f"with targets, the config input names the targets file (one path); got "
+                f"{len(self.paths)} paths"
+            )
+        flags = [flag for name in self.targets for flag in ("--target", name)]
+        return ["--targets", self.paths[0], *flags]
 
     @property
     def extra_args(self) -> list[str]:
@@ -256,17 +266,21 @@ def _diff_range(context: Context) -> tuple[str | None, str]:
 def _config_files(context: Context) -> list[Path] | None:
     """Every file the configuration reads (includes followed), or None if it cannot be read."""
     result = context.run(
-        [context.reconciler, "validate", "--format", "json", "--", *context.paths],
+        [context.reconciler, "validate", "--format", "json", *context.selection],
         capture_output=True,
         text=True,
         check=False,
         env=_without_credentials(context.env),
     )
     try:
-        files = json.loads(result.stdout).get("files") or []
-    except (ValueError, AttributeError):
+        report = json.loads(result.stdout)
+        if context.targets:  # a fleet's report: each target's files
+            files = [file for target in report["targets"] for file in target.get("files") or []]
+        else:
+            files = report.get("files") or []
+    except (ValueError, AttributeError, KeyError, TypeError):
         return None
-    return [Path(file).resolve() for file in files] or None
+    return sorted({Path(file).resolve() for file in files}) or None
 
 
 def changed_files(context: Context) -> tuple[list[Path] | None, str]:
@@ -320,7 +334,7 @@ def scope(context: Context) -> int:
 
 
 def validate(context: Context) -> int:
-    command = [context.reconciler, "validate", "--format", "github", "--", *context.paths]
+    command = [context.reconciler, "validate", "--format", "github", *context.selection]
     result = context.run(
         command, env=_without_credentials(context.env), capture_output=True, text=True, check=False
     )
@@ -353,10 +367,8 @@ def _plan(context: Context, drift: bool) -> int:
         "--format",
         "markdown",
         "--detailed-exitcode",
-        *context.target_flags,
         *context.extra_args,
-        "--",
-        *context.paths,
+        *context.selection,
     ]
     result = context.run(
         command,
@@ -406,10 +418,8 @@ def _apply(context: Context) -> int:
         context.reconciler,
         "apply",
         "--auto-approve",
-        *context.target_flags,
         *context.extra_args,
-        "--",
-        *context.paths,
+        *context.selection,
     ]
     # not captured: a long apply shows its progress in the log as it goes
     result = context.run(command, env=credential_environment(context.env), check=False)

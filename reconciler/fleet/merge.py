@@ -55,6 +55,7 @@ def _result(data: dict[str, Any]) -> TargetResult:
         apply_data=data.get("apply"),
         findings=[_finding(item) for item in data.get("findings", [])],
         resources=data.get("resources"),
+        files=data.get("files"),
         path=data.get("path"),
     )
 

@@ -219,6 +219,7 @@ class FleetRun:
             error=_count_errors(findings) if invalid else None,
             findings=findings,
             resources=loaded.resource_counts(),
+            files=[str(path) for path in loaded.files],
             seconds=time.monotonic() - started,
         )
 

@@ -70,6 +70,8 @@ class TargetResult:
     apply_data: dict[str, Any] | None = None
     findings: list[Finding] = field(default_factory=list)
     resources: dict[str, int] | None = None
+    files: list[str] | None = None
+    """The configuration files validate read for the target (includes followed)."""
     path: str | None = None
     """Where export wrote the target's configuration."""
 
@@ -122,6 +124,8 @@ class TargetResult:
             document["apply"] = self.apply_json()
         if self.resources is not None:
             document["resources"] = self.resources
+        if self.files is not None:
+            document["files"] = self.files
         if self.path is not None:
             document["path"] = self.path
         document["findings"] = [finding_to_json(finding) for finding in self.findings]

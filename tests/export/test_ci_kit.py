@@ -355,23 +355,29 @@ def test_validate_never_sees_twilio_credentials_and_plan_gets_them_from_inputs()
     assert not [key for key in seen if key.startswith("RECONCILER_INPUT") or "GITHUB_TOKEN" in key]
 
 
-def test_targets_and_extra_args_are_passed_as_flags_before_the_paths() -> None:
+def test_with_targets_the_config_input_is_the_targets_file() -> None:
     recorder = Recorder()
     env = {
         "RECONCILER_CONFIG": "fleet.yaml",
-        "RECONCILER_TARGETS": "eu-prod, us-prod\nasia-prod",
+        "RECONCILER_TARGETS": "eu-prod, us-prod\nasia-*",
         "RECONCILER_EXTRA_ARGS": "--concurrency 4",
     }
-    flags = ["--target", "eu-prod", "--target", "us-prod", "--target", "asia-prod"]
+    fleet = ["--targets", "fleet.yaml", "--target", "eu-prod", "--target", "us-prod"]
+    fleet += ["--target", "asia-*"]
     for command in ("plan", "drift", "apply"):
         run_recorded("run", {**env, "RECONCILER_COMMAND": command}, recorder)
         argv = recorder.calls[-1][0]
         assert argv[1] == ("plan" if command == "drift" else command)
-        tail = argv[argv.index("--target") :]
-        assert tail == [*flags, "--concurrency", "4", "--", "fleet.yaml"]
-    recorder.calls.clear()
+        assert argv[-len(fleet) - 2 :] == ["--concurrency", "4", *fleet]
     run_recorded("validate", env, recorder)
-    assert "--target" not in recorder.calls[-1][0]
+    assert recorder.calls[-1][0][1:] == ["validate", "--format", "github", *fleet]
+    # Without targets: the paths, after `--`, as before.
+    run_recorded("run", {**env, "RECONCILER_TARGETS": "", "RECONCILER_COMMAND": "plan"}, recorder)
+    assert recorder.calls[-1][0][-4:] == ["--concurrency", "4", "--", "fleet.yaml"]
+    context = run_recorded(
+        "validate", {**env, "RECONCILER_CONFIG": "base prod"}, recorder
+    )  # two paths and targets: which is the targets file?
+    assert "names the targets file (one path); got 2 paths" in str(context.out.getvalue())
 
 
 def test_install_refuses_a_misspelt_command_or_comment(tmp_path: Path) -> None:
@@ -445,6 +451,28 @@ def test_plan_apply_and_drift_on_the_support_desk_example(
     assert "reachability_enabled" in step.summary
 
 
+def test_validate_plan_apply_and_drift_on_the_fleet_example(step: Step) -> None:
+    """With targets, the action runs the fleet: the targets file as config, a --target each."""
+    with EmulatorServer(subaccounts=3) as emulator:
+        env = {
+            "RECONCILER_CONFIG": "examples/fleet/reconciler-targets.yaml.example",
+            "RECONCILER_TARGETS": "tenant-001 tenant-00[23]",
+            **credentials(emulator),
+        }
+        assert step("validate", **env) == 0, step.last_out + step.last_err
+        assert "3 valid" in step.last_out
+        assert step("run", RECONCILER_COMMAND="plan", **env) == 0, step.last_err
+        assert step.outputs["changes"] == "true"
+        assert "tenant-002" in Path(step.outputs["plan"]).read_text(encoding="utf-8")
+        assert step("run", RECONCILER_COMMAND="apply", **env) == 0
+        assert step("run", RECONCILER_COMMAND="drift", **env) == 0, step.last_out
+        assert step.outputs["changes"] == "false"
+        env["RECONCILER_TARGETS"] = "tenant-004"
+        assert step("run", RECONCILER_COMMAND="plan", **env) == 0
+        assert step.outputs["exitcode"] == "1"
+        assert "--target 'tenant-004' matches no target" in step.summary
+
+
 def test_a_failed_plan_is_an_error_not_drift_and_is_still_commented(
     step: Step, emulator: EmulatorServer
 ) -> None:
@@ -514,6 +542,30 @@ def commit_change(repo: Path, path: str, text: str) -> str:
     target.write_text(target.read_text(encoding="utf-8") + text, encoding="utf-8")
     git(repo, "commit", "--quiet", "-am", f"change {path}")
     return before
+
+
+def test_scope_of_a_fleet_watches_the_targets_file_and_what_its_targets_read(
+    step: Step, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = tmp_path / "fleet-repo"
+    shutil.copytree(REPO / "examples" / "fleet", repo / "fleet")
+    (repo / "README.md").write_text("fleet\n", encoding="utf-8")
+    git(repo, "init", "--quiet", "--initial-branch=main")
+    git(repo, "add", ".")
+    git(repo, "commit", "--quiet", "-m", "initial")
+    monkeypatch.chdir(repo)
+    env = {
+        "RECONCILER_CONFIG": "fleet/reconciler-targets.yaml.example",
+        "RECONCILER_TARGETS": "tenant-*",
+    }
+    for changed_file, verdict in [
+        ("fleet/base/conversations.yaml", "true"),
+        ("fleet/reconciler-targets.yaml.example", "true"),
+        ("README.md", "false"),
+    ]:
+        before = commit_change(repo, changed_file, "\n# a comment\n")
+        assert step("scope", **env, **push_event(step, repo, before)) == 0, step.last_out
+        assert step.outputs["changed"] == verdict, (changed_file, step.last_out)
 
 
 @pytest.mark.parametrize(
