@@ -6,8 +6,9 @@ SID). Every applier computes the same survivor; a creator whose resource lost de
 adopts the survivor. date_created has one-second resolution, so the re-read is repeated until
 the server's clock (its Date header) has left the second of the creation: by then every twin
 created in that second is visible, and any later twin is younger and loses. The server's clock
-has surely left that second one second after the creation was answered, so an applier reads
-at once (often enough already) and otherwise sleeps until then, rather than polling through it.
+has surely left that second one second after the creation was answered: the re-read is
+repeated every quarter second until then (the second usually ends sooner) and at that moment.
+The executor lends the waiting step's request slot to other steps meanwhile.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ from reconciler.live.retry import is_not_found
 SECOND_PASSED = 1.05
 """Seconds after the creation was answered by which the server's Date has left its second."""
 POLL_SECONDS = 0.25
-MAX_POLLS = 10
-"""Beyond that second (clocks of Twilio's servers may differ slightly): about three seconds."""
+MAX_POLLS = 12
+"""About three seconds in all (clocks of Twilio's servers may differ slightly)."""
 
 Matches = Callable[[Resource], bool]
 
@@ -56,7 +57,7 @@ def settle(
     it adopts (after deleting its own creation, which lost)."""
     twins: list[Resource] = []
     answered = time.monotonic()
-    for poll in range(MAX_POLLS):
+    for _ in range(MAX_POLLS):
         siblings = api.call(lambda v1: kind.read(v1, parent_sid))
         served = served_at(api.last_headers())
         twins = [resource for resource in siblings if matches(resource)]
@@ -64,10 +65,8 @@ def settle(
         created = mine.extra.get("date_created") if mine is not None else None
         if mine is None or not served or not created or served > created:
             break
-        if poll == 0:
-            sleep(max(answered + SECOND_PASSED - time.monotonic(), POLL_SECONDS / 5))
-        else:
-            sleep(POLL_SECONDS)
+        left = answered + SECOND_PASSED - time.monotonic()
+        sleep(min(POLL_SECONDS, left) if left > 0 else POLL_SECONDS)
     if not twins:
         return created_sid
     kept = kinds.survivor(twins)
