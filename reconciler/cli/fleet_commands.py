@@ -37,7 +37,10 @@ from reconciler.fleet.pipeline import (
 )
 from reconciler.fleet.planfiles import FleetPlans, TargetPlan, read_fleet_plans, save_fleet_plans
 from reconciler.fleet.report import (
+    CHANGES,
+    NO_CHANGES,
     FleetReport,
+    TargetResult,
     render_json,
     render_markdown,
     render_summary,
@@ -252,6 +255,22 @@ def _save_plans(folder: Path, run: FleetRun, sessions: list[Session], options: P
         f"`reconciler apply --plan {folder}`.",
         err=True,
     )
+
+
+def show_saved(folder: Path, output_format: str) -> None:
+    """`show DIR`: every target's saved plan, as the fleet's plan report (offline)."""
+    plans = read_fleet_plans(folder)
+    results = [
+        TargetResult(name, NO_CHANGES if plan.empty else CHANGES, plan=plan)
+        for name, plan in ((name, saved.plan()) for name, saved in plans.read().items())
+    ]
+    report = FleetReport("plan", results, targets_file=str(plans.targets_file))
+    if output_format == "json":
+        click.echo(render_json(report), nl=False)
+    elif output_format == "markdown":
+        click.echo(render_markdown(report), nl=False)
+    else:
+        click.echo(render_text(report, colour=use_colour()), nl=False)
 
 
 def _saved_plans(

@@ -12,7 +12,7 @@ from reconciler.plan.render import render_json, render_markdown, render_text
 
 
 @click.command("show")
-@click.argument("plan_file", metavar="PLANFILE", type=click.Path(dir_okay=False))
+@click.argument("plan_file", metavar="PLANFILE", type=click.Path())
 @click.option(
     "--format",
     "output_format",
@@ -25,8 +25,14 @@ def command(plan_file: str, output_format: str) -> None:
     """Show the plan saved in PLANFILE by `plan --out`, with no network and no credentials.
 
     This is what `apply --plan PLANFILE` will do, provided the configuration and the live
-    account still give exactly this plan.
+    account still give exactly this plan. A folder written by `plan --all --out DIR` shows
+    every target's saved plan, as the fleet's plan report.
     """
+    if Path(plan_file).is_dir():
+        from reconciler.cli import fleet_commands
+
+        fleet_commands.show_saved(Path(plan_file), output_format)
+        return
     plan = read_plan(Path(plan_file)).plan()
     if output_format == "json":
         click.echo(render_json(plan), nl=False)

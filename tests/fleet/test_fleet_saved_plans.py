@@ -33,6 +33,11 @@ def test_apply_plan_dir_applies_the_reviewed_plans_without_asking(fleet: FleetDi
     shown = fleet.run("show", str(plans / "tenant-002.plan.json"), endpoint=False)
     assert_clean_exit(shown, 0)
     assert "https://hooks.example.com/tenant-002" in shown.stdout
+    whole = fleet.run("show", str(plans), endpoint=False)  # the folder: every target's plan
+    assert_clean_exit(whole, 0)
+    assert "=== tenant-003 ===" in whole.stdout and "3 with changes" in whole.stdout
+    document = json.loads(fleet.run("show", str(plans), "--format", "json", endpoint=False).stdout)
+    assert [target["name"] for target in document["targets"]] == list(NAMES)
 
     # No --auto-approve and no terminal: the saved plans are the approval.
     applied = fleet.run("apply", "--plan", str(plans))
