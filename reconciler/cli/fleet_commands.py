@@ -109,12 +109,7 @@ def plan(
         if out:
             _save_plans(Path(out), run, sessions, options)
     _echo_findings(report)
-    if output_format == "json":
-        click.echo(render_json(report), nl=False)
-    elif output_format == "markdown":
-        click.echo(render_markdown(report), nl=False)
-    else:
-        click.echo(render_text(report, colour=use_colour()), nl=False)
+    _echo_report(report, output_format)
     _finish(selection, report, detailed_exitcode)
 
 
@@ -265,6 +260,11 @@ def show_saved(folder: Path, output_format: str) -> None:
         for name, plan in ((name, saved.plan()) for name, saved in plans.read().items())
     ]
     report = FleetReport("plan", results, targets_file=str(plans.targets_file))
+    _echo_report(report, output_format)
+
+
+def _echo_report(report: FleetReport, output_format: str) -> None:
+    """The report on stdout in the format asked for (text, json or markdown)."""
     if output_format == "json":
         click.echo(render_json(report), nl=False)
     elif output_format == "markdown":
