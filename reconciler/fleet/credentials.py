@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.cookiejar import DefaultCookiePolicy
 from typing import Any
 
@@ -213,6 +213,10 @@ class Resolver:
                 endpoint=self.endpoint,
             )
         check_pin(target, settings.account_sid, "its credentials are for account")
+        if target.region or target.edge:  # the target's own, over TWILIO_REGION / TWILIO_EDGE
+            settings = replace(
+                settings, region=target.region or settings.region, edge=target.edge or settings.edge
+            )
         return settings
 
     def subaccount(self, ref: SubaccountRef) -> Subaccount:

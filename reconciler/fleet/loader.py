@@ -47,8 +47,21 @@ from reconciler.redact import CREDENTIAL_VARIABLES
 VERSION = 1
 TOP_KEYS = ("version", "parent", "defaults", "targets")
 PARENT_KEYS = ("credentials",)
-DEFAULTS_KEYS = ("config", "variables")
-TARGET_KEYS = ("name", "config", "variables", "account", "credentials", "subaccount")
+DEFAULTS_KEYS = ("config", "variables", "region", "edge")
+TARGET_KEYS = (
+    "name",
+    "config",
+    "variables",
+    "account",
+    "credentials",
+    "subaccount",
+    "region",
+    "edge",
+)
+LOCATION_KEYS = ("region", "edge")
+LOCATION_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
+"""A Twilio region (us1, ie1, au1) or edge (dublin, sao-paulo): what the twilio library puts
+in the API's host name."""
 CREDENTIAL_KEYS = ("account_sid", "auth_token", "api_key", "api_secret")
 SUBACCOUNT_KEYS = ("sid", "friendly_name")
 MAX_FRIENDLY_NAME = 64
@@ -165,7 +178,9 @@ def _fleet(check: _Checker, data: Any, path: Path) -> Fleet | None:
     defaults = top.get("defaults")
     base_config: tuple[str, ...] = ()
     base_variables: dict[str, str] = {}
+    base_location: dict[str, str] = {}
     if defaults is not None and check.mapping(defaults, ("defaults",), "defaults", DEFAULTS_KEYS):
+        base_location = _location(check, defaults, ("defaults",), "defaults")
         base_config = _paths(
             check, defaults.get("config"), ("defaults", "config"), path, "defaults.config"
         )
@@ -186,7 +201,14 @@ def _fleet(check: _Checker, data: Any, path: Path) -> Fleet | None:
     for index, entry in enumerate(entries):
         spot: ConfigPath = ("targets", index)
         target = _target(
-            check, entry, spot, _describe(spot, names), path, base_config, base_variables
+            check,
+            entry,
+            spot,
+            _describe(spot, names),
+            path,
+            base_config,
+            base_variables,
+            base_location,
         )
         if target is None:
             continue
@@ -217,6 +239,7 @@ def _target(
     file: Path,
     base_config: tuple[str, ...],
     base_variables: dict[str, str],
+    base_location: dict[str, str],
 ) -> Target | None:
     target = check.mapping(entry, spot, what, TARGET_KEYS)
     if target is None:
@@ -261,6 +284,7 @@ def _target(
             "variables holding its own credentials) or subaccount: (a subaccount of the parent, "
             "by friendly name or AC... SID)",
         )
+    location = {**base_location, **_location(check, target, spot, what)}
     if name is None or not config:
         return None
     return Target(
@@ -272,7 +296,29 @@ def _target(
         subaccount=subaccount,
         where=check.where(spot),
         account_where=check.where((*spot, "account")) if account else None,
+        region=location.get("region"),
+        edge=location.get("edge"),
     )
+
+
+def _location(
+    check: _Checker, entry: dict[str, Any], spot: ConfigPath, what: str
+) -> dict[str, str]:
+    """`region:` and `edge:` as given (literal values: they are not secrets)."""
+    found: dict[str, str] = {}
+    for key in LOCATION_KEYS:
+        if key not in entry:
+            continue
+        value = entry[key]
+        if isinstance(value, str) and LOCATION_NAME.match(value):
+            found[key] = value
+        else:
+            example = "ie1 or au1" if key == "region" else "dublin or sydney"
+            check.fail(
+                (*spot, key),
+                f"{what}.{key} must be a Twilio {key} name in lower case, such as {example}",
+            )
+    return found
 
 
 def _paths(check: _Checker, value: Any, path: ConfigPath, file: Path, what: str) -> tuple[str, ...]:

@@ -75,6 +75,10 @@ class Target:
     where: str = ""
     """file:line of the target's entry."""
     account_where: str | None = None
+    region: str | None = None
+    """Twilio region (ie1, au1, ...) of the target's account; None: TWILIO_REGION."""
+    edge: str | None = None
+    """Twilio edge location (dublin, sydney, ...); None: TWILIO_EDGE."""
 
     @property
     def pin(self) -> str | None:
