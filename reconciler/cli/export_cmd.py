@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
+from reconciler.atomic import write_atomically
 from reconciler.cli.fleet_options import FleetSelection, fleet_options
 from reconciler.cli.options import connection_options, open_api
-from reconciler.errors import ReconcilerError
 from reconciler.export import export_account
 
 
@@ -41,12 +41,5 @@ def command(
     if out is None:
         click.echo(text, nl=False)
         return
-    path = Path(out)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.tmp")
-        temporary.write_text(text, encoding="utf-8")
-        temporary.replace(path)
-    except OSError as error:
-        raise ReconcilerError(f"cannot write {out}: {error.strerror or error}") from error
+    write_atomically(Path(out), text)
     click.echo(f"Exported the account to {out}.", err=True)

@@ -22,6 +22,7 @@ from click.core import ParameterSource
 
 from reconciler import redact
 from reconciler.apply import StepResult
+from reconciler.atomic import write_atomically
 from reconciler.cli.fleet_options import FLEET_FLAGS, FleetSelection
 from reconciler.cli.options import confirm, use_colour
 from reconciler.findings import render_github, sort_findings
@@ -33,7 +34,6 @@ from reconciler.fleet.pipeline import (
     RunSettings,
     Session,
     embedded_emulator,
-    write_atomically,
 )
 from reconciler.fleet.planfiles import FleetPlans, TargetPlan, read_fleet_plans, save_fleet_plans
 from reconciler.fleet.report import (

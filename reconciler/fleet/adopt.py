@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reconciler.atomic import write_atomically
 from reconciler.fleet.credentials import (
     Subaccount,
     close_client,
@@ -22,7 +23,7 @@ from reconciler.fleet.credentials import (
     parent_settings,
 )
 from reconciler.fleet.model import DEFAULT_TARGETS_FILE, Fleet, SubaccountRef, Target
-from reconciler.fleet.pipeline import FleetRun, RunSettings, write_atomically
+from reconciler.fleet.pipeline import FleetRun, RunSettings
 from reconciler.fleet.report import FleetReport
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")

@@ -22,6 +22,7 @@ from twilio.rest import Client
 
 from reconciler import lint
 from reconciler.apply import ApplyReport, Executor, StepResult
+from reconciler.atomic import write_atomically
 from reconciler.config import ConfigError, LoadedConfig, load_config
 from reconciler.emulator import defaults
 from reconciler.findings import Finding, findings_from_issues
@@ -33,7 +34,7 @@ from reconciler.fleet.credentials import (
     describe_credentials,
     open_client,
 )
-from reconciler.fleet.errors import TargetError, describe
+from reconciler.fleet.errors import describe
 from reconciler.fleet.model import DEFAULT_PARALLEL, Fleet, Target
 from reconciler.fleet.report import (
     APPLIED,
@@ -349,16 +350,6 @@ class FleetRun:
                 close_client(client)
         result.seconds = time.monotonic() - started
         return result
-
-
-def write_atomically(path: Path, text: str) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.tmp")
-        temporary.write_text(text, encoding="utf-8")
-        temporary.replace(path)
-    except OSError as error:
-        raise TargetError(f"cannot write {path}: {error.strerror or error}") from error
 
 
 def _count_errors(findings: Sequence[Finding]) -> str:

@@ -17,10 +17,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from reconciler.atomic import write_atomically
 from reconciler.config.models import Config
 from reconciler.errors import ReconcilerError
 from reconciler.fleet.model import TARGET_NAME
-from reconciler.fleet.pipeline import write_atomically
 from reconciler.plan import Plan, PlanOptions
 from reconciler.plan.planfile import SavedPlan, StalePlanError, read_plan, save_plan
 

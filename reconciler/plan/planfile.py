@@ -12,7 +12,6 @@ import hashlib
 import json
 import os
 import secrets
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any
 from pydantic import SecretStr
 
 from reconciler import redact
+from reconciler.atomic import write_atomically
 from reconciler.config.models import Config
 from reconciler.errors import ReconcilerError
 from reconciler.plan.diff import PlanOptions
@@ -111,11 +111,7 @@ def save_plan(
         "plan": plan_document(plan),
     }
     text = redact.mask(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        stream.write(text)
-    os.replace(temporary, path)
+    write_atomically(path, text, private=True)
 
 
 def read_plan(path: Path) -> SavedPlan:
