@@ -35,6 +35,7 @@ from reconciler.live.connection import (
     ConnectionSettings,
     RecordingHttpClient,
     build_client,
+    twilio_location,
 )
 from reconciler.live.retry import call_with_retry, http_status
 
@@ -127,9 +128,8 @@ def settings_from_variables(
         account_sid=sid,
         username=username,
         password=password,
-        region=environ.get("TWILIO_REGION") or None,
-        edge=environ.get("TWILIO_EDGE") or None,
         endpoint=endpoint,
+        **twilio_location(environ),
     )
 
 
@@ -208,9 +208,8 @@ class Resolver:
                 account_sid=found.sid,
                 username=found.sid,
                 password=found.auth_token,
-                region=self.environ.get("TWILIO_REGION") or None,
-                edge=self.environ.get("TWILIO_EDGE") or None,
                 endpoint=self.endpoint,
+                **twilio_location(self.environ),
             )
         check_pin(target, settings.account_sid, "its credentials are for account")
         if target.region or target.edge:  # the target's own, over TWILIO_REGION / TWILIO_EDGE

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TypedDict
 from urllib.parse import urlsplit
 
 from requests import PreparedRequest, Session
@@ -236,10 +236,19 @@ class ConnectionSettings:
             account_sid=account_sid,
             username=username,
             password=password,
-            region=env.get("TWILIO_REGION") or None,
-            edge=env.get("TWILIO_EDGE") or None,
             endpoint=endpoint.rstrip("/") if endpoint else None,
+            **twilio_location(env),
         )
+
+
+class TwilioLocation(TypedDict):
+    region: str | None
+    edge: str | None
+
+
+def twilio_location(env: Mapping[str, str]) -> TwilioLocation:
+    """The region and edge the twilio library's own variables name (None where unset)."""
+    return {"region": env.get("TWILIO_REGION") or None, "edge": env.get("TWILIO_EDGE") or None}
 
 
 class Connection:
