@@ -14,7 +14,7 @@ from reconciler.findings.github import render_github
 from reconciler.findings.locate import locate
 from reconciler.findings.model import Finding, Rule, register
 from reconciler.plan.model import Action, Change, Plan
-from reconciler.plan.render import render_text
+from reconciler.plan.render import SYMBOLS, VERBS, render_text
 
 PLAN_CHANGE = Rule(
     id="plan-change",
@@ -32,18 +32,10 @@ PLAN_GUARD = Rule(
 )
 register(PLAN_CHANGE, PLAN_GUARD)
 
-_SYMBOLS = {Action.CREATE: "+", Action.UPDATE: "~", Action.REPLACE: "-/+", Action.DELETE: "-"}
-_VERBS = {
-    Action.CREATE: "will be created",
-    Action.UPDATE: "will be updated in place",
-    Action.REPLACE: "must be replaced",
-    Action.DELETE: "will be deleted",
-}
-
 
 def _change_finding(change: Change, loaded: LoadedConfig) -> Finding:
     fields = [diff.name for diff in change.diffs]
-    text = f"{_SYMBOLS[change.action]} {change.kind} {change.key} {_VERBS[change.action]}"
+    text = f"{SYMBOLS[change.action]} {change.kind} {change.key} {VERBS[change.action]}"
     if fields and change.action is not Action.CREATE:
         text += ": " + ", ".join(fields)
     if change.reasons:
