@@ -258,7 +258,6 @@ class Executor:
         waits = dependencies([step.level for step in steps], tokens)
         results: dict[int, StepResult] = {}
         workers = max(1, min(self.api.concurrency, len(steps) or 1))
-        self._slots = threading.Semaphore(workers)
         # A step that creates a service or credential waits for the server's clock to pass a
         # second (its twin check) without its request slot: a thread each for those, on top
         # of the slots, so that every such create can wait at once while others write.
