@@ -19,7 +19,7 @@ from reconciler import redact
 from reconciler.config import rules
 from reconciler.config.errors import ConfigError, ConfigIssue
 from reconciler.config.lines import LineIndex
-from reconciler.config.merge import Document, Layer, Location, merge_documents
+from reconciler.config.merge import Document, Layer, Location, Locations, merge_documents
 from reconciler.config.models import Config
 from reconciler.config.validation import _suggest, check_rules, describe
 from reconciler.config.variables import expand_detailed, missing_message
@@ -57,7 +57,7 @@ class LoadedConfig:
     config: Config
     files: list[Path]
     """Every file read, in merge order (an included file before the file that includes it)."""
-    locations: Mapping[ConfigPath, Location] = field(default_factory=dict, repr=False)
+    locations: Locations = field(default_factory=lambda: Locations([], None), repr=False)
     warnings: list[ConfigIssue] = field(default_factory=list)
     """Problems that do not stop the run (shown on stderr): skipped files, deferred secrets."""
     default_secrets: list[str] = field(default_factory=list)
@@ -73,17 +73,17 @@ class LoadedConfig:
             "credentials": len(config.credentials),
         }
 
+    def where(self, path: Sequence[str | int]) -> Location | None:
+        """(file, line) of a config path, or of its nearest located ancestor; None if none is."""
+        return self.locations.nearest(tuple(path))
+
     def locate(self, path: Sequence[str | int]) -> str | None:
         """ "file:line" of a config path, or of its nearest located ancestor; None if none is."""
-        return _locate(self.locations, tuple(path))
+        return _file_line(self.locations.nearest(tuple(path)))
 
 
-def _locate(locations: Mapping[ConfigPath, Location], path: ConfigPath) -> str | None:
-    for end in range(len(path), -1, -1):
-        where = locations.get(path[:end])
-        if where is not None:
-            return f"{where[0]}:{where[1]}"
-    return None
+def _file_line(where: Location | None) -> str | None:
+    return f"{where[0]}:{where[1]}" if where is not None else None
 
 
 def load_config(
@@ -120,7 +120,8 @@ def load_config(
             if _is_tainted(path, merged.tainted):
                 continue
             issues.append(_issue_at(merged, path, _model_message(path, problem), reader.first_file))
-    for path, message in check_rules(merged.data, lambda p: _locate(merged.locations, p)):
+    locations = merged.locations
+    for path, message in check_rules(merged.data, lambda p: _file_line(locations.nearest(p))):
         if not _is_tainted(path, merged.tainted):
             issues.append(_issue_at(merged, path, message, reader.first_file))
     if issues or config is None:
@@ -153,10 +154,9 @@ def _is_tainted(path: ConfigPath, tainted: set[ConfigPath]) -> bool:
 
 
 def _issue_at(document: Document, path: ConfigPath, message: str, fallback: str) -> ConfigIssue:
-    for end in range(len(path), -1, -1):
-        where = document.locations.get(path[:end])
-        if where is not None:
-            return ConfigIssue(where[0], where[1], message)
+    where = document.locations.nearest(path)
+    if where is not None:
+        return ConfigIssue(where[0], where[1], message)
     return ConfigIssue(fallback, None, message)
 
 

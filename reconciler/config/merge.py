@@ -50,6 +50,14 @@ class Locations(Mapping[ConfigPath, Location]):
                 break  # this file replaced the value: earlier lines describe nothing live
         raise KeyError(path)
 
+    def nearest(self, path: ConfigPath) -> Location | None:
+        """(file, line) of `path`, or of its nearest located ancestor; None if none is."""
+        for end in range(len(path), -1, -1):
+            where = self.get(path[:end])
+            if where is not None:
+                return where
+        return None
+
     def __iter__(self) -> Iterator[ConfigPath]:
         """Every located path (for tests and tools; lookups go through `get`)."""
         if self._root is not None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from reconciler.config import LoadedConfig
 from reconciler.config.validation import describe
 from reconciler.findings.github import render_github
-from reconciler.findings.locate import locate
 from reconciler.findings.model import Finding, Rule, register
 from reconciler.plan.model import Action, Change, Plan
 from reconciler.plan.render import SYMBOLS, VERBS, render_text
@@ -45,7 +44,7 @@ def _change_finding(change: Change, loaded: LoadedConfig) -> Finding:
     target = change.source
     if change.action in (Action.UPDATE, Action.REPLACE) and fields:
         target = (*change.source, fields[0])
-    where = locate(loaded.locations, target)
+    where = loaded.where(target)
     if where is None:
         return Finding(PLAN_CHANGE.id, "notice", text, path=describe(change.source))
     return Finding(PLAN_CHANGE.id, "notice", text, where[0], where[1], path=describe(target))

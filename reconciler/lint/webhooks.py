@@ -17,7 +17,6 @@ from reconciler.config import rules as twilio
 from reconciler.config.policy_rules import WebhookRules
 from reconciler.config.validation import describe
 from reconciler.findings import Finding, Severity
-from reconciler.findings.locate import locate
 from reconciler.lint import rules
 from reconciler.lint.columns import LineReader
 from reconciler.lint.hosts import development_host, host_matches, normalise, pattern_problem
@@ -80,7 +79,7 @@ class _Checker:
         self.lines = LineReader()
 
     def where(self, path: ConfigPath) -> tuple[str, int] | None:
-        return locate(self.loaded.locations, path)
+        return self.loaded.where(path)
 
     def related(self, path: ConfigPath, what: str) -> tuple[tuple[str, int | None, str], ...]:
         where = self.where(path)
