@@ -10,20 +10,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TypedDict
+from typing import Any, TypedDict, cast
 from urllib.parse import urlsplit
 
 from requests import PreparedRequest, Session
 from requests.adapters import HTTPAdapter
-from requests.hooks import dispatch_hook
+from requests.auth import _basic_auth_str
+from requests.hooks import default_hooks, dispatch_hook
 from requests.structures import CaseInsensitiveDict
-from requests.utils import get_netrc_auth
+from requests.utils import get_netrc_auth, requote_uri, select_proxy
 from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response
 from twilio.rest import Client
 
 from reconciler.emulator import defaults
 from reconciler.errors import ConnectionSettingsError
+from reconciler.live.transport import ConnectionPool, encode_form
 
 ACCOUNT_SID_PATTERN = re.compile(r"^AC[0-9a-fA-F]{32}$")
 API_KEY_PATTERN = re.compile(r"^SK[0-9a-fA-F]{32}$")
@@ -31,16 +33,20 @@ REQUEST_TIMEOUT_SECONDS = 30.0
 DEFAULT_POOL_SIZE = 16
 JSON_CONTENT_TYPES = ("application/json", "application/scim+json")
 """Bodies the SDK sends as JSON rather than as a form (`TwilioHttpClient.request`)."""
+_NO_HOOKS = default_hooks()
 
 
 class _Session(Session):
     """A requests Session that reads proxy and CA-bundle settings from the environment once
     per origin, not on every request (requests scans the whole environment each time; the
-    environment does not change during a run)."""
+    environment does not change during a run), and owns the keep-alive pool that sends what
+    needs neither a proxy nor a client certificate (`reconciler.live.transport`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, pool_size: int) -> None:
         super().__init__()
         self._environment: dict[tuple[Any, ...], Any] = {}
+        self._direct: dict[tuple[str, str, tuple[Any, ...]], bool | str | None] = {}
+        self.pool = ConnectionPool(idle_per_origin=pool_size)
 
     def merge_environment_settings(
         self, url: Any, proxies: Any, stream: Any, verify: Any, cert: Any
@@ -60,6 +66,22 @@ class _Session(Session):
             self._environment[key] = settings
         return {**settings, "proxies": dict(settings["proxies"])}
 
+    def direct_verify(self, url: str, proxies: Mapping[str, str]) -> bool | str | None:
+        """How the keep-alive pool verifies certificates for this URL's origin (True, False or
+        a CA bundle path), or None when `requests` must send it: a proxy or a client
+        certificate applies."""
+        parts = urlsplit(url)
+        key = (parts.scheme, parts.netloc, tuple(sorted(proxies.items())))
+        if key not in self._direct:
+            settings = self.merge_environment_settings(url, proxies, None, None, None)
+            routed = select_proxy(url, settings["proxies"]) is not None
+            self._direct[key] = None if routed or settings["cert"] else settings["verify"]
+        return self._direct[key]
+
+    def close(self) -> None:
+        super().close()
+        self.pool.close()
+
 
 class RecordingHttpClient(TwilioHttpClient):
     """The SDK's HTTP client, remembering each thread's last response.
@@ -74,7 +96,7 @@ class RecordingHttpClient(TwilioHttpClient):
         sdk_session: Session | None = getattr(self, "session", None)
         if sdk_session is not None:
             sdk_session.close()
-            session = _Session()
+            session = _Session(pool_size)
             adapter = HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size)
             session.mount("https://", adapter)
             session.mount("http://", adapter)
@@ -91,14 +113,15 @@ class RecordingHttpClient(TwilioHttpClient):
         timeout: float | None = None,
         allow_redirects: bool = False,
     ) -> Response:
-        """The SDK's request (`TwilioHttpClient.request`), sent on this client's session by its
-        adapter directly: the request carries exactly its own `auth` and `headers` over the
-        session's default headers, as `Session.prepare_request` makes it, and its answer is
-        the same. What `Session` would add on every call costs the client a fifth of its CPU
-        per request and serves nothing here: merging the session's empty params, auth and
-        hooks into the request, and keeping cookies (Twilio's REST API authenticates every
-        request and sets none; none is kept, so nothing one answer sets reaches another
-        request). Redirects, which the SDK never asks to follow, go the SDK's own way."""
+        """The SDK's request (`TwilioHttpClient.request`): the request carries exactly its own
+        `auth` and `headers` over the session's default headers, as `Session.prepare_request`
+        makes it, and its answer is the same. It goes on the session's keep-alive pool
+        (`reconciler.live.transport`) unless a proxy, a client certificate, a JSON body or
+        request hooks apply, in which case the session's adapter sends it. Neither way does
+        what `Session` would add on every call (merging the session's empty params, auth and
+        hooks into the request, keeping cookies): Twilio's REST API authenticates every
+        request and sets no cookie; none is kept, so nothing one answer sets reaches another
+        request. Redirects, which the SDK never asks to follow, go the SDK's own way."""
         self._thread_state.last_response = None
         if timeout is None:
             timeout = self.timeout
@@ -130,15 +153,84 @@ class RecordingHttpClient(TwilioHttpClient):
             merged[name] = value
         if session.trust_env and not auth and not session.auth:
             auth = get_netrc_auth(url)
+        credentials: Any = auth or session.auth
+        verify = None
+        if (
+            not json_body
+            and self.request_hooks == _NO_HOOKS
+            and (credentials is None or isinstance(credentials, tuple))
+        ):
+            verify = session.direct_verify(url, self.proxy)
+        if verify is not None:
+            response = self._send_direct(
+                method, url, params, data, merged, credentials, timeout, verify
+            )
+        else:
+            response = self._send_with_requests(
+                session, method, url, params, data, merged, credentials, timeout, json_body
+            )
+        if self._logging():
+            self.log_response(response.status_code, response)
+        self._thread_state.last_response = response
+        return response
+
+    def _send_direct(
+        self,
+        method: str,
+        url: str,
+        params: dict[str, object] | None,
+        data: dict[str, object] | None,
+        headers: CaseInsensitiveDict[Any],
+        auth: tuple[str, str] | None,
+        timeout: float,
+        verify: bool | str,
+    ) -> Response:
+        """On the session's keep-alive pool: the same request `requests` would send (its URL
+        quoting, form encoding and Basic authorization), without its per-call work."""
+        body = encode_form(data) if data else None
+        if params:
+            query = encode_form(params)
+            if query:
+                url = f"{url}{'&' if '?' in url else '?'}{query}"
+        sent = {name: value for name, value in headers.items() if value is not None}
+        if auth is not None:
+            sent["Authorization"] = _basic_auth_str(*auth)
+        if body is not None and "Content-Type" not in headers:
+            sent["Content-Type"] = "application/x-www-form-urlencoded"
+        pool = cast(_Session, self.session).pool
+        answer = pool.send(
+            method,
+            requote_uri(url),
+            sent,
+            None if body is None else body.encode("ascii"),
+            timeout,
+            verify,
+        )
+        return Response(answer.status, answer.text, answer.headers)
+
+    def _send_with_requests(
+        self,
+        session: _Session,
+        method: str,
+        url: str,
+        params: dict[str, object] | None,
+        data: dict[str, object] | None,
+        headers: CaseInsensitiveDict[Any],
+        auth: Any,
+        timeout: float,
+        json_body: bool,
+    ) -> Response:
+        """Through the session's adapter (what needs a proxy, a client certificate, a JSON
+        body or hooks)."""
         prepared = PreparedRequest()
         prepared.prepare(
             method=method,
             url=url,
-            headers={name: value for name, value in merged.items() if value is not None},
+            headers={name: value for name, value in headers.items() if value is not None},
             params=params or None,
             data=None if json_body else data,
             json=data if json_body else None,
-            auth=auth or session.auth,
+            auth=auth,
             cookies=session.cookies,
             hooks=self.request_hooks,
         )
@@ -146,11 +238,7 @@ class RecordingHttpClient(TwilioHttpClient):
         adapter = session.get_adapter(url=str(prepared.url))
         answer = adapter.send(prepared, timeout=timeout, **settings)
         answer = dispatch_hook("response", prepared.hooks, answer, timeout=timeout, **settings)
-        if self._logging():
-            self.log_response(answer.status_code, answer)
-        response = Response(int(answer.status_code), answer.text, answer.headers)
-        self._thread_state.last_response = response
-        return response
+        return Response(int(answer.status_code), answer.text, answer.headers)
 
     def _logging(self) -> bool:
         """The SDK logs each request and response at INFO: only format them when it shows."""
