@@ -110,8 +110,10 @@ def _address_kind(host: str) -> str | None:
     return ""
 
 
+@lru_cache(maxsize=4096)
 def development_host(host: str) -> str | None:
-    """What kind of development or local address `host` is, or None for an ordinary host."""
+    """What kind of development or local address `host` is, or None for an ordinary host.
+    Remembered: a fleet's targets check the same few hosts against the whole list."""
     name = normalise(host)
     kind = _address_kind(name)
     if kind is not None:
