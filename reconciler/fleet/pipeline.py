@@ -162,16 +162,19 @@ class FleetRun:
         self.workers = Workers(max_workers=calls)
         """One pool of call threads for every target (each still `concurrency` calls at most)."""
 
-    def close(self) -> None:
-        """Close the run's threads and connections (after every session is done with them)."""
+    def close(self, interrupted: bool = False) -> None:
+        """Close the run's threads and connections (after every session is done with them).
+        The subaccount listing is waited for unless the run was interrupted (its thread is a
+        daemon, and a listing can take a request timeout)."""
+        self.resolver.close(wait=not interrupted)
         self.workers.close()
         self.http.close()
 
     def __enter__(self) -> FleetRun:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        self.close(interrupted=kind is not None and issubclass(kind, KeyboardInterrupt))
 
     def report(self, command: str, results: list[TargetResult], shard: str | None) -> FleetReport:
         """The run's report so far; its time counts from the start of the run."""
@@ -188,6 +191,7 @@ class FleetRun:
         return LiveApi(client, concurrency=self.settings.concurrency, workers=self.workers)
 
     def _prepare(self) -> None:
+        """Start the subaccount listing; it overlaps the targets' configuration loads."""
         if not self._prepared:
             self.resolver.prepare(self.targets)
             self._prepared = True
