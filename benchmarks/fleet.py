@@ -205,7 +205,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--latency-ms", type=int, default=50)
     parser.add_argument("--samples", type=int, default=3, help="runs of each measurement")
     parser.add_argument("--handful", type=float, default=HANDFUL)
-    parser.add_argument("--parallel", type=int, nargs="*", default=[1, 8, 16, DEFAULT_PARALLEL, 64])
+    parser.add_argument(
+        "--parallel", type=int, nargs="*", default=[1, 8, 16, 32, DEFAULT_PARALLEL, 100]
+    )
     parser.add_argument("--quick", action="store_true", help="6 subaccounts, 20 ms, 1 sample")
     arguments = parser.parse_args(argv)
     if arguments.quick:

@@ -54,6 +54,8 @@ from reconciler.plan import PlanOptions, plan_account
 from reconciler.plan.planfile import SavedPlan, check_unchanged
 
 EXPORT_FILE = "conversations.yaml"
+SPARE_FILES = 64
+"""Open files a run needs beyond its connections: state files, reports, the interpreter's."""
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -104,6 +106,26 @@ def run_concurrently(items: Sequence[T], work: Callable[[T], R], parallel: int) 
         raise
     pool.shutdown(wait=True)
     return results
+
+
+def allow_open_files(needed: int) -> int:
+    """Raise this process's soft limit on open files towards `needed` (within the hard limit,
+    as Go's runtime does at start): a run may hold a connection per call in flight, and with
+    --local the emulator's end of each too, which the common soft limits (1,024 on Linux, 256
+    on macOS) would refuse mid-run. Returns the soft limit now in force."""
+    try:
+        import resource
+    except ImportError:  # not a POSIX system: nothing to raise
+        return needed
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY or soft >= needed:
+        return needed
+    wanted = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+    except (ValueError, OSError):  # e.g. macOS caps it below the hard limit: keep what is
+        return soft
+    return wanted
 
 
 @contextmanager
@@ -158,6 +180,7 @@ class FleetRun:
         self._prepared = False
         self._started = time.monotonic()
         calls = max(1, settings.parallel) * settings.concurrency
+        allow_open_files(2 * calls + SPARE_FILES)
         self.http = SharedHttpClient(pool_size=calls)
         self.workers = Workers(max_workers=calls)
         """One pool of call threads for every target (each still `concurrency` calls at most)."""

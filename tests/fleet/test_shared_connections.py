@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import base64
 import http.client
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -203,3 +205,24 @@ def test_a_target_refused_mid_read_leaves_the_shared_pools_to_the_others(
     assert two["auth_token"] not in error
     refused = [seen for seen in relay.seen if seen.password == two["auth_token"]]
     assert refused and all(seen.username == one["sid"] for seen in refused)
+
+
+def test_a_run_raises_a_low_open_file_limit_to_what_its_calls_may_hold() -> None:
+    """A run may hold a connection per call in flight (both ends of each with --local): a soft
+    limit of 256 (macOS's default) must not refuse the 513th, so the run raises it."""
+    script = """
+import resource
+from reconciler.fleet.pipeline import FleetRun, RunSettings, SPARE_FILES
+from reconciler.fleet.model import Fleet
+soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+resource.setrlimit(resource.RLIMIT_NOFILE, (256, hard))
+run = FleetRun(Fleet.__new__(Fleet), [], RunSettings(parallel=64, concurrency=8))
+needed = 2 * 64 * 8 + SPARE_FILES
+expected = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
+print(resource.getrlimit(resource.RLIMIT_NOFILE)[0] == expected, expected)
+run.close()
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.split()[0] == "True", done.stdout + done.stderr
