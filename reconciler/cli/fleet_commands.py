@@ -25,8 +25,9 @@ from reconciler.apply import StepResult
 from reconciler.atomic import write_atomically
 from reconciler.cli.fleet_options import FLEET_FLAGS, FleetSelection
 from reconciler.cli.options import confirm, use_colour
-from reconciler.findings import render_github, sort_findings
+from reconciler.findings import Report, render_github, render_sarif
 from reconciler.findings.text import format_finding
+from reconciler.fleet.findings import fleet_findings, merge_findings
 from reconciler.fleet.loader import load_targets
 from reconciler.fleet.model import DEFAULT_TARGETS_FILE
 from reconciler.fleet.pipeline import (
@@ -52,20 +53,21 @@ from reconciler.plan.planfile import StalePlanError
 from reconciler.plan.policy import ALLOW_DESTROY, FORCE
 
 SYMBOLS = {"done": "done", "failed": "FAILED", "skipped": "skipped"}
-MAX_TARGETS_NAMED = 8
 
 
 def validate(selection: FleetSelection, paths: tuple[str, ...], output_format: str) -> NoReturn:
     _no_paths(paths)
-    if output_format == "sarif":
-        raise click.UsageError("--format sarif is for one configuration; use json with a fleet")
     with _run(selection, RunSettings(parallel=selection.parallel)) as run:
         report = run.report("validate", run.validate(), selection.shard_label)
     if output_format == "json":
         click.echo(render_json(report), nl=False)
+    elif output_format == "sarif":
+        files = dict.fromkeys(file for result in report.targets for file in result.files or ())
+        sarif = Report([report.targets_file], fleet_findings(report), files=list(files))
+        click.echo(render_sarif(sarif), nl=False)
+        click.echo(render_summary(report), err=True, nl=False)
     elif output_format == "github":
-        findings = sort_findings(f for result in report.targets for f in result.findings)
-        click.echo(render_github(findings), nl=False)
+        click.echo(render_github(fleet_findings(report)), nl=False)
         click.echo(render_summary(report), nl=False)
     else:
         _echo_findings(report, severities=("error", "warning", "notice"))
@@ -93,10 +95,6 @@ def plan(
     _no_paths(paths)
     if show_unmanaged:
         raise click.UsageError("--show-unmanaged lists one account's resources; not with a fleet")
-    if output_format == "github":
-        raise click.UsageError(
-            "--format github annotates one configuration; with a fleet use markdown"
-        )
     with (
         _settings(selection, local, endpoint, concurrency) as settings,
         _run(selection, settings) as run,
@@ -108,8 +106,19 @@ def plan(
         report = run.report("plan", [s.result for s in sessions], selection.shard_label)
         if out:
             _save_plans(Path(out), run, sessions, options)
-    _echo_findings(report)
-    _echo_report(report, output_format)
+    if output_format == "github":
+        # The report for the log (its summary last), then every finding and change once as a
+        # workflow command (annotations on the diff), as `plan --format github` does for one.
+        click.echo(render_text(report, colour=False), nl=False)
+        planned = [
+            (session.target.name, session.result.plan, session.loaded)
+            for session in sessions
+            if session.result.plan is not None and session.loaded is not None
+        ]
+        click.echo(render_github(fleet_findings(report, planned)), nl=False)
+    else:
+        _echo_findings(report)
+        _echo_report(report, output_format)
     _finish(selection, report, detailed_exitcode)
 
 
@@ -382,16 +391,12 @@ def _echo_findings(
 ) -> None:
     """Findings on stderr, each once: a shared base file's warning names the targets it
     concerns instead of repeating for every one of them."""
-    seen: dict[str, list[str]] = {}
-    for result in report.targets:
-        for finding in result.findings:
-            if finding.severity in severities:
-                seen.setdefault(format_finding(finding), []).append(result.name)
-    for text, names in seen.items():
-        shown = ", ".join(names[:MAX_TARGETS_NAMED])
-        extra = len(names) - MAX_TARGETS_NAMED
-        more = f" and {extra} more" if extra > 0 else ""
-        click.echo(escape.terminal(f"{text} (targets: {shown}{more})"), err=True)
+    per_target = [
+        (result.name, [f for f in result.findings if f.severity in severities])
+        for result in report.targets
+    ]
+    for finding in merge_findings(per_target):
+        click.echo(escape.terminal(format_finding(finding)), err=True)
 
 
 def _progress() -> Callable[[str, StepResult], None]:

@@ -162,7 +162,6 @@ def test_usage_errors_of_the_fleet_options(fleet: FleetDir) -> None:
     fleet.write(tenants("tenant-001"))
     cases = [
         (("plan", "--all", "base"), "the configuration paths come from the targets file"),
-        (("plan", "--all", "--format", "github"), "with a fleet use markdown"),
         (("plan", "--all", "--show-unmanaged"), "not with a fleet"),
         (("plan", "base", "--report", "r.json"), "--report is for fleets"),
         (("plan", "--shard", "3/2"), "K must be between 1 and N"),
@@ -170,7 +169,6 @@ def test_usage_errors_of_the_fleet_options(fleet: FleetDir) -> None:
         (("export", "--all"), "give --out-dir DIR"),
         (("export", "--all", "--out", "x.yaml"), "with a fleet use --out-dir DIR"),
         (("export", "--subaccounts", "--target", "x", "--out-dir", "d"), "drop --all/--target"),
-        (("validate", "--all", "--format", "sarif"), "use json with a fleet"),
         (("plan", "--target", "nothing-*"), "--target 'nothing-*' matches no target"),
     ]
     for args, expected in cases:
