@@ -93,14 +93,14 @@ def plan(
     concurrency: int,
 ) -> NoReturn:
     _no_paths(paths)
-    if show_unmanaged:
-        raise click.UsageError("--show-unmanaged lists one account's resources; not with a fleet")
     with (
         _settings(selection, local, endpoint, concurrency) as settings,
         _run(selection, settings) as run,
     ):
         options = PlanOptions(rotate_secrets=rotate_secrets, only=only)
         sessions = run.plan(options)
+        if show_unmanaged:
+            run.show_unmanaged(sessions)
         for session in sessions:
             session.close()
         report = run.report("plan", [s.result for s in sessions], selection.shard_label)

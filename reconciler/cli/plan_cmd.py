@@ -101,11 +101,12 @@ def command(
     options = PlanOptions(rotate_secrets=rotate_secrets, only=only)
     with open_api(local, endpoint, concurrency) as api:
         plan, _ = plan_account(loaded, api, options)
-        extra = unmanaged.find_unmanaged(loaded, api) if show_unmanaged else None
+        found = unmanaged.find_unmanaged(loaded, api) if show_unmanaged else None
+    extra = unmanaged.unmanaged_json(found) if found is not None else None
     if output_format == "json":
         document = plan_document(plan)
         if extra is not None:
-            document["unmanaged"] = unmanaged.unmanaged_json(extra)
+            document["unmanaged"] = extra
         click.echo(json.dumps(document, indent=2, ensure_ascii=False))
     elif output_format == "markdown":
         click.echo(render_markdown(plan), nl=False)

@@ -57,6 +57,7 @@ def _result(data: dict[str, Any]) -> TargetResult:
         resources=data.get("resources"),
         files=data.get("files"),
         path=data.get("path"),
+        unmanaged=data.get("unmanaged"),
     )
 
 

@@ -50,7 +50,7 @@ from reconciler.fleet.report import (
 from reconciler.live.api import DEFAULT_CONCURRENCY, LiveApi, Workers
 from reconciler.live.connection import ConnectionSettings
 from reconciler.live.reader import LiveState
-from reconciler.plan import PlanOptions, plan_account
+from reconciler.plan import PlanOptions, plan_account, unmanaged
 from reconciler.plan.planfile import SavedPlan, check_unchanged
 
 EXPORT_FILE = "conversations.yaml"
@@ -299,6 +299,25 @@ class FleetRun:
             session.close()
         session.result.seconds = time.monotonic() - started
         return session
+
+    def show_unmanaged(self, sessions: Sequence[Session]) -> None:
+        """`plan --show-unmanaged`: each planned target's live resources that its
+        configuration does not manage (one more read of the target, as for one account); a
+        target whose read fails fails with the reason."""
+
+        def find(session: Session) -> None:
+            if session.api is None or session.loaded is None or session.result.failed:
+                return
+            try:
+                found = unmanaged.find_unmanaged(session.loaded, session.api)
+                session.result.unmanaged = unmanaged.unmanaged_json(found)
+            except Exception as error:
+                session.result.status = FAILED
+                session.result.error = "listing unmanaged resources failed: " + describe(
+                    error, describe_credentials(session.target)
+                )
+
+        run_concurrently(list(sessions), find, self.settings.parallel)
 
     # ------------------------------------------------------------ apply
 

@@ -22,6 +22,7 @@ from reconciler.findings.text import format_finding
 from reconciler.plan import Action, Plan, escape
 from reconciler.plan import render as plan_render
 from reconciler.plan.render import plan_document
+from reconciler.plan.unmanaged import render_unmanaged_markdown, render_unmanaged_text
 
 FORMAT_VERSION = 1
 ERROR_EXIT_CODE = 1
@@ -74,6 +75,8 @@ class TargetResult:
     """The configuration files validate read for the target (includes followed)."""
     path: str | None = None
     """Where export wrote the target's configuration."""
+    unmanaged: list[dict[str, Any]] | None = None
+    """With `plan --show-unmanaged`: live resources the configuration does not manage."""
 
     @property
     def failed(self) -> bool:
@@ -128,6 +131,8 @@ class TargetResult:
             document["files"] = self.files
         if self.path is not None:
             document["path"] = self.path
+        if self.unmanaged is not None:
+            document["unmanaged"] = self.unmanaged
         document["findings"] = [finding_to_json(finding) for finding in self.findings]
         return document
 
@@ -221,11 +226,16 @@ def render_text(report: FleetReport, colour: bool = False) -> str:
             lines.append("")
             continue
         plan = _plan_of(result)
-        if plan is not None and not plan.empty:
+        changed = plan is not None and not plan.empty
+        if changed or result.unmanaged:
             lines.append(f"=== {name}{account} ===")
+        if plan is not None and changed:
             lines.append(plan_render.render_text(plan, colour=colour).rstrip("\n"))
             if result.apply_json() is not None:
                 lines.append(_apply_line(result))
+        if result.unmanaged:
+            lines.append(render_unmanaged_text(result.unmanaged).rstrip("\n"))
+        if changed or result.unmanaged:
             lines.append("")
     return "\n".join(lines) + ("\n" if lines else "") + render_summary(report)
 
@@ -320,6 +330,7 @@ def _markdown_section(result: TargetResult) -> list[str]:
             f"<summary><code>{name}</code>: {escape.markdown(LABELS[result.status])}</summary>",
             "",
             detail,
+            *_unmanaged_markdown(result),
             "",
             "</details>",
             "",
@@ -330,4 +341,12 @@ def _markdown_section(result: TargetResult) -> list[str]:
     lines = [f"#### `{name}`", "", body.rstrip("\n")]
     if result.apply_json() is not None:
         lines += ["", escape.markdown(_apply_line(result))]
-    return [*lines, ""]
+    return [*lines, *_unmanaged_markdown(result), ""]
+
+
+def _unmanaged_markdown(result: TargetResult) -> list[str]:
+    """The target's unmanaged resources (`plan --show-unmanaged`), as one account's plan
+    shows them; nothing when they were not asked for."""
+    if result.unmanaged is None:
+        return []
+    return render_unmanaged_markdown(result.unmanaged).rstrip("\n").split("\n")

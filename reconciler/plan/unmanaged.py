@@ -7,8 +7,9 @@ turned on. The plan itself comes from its own, ordinary read, so it does not cha
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import get_args
+from typing import Any, get_args
 
 from reconciler.config.loader import LoadedConfig
 from reconciler.config.models import PrunableKind
@@ -49,36 +50,39 @@ def find_unmanaged(loaded: LoadedConfig, api: LiveApi) -> list[Unmanaged]:
     ]
 
 
-def render_unmanaged_text(items: list[Unmanaged]) -> str:
+def render_unmanaged_text(records: Sequence[Mapping[str, Any]]) -> str:
+    """`unmanaged_json` records as text (the records, so that a fleet report read back from
+    JSON renders the same)."""
     from reconciler.plan import escape
 
-    if not items:
+    if not records:
         return "Unmanaged: none. Every live resource of a prunable kind is in the configuration.\n"
-    lines = [f"Unmanaged: {len(items)} live resources are not in the configuration:"]
-    for item in items:
+    lines = [f"Unmanaged: {len(records)} live resources are not in the configuration:"]
+    for record in records:
         status = (
             "deleted by this plan (policy.prune)"
-            if item.pruned
-            else f"left alone; add {item.prune_name} to policy.prune to delete it"
+            if record["pruned"]
+            else f"left alone; add {record['prune_name']} to policy.prune to delete it"
         )
-        lines.append(f"  {item.change.kind} {escape.terminal(item.change.key)}: {status}")
+        lines.append(f"  {record['kind']} {escape.terminal(str(record['key']))}: {status}")
     return "\n".join(lines) + "\n"
 
 
-def render_unmanaged_markdown(items: list[Unmanaged]) -> str:
+def render_unmanaged_markdown(records: Sequence[Mapping[str, Any]]) -> str:
     from reconciler.plan import escape
 
     lines = ["", "#### Unmanaged", ""]
-    if not items:
+    if not records:
         return "\n".join([*lines, "None: every live resource of a prunable kind is managed.", ""])
     lines += ["| kind | resource | prune |", "|---|---|---|"]
-    for item in items:
-        status = "deleted by this plan" if item.pruned else f"off (`{item.prune_name}`)"
-        lines.append(f"| {item.change.kind} | {escape.markdown(item.change.key)} | {status} |")
+    for record in records:
+        status = "deleted by this plan" if record["pruned"] else f"off (`{record['prune_name']}`)"
+        key = escape.markdown(str(record["key"]))
+        lines.append(f"| {record['kind']} | {key} | {status} |")
     return "\n".join([*lines, ""])
 
 
-def unmanaged_json(items: list[Unmanaged]) -> list[dict[str, object]]:
+def unmanaged_json(items: list[Unmanaged]) -> list[dict[str, Any]]:
     return [
         {
             "kind": item.change.kind,

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ import yaml
 
 from reconciler.emulator import defaults
 from reconciler.emulator.server import EmulatorServer
+from reconciler.fleet import merge as merge_reports
 from reconciler.live.connection import ConnectionSettings, build_client
 from tests.conftest import close_client
 from tests.fleet.conftest import FleetDir, assert_clean_exit, output, tenants
@@ -130,6 +132,56 @@ def test_json_and_markdown_reports(fleet: FleetDir) -> None:
     assert table < markdown.index("#### `tenant-002`"), "the summary table comes first"
     assert "<summary><code>tenant-001</code>: unchanged</summary>" in markdown
     assert "<details>\n<summary><code>tenant-002</code>" not in markdown, "changes are open"
+
+
+def test_show_unmanaged_lists_each_targets_own_extra_resources(
+    fleet: FleetDir, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fleet.write(tenants("tenant-001", "tenant-002"))
+    assert_clean_exit(fleet.run("apply", "--all", "--auto-approve"), 0)
+    sub = fleet.subaccount("tenant-002")
+    client = build_client(
+        ConnectionSettings(sub["sid"], sub["sid"], sub["auth_token"]), fleet.emulator.url
+    )
+    try:
+        client.conversations.v1.services.create(friendly_name="Clicked by hand")
+    finally:
+        close_client(client)
+
+    text = fleet.run("plan", "--all", "--show-unmanaged")
+    assert_clean_exit(text, 0)  # the plan itself does not change: prune is off
+    section = text.stdout[text.stdout.index("=== tenant-002") :]
+    assert "Unmanaged: 1 live resources are not in the configuration:" in section
+    assert re.search(r"service Clicked by hand \(IS\w{32}\): left alone; add services to ", section)
+    assert "=== tenant-001" not in text.stdout, "nothing to show for tenant-001"
+    assert "Fleet plan: 2 targets" in text.stdout
+
+    report = tmp_path / "report.json"
+    data = json.loads(
+        fleet.run(
+            "plan", "--all", "--show-unmanaged", "--format", "json", "--report", str(report)
+        ).stdout
+    )
+    first, second = data["targets"]
+    assert first["unmanaged"] == []
+    assert [(item["kind"], item["pruned"], item["prune_name"]) for item in second["unmanaged"]] == [
+        ("service", False, "services")
+    ]
+    assert second["unmanaged"][0]["key"].startswith("Clicked by hand (IS")
+    assert (
+        "unmanaged"
+        not in json.loads(fleet.run("plan", "--all", "--format", "json").stdout)["targets"][0]
+    ), "only when asked for"
+
+    markdown = fleet.run("plan", "--all", "--show-unmanaged", "--format", "markdown").stdout
+    tenant_002 = markdown[markdown.index("<summary><code>tenant-002</code>") :]
+    assert "#### Unmanaged" in tenant_002
+    assert re.search(
+        r"\| service \| Clicked by hand \(IS\w{32}\) \| off \(`services`\) \|", tenant_002
+    )
+
+    assert merge_reports.main([str(report), "--format", "text"]) == 0  # CI shards merged
+    assert "service Clicked by hand (IS" in capsys.readouterr().out
 
 
 def test_no_secret_reaches_any_output(fleet: FleetDir) -> None:

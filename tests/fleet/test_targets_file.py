@@ -162,7 +162,6 @@ def test_usage_errors_of_the_fleet_options(fleet: FleetDir) -> None:
     fleet.write(tenants("tenant-001"))
     cases = [
         (("plan", "--all", "base"), "the configuration paths come from the targets file"),
-        (("plan", "--all", "--show-unmanaged"), "not with a fleet"),
         (("plan", "base", "--report", "r.json"), "--report is for fleets"),
         (("plan", "--shard", "3/2"), "K must be between 1 and N"),
         (("apply", "--all", "--plan", "no-such.plan"), "--plan takes the folder"),
