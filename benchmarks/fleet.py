@@ -230,7 +230,7 @@ def run(arguments: argparse.Namespace) -> int:
         applying = FleetRun(
             fleet, fleet.targets, RunSettings(endpoint=url, environ=parent_environ(url))
         )
-        sessions = applying.plan(PlanOptions())
+        sessions = applying.plan(PlanOptions(), for_apply=True)
         results = applying.apply(sessions, set())
         if any(result.failed for result in results):
             failed = next(result for result in results if result.failed)

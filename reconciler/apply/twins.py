@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 from twilio.base.exceptions import TwilioException
@@ -23,26 +22,13 @@ from twilio.base.exceptions import TwilioException
 from reconciler import kinds
 from reconciler.kinds import Kind, Resource
 from reconciler.live.api import LiveApi
+from reconciler.live.clock import MAX_POLLS, POLL_SECONDS, served_at
 from reconciler.live.retry import is_not_found
 
 SECOND_PASSED = 1.05
 """Seconds after the creation was answered by which the server's Date has left its second."""
-POLL_SECONDS = 0.25
-MAX_POLLS = 12
-"""About three seconds in all (clocks of Twilio's servers may differ slightly)."""
 
 Matches = Callable[[Resource], bool]
-
-
-def served_at(headers: dict[str, str]) -> str | None:
-    """The response's Date header as `YYYY-MM-DDTHH:MM:SSZ`, comparable with date_created."""
-    for name, value in headers.items():
-        if name.lower() == "date":
-            try:
-                return parsedate_to_datetime(value).strftime("%Y-%m-%dT%H:%M:%SZ")
-            except (TypeError, ValueError):
-                return None
-    return None
 
 
 def settle(

@@ -100,7 +100,7 @@ def command(
     loaded = load_for_account(saved.config_paths() if saved else list(paths))
     check_selectors(options.only, loaded)
     with open_api(local, endpoint, concurrency) as api:
-        plan, live = plan_account(loaded, api, options)
+        plan, live = plan_account(loaded, api, options, for_apply=True)
         if saved is not None:
             check_unchanged(saved, loaded.config, plan)
         click.echo(render_text(plan, colour=use_colour()), nl=False)

@@ -152,6 +152,7 @@ def apply(
         sessions = run.plan(
             PlanOptions(rotate_secrets=rotate_secrets, only=only),
             saved=saved.read() if saved else None,
+            for_apply=True,
         )
         try:
             planned = run.report("plan", [session.result for session in sessions], label)

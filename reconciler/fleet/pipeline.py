@@ -254,20 +254,29 @@ class FleetRun:
     # ------------------------------------------------------------ plan
 
     def plan(
-        self, options: PlanOptions, saved: Mapping[str, SavedPlan] | None = None
+        self,
+        options: PlanOptions,
+        saved: Mapping[str, SavedPlan] | None = None,
+        for_apply: bool = False,
     ) -> list[Session]:
         """Plan every target; sessions stay open so that apply can run the same plans. With
         `saved` plans (by target), each target is planned with its saved plan's options and
-        fails unless the plan now is exactly the saved one."""
+        fails unless the plan now is exactly the saved one. `for_apply` as `plan_account`'s."""
         self._prepare()
         return run_concurrently(
             self.targets,
-            lambda target: self._plan_one(target, options, saved[target.name] if saved else None),
+            lambda target: self._plan_one(
+                target, options, saved[target.name] if saved else None, for_apply
+            ),
             self.settings.parallel,
         )
 
     def _plan_one(
-        self, target: Target, options: PlanOptions, saved: SavedPlan | None = None
+        self,
+        target: Target,
+        options: PlanOptions,
+        saved: SavedPlan | None = None,
+        for_apply: bool = False,
     ) -> Session:
         started = time.monotonic()
         session = Session(target, TargetResult(target.name, FAILED))
@@ -286,7 +295,7 @@ class FleetRun:
             session.result.account_sid = settings.account_sid
             session.client = open_client(settings, self.settings.endpoint, self.http)
             session.api = self._api(session.client)
-            plan, live = plan_account(loaded, session.api, options)
+            plan, live = plan_account(loaded, session.api, options, for_apply)
             check_pin(target, live.account_sid, "the API answers for account")
             if saved is not None:
                 check_unchanged(saved, loaded.config, plan)

@@ -151,6 +151,10 @@ class Kind:
     """Twilio accepts a second resource with the same identifying name (services, credentials),
     so concurrent creates can make twins; other kinds answer a duplicate with 409."""
 
+    def name_of(self, resource: Resource) -> str:
+        """The name that twins share (desired or live), for kinds whose names may repeat."""
+        return str(resource.identity[0])
+
     def desired(self, config: Config) -> list[Resource]:
         """The resources of this kind that the config declares (managed fields only)."""
         raise NotImplementedError

@@ -26,6 +26,10 @@ class ServiceKind(Kind):
     names_may_repeat = True
     fields = (Field("friendly_name", "FriendlyName", immutable=True),)
 
+    def name_of(self, resource: Resource) -> str:
+        """Desired services are keyed by config key and live ones by SID: the name is apart."""
+        return str(resource.values["friendly_name"])
+
     def desired(self, config: Config) -> list[Resource]:
         return [
             Resource(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,6 +14,7 @@ from reconciler.config.models import Config
 from reconciler.gc_pause import collector_paused
 from reconciler.kinds import Kind, Reference, Resource
 from reconciler.live.api import LiveApi
+from reconciler.live.clock import MAX_POLLS, POLL_SECONDS, served_at
 
 Locate = Callable[[tuple[str | int, ...]], str | None]
 
@@ -89,13 +91,31 @@ class LiveState:
         return digest.hexdigest()
 
 
-def read_live(api: LiveApi, config: Config, locate: Locate | None = None) -> LiveState:
+def read_live(
+    api: LiveApi,
+    config: Config,
+    locate: Locate | None = None,
+    settle_twins: bool = False,
+    sleep: Callable[[float], None] = time.sleep,
+) -> LiveState:
     """Concurrent reads: the account-level lists, and each managed service's parts as soon as
-    the services list has arrived (alongside the rest of the account-level paging)."""
+    the services list has arrived (alongside the rest of the account-level paging).
+
+    With `settle_twins` (what apply reads before it writes), a managed service or credential
+    created in the server's current second is read again once that second has passed: a
+    concurrent run may be creating its twin in the same second, and the survivor every run
+    agrees on (`kinds.survivor`) is only known then. Without it, apply could bind the twin
+    whose creator is about to delete it (and point the account's default service at it)."""
     state = LiveState()
     prune: set[str] = set(config.policy.prune)
+
+    def read(kind: Kind) -> Callable[[Any], list[Resource]]:
+        if settle_twins and kind.names_may_repeat:
+            return _settled_reader(api, kind, config, sleep)
+        return _reader(kind, None)
+
     account_reads: list[tuple[Kind, Callable[[Any], list[Resource]]]] = [
-        (kinds.SERVICE, _reader(kinds.SERVICE, None)),
+        (kinds.SERVICE, read(kinds.SERVICE)),
         (kinds.ACCOUNT_CONFIGURATION, _reader(kinds.ACCOUNT_CONFIGURATION, None)),
     ]
     if config.account and config.account.webhooks:
@@ -105,7 +125,7 @@ def read_live(api: LiveApi, config: Config, locate: Locate | None = None) -> Liv
             (kinds.ADDRESS_CONFIGURATION, _reader(kinds.ADDRESS_CONFIGURATION, None))
         )
     if config.credentials or "credentials" in prune:
-        account_reads.append((kinds.CREDENTIAL, _reader(kinds.CREDENTIAL, None)))
+        account_reads.append((kinds.CREDENTIAL, read(kinds.CREDENTIAL)))
 
     with collector_paused(), api.pool() as calls:
         account_futures = [(kind, calls.submit(read)) for kind, read in account_reads]
@@ -145,6 +165,33 @@ def read_live(api: LiveApi, config: Config, locate: Locate | None = None) -> Liv
 
 def _reader(kind: Kind, parent_sid: str | None) -> Callable[[Any], list[Resource]]:
     return lambda v1: kind.read(v1, parent_sid)
+
+
+def _settled_reader(
+    api: LiveApi, kind: Kind, config: Config, sleep: Callable[[float], None]
+) -> Callable[[Any], list[Resource]]:
+    """An account-level list whose managed names' survivors are final: read again (every
+    quarter second, at most MAX_POLLS times) while the oldest resource of a managed name was
+    created in the second the server's answer was served (or later, by a skewed clock)."""
+    names = {kind.name_of(resource) for resource in kind.desired(config)}
+
+    def read(v1: Any) -> list[Resource]:
+        resources = kind.read(v1, None)
+        for _ in range(MAX_POLLS):
+            served = served_at(api.last_headers())
+            oldest: dict[str, str] = {}
+            for resource in resources:
+                name = kind.name_of(resource)
+                created = str(resource.extra.get("date_created") or "")
+                if name in names and created and (name not in oldest or created < oldest[name]):
+                    oldest[name] = created
+            if not served or all(created < served for created in oldest.values()):
+                return resources
+            sleep(POLL_SECONDS)
+            resources = kind.read(v1, None)
+        return resources
+
+    return read
 
 
 def _service_kinds_to_read(service: Any, prune: set[str]) -> list[Kind]:

@@ -12,14 +12,20 @@ from reconciler.plan.references import check_references
 
 
 def plan_account(
-    loaded: LoadedConfig, api: LiveApi, options: PlanOptions | None = None
+    loaded: LoadedConfig,
+    api: LiveApi,
+    options: PlanOptions | None = None,
+    for_apply: bool = False,
 ) -> tuple[Plan, LiveState]:
     """Read the live account the config touches and compute the plan against it.
 
     The account pin is checked before anything is read and again on what the API answers.
+    `for_apply`: the plan is about to be applied, so a service or credential created in the
+    server's current second is read again once it has passed (a concurrent run's twin may be
+    arriving: `read_live`'s settle_twins); a plan only shown does not wait.
     """
     check_account(loaded, api.account_sid, "the credentials are for account")
-    live = read_live(api, loaded.config, loaded.locate)
+    live = read_live(api, loaded.config, loaded.locate, settle_twins=for_apply)
     check_account(loaded, live.account_sid, "the API answers for account")
     check_references(loaded.config, live, loaded.locate)
     return build_plan(loaded.config, live, options or PlanOptions()), live

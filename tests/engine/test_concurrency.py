@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
+from reconciler import kinds
 from reconciler.apply import ApplyReport, Executor
 from reconciler.config import load_config
 from reconciler.emulator.server import EmulatorServer
+from reconciler.kinds import Resource
 from reconciler.live.api import LiveApi
 from reconciler.plan import Action, plan_account
 from tests.conftest import close_client
@@ -52,7 +55,7 @@ def apply_once(
         api = LiveApi(client, concurrency=8, policy=FAST_RETRIES)
         loaded = load_config(paths, environ=EXAMPLE_ENV)
         barrier.wait()
-        plan, live = plan_account(loaded, api)
+        plan, live = plan_account(loaded, api, for_apply=True)  # as `apply` plans
         return Executor(api, live).run(plan)
     finally:
         close_client(client)
@@ -113,3 +116,42 @@ def test_a_replace_cut_short_after_its_create_is_finished_not_repeated(
     )
     assert_clean(engine.plan(unpinned)[0])
     write_yaml(tmp_path, "")  # keeps the fixture's folder in use
+
+
+def test_apply_binds_the_twin_that_survives_not_the_first_one_it_saw(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A concurrent run's service of the same name can land just after apply's first read of
+    the services list, in the same second as the one apply saw. Apply must bind the survivor
+    every run's twin check agrees on (oldest, then lowest SID), not the twin its creator is
+    about to delete: it reads again once the server's second has passed. Made deterministic
+    by dating the first service a second ahead, so the second one (created after apply's
+    first read, by another client) is the older."""
+    state = engine.emulator.app.directory.main.conversations
+    ahead = (datetime.now(timezone.utc) + timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    monkeypatch.setattr(state, "clock", lambda: ahead)
+    seen_first = engine.v1.services.create(friendly_name="Support").sid
+    monkeypatch.undo()
+
+    other_run = build_sdk(engine.emulator)
+    arrived: list[str] = []
+    reads: list[list[str]] = []
+    read = kinds.SERVICE.read
+
+    def read_then_a_twin_arrives(api: object, parent_sid: str | None) -> list[Resource]:
+        resources = read(api, parent_sid)
+        reads.append([str(resource.sid) for resource in resources])
+        if not arrived:
+            arrived.append(other_run.conversations.v1.services.create(friendly_name="Support").sid)
+        return resources
+
+    monkeypatch.setattr(kinds.SERVICE, "read", read_then_a_twin_arrives)
+    loaded = engine.load({"version": 1, "services": {"support": {"friendly_name": "Support"}}})
+    try:
+        _, live = plan_account(loaded, engine.api, for_apply=True)
+    finally:
+        close_client(other_run)
+    assert seen_first in reads[0] and arrived[0] not in reads[0], "the first read saw one"
+    assert live.bound["support"].sid == arrived[0], "the older twin survives"
+    assert seen_first in live.twins, "the other is a twin (its creator deletes it)"
+    assert len(reads) >= 2, "apply read the list again once the second had passed"

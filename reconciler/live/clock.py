@@ -1,0 +1,30 @@
+"""Twilio's clock, as its answers show it: the Date header, to the second of date_created.
+
+Twilio accepts two services (or credentials) with one name, so concurrent runs can create
+twins, and every run must agree on which one survives (oldest date_created, then lowest SID:
+`kinds.survivor`). date_created has one-second resolution, so a run can only be sure it sees
+every twin of a resource created in second S once the server's Date has left S: twins created
+in S are visible by then, and any later one is younger and loses. The creator's twin check
+(`apply.twins`) and apply's read of what it will bind (`live.reader`) both wait for that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from email.utils import parsedate_to_datetime
+
+POLL_SECONDS = 0.25
+"""How often the server's clock is read again while waiting for its second to pass."""
+MAX_POLLS = 12
+"""About three seconds in all (clocks of Twilio's servers may differ slightly)."""
+
+
+def served_at(headers: Mapping[str, str]) -> str | None:
+    """The response's Date header as `YYYY-MM-DDTHH:MM:SSZ`, comparable with date_created."""
+    for name, value in headers.items():
+        if name.lower() == "date":
+            try:
+                return parsedate_to_datetime(value).strftime("%Y-%m-%dT%H:%M:%SZ")
+            except (TypeError, ValueError):
+                return None
+    return None
