@@ -7,6 +7,7 @@ twilio SDK over loopback (its Accounts API calls included) and the emulator.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,11 +15,14 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner, Result
+from twilio.rest import Client
 
 from reconciler import redact
 from reconciler.cli.main import cli
 from reconciler.emulator import defaults
 from reconciler.emulator.server import EmulatorServer
+from reconciler.live.connection import ConnectionSettings, build_client
+from reconciler.testing import close_client
 
 PARENT_ENV = {
     "TWILIO_ACCOUNT_SID": defaults.ACCOUNT_SID,
@@ -88,6 +92,17 @@ class FleetDir:
 
     def subaccount(self, name: str) -> dict[str, Any]:
         return next(s for s in self.emulator.subaccounts() if s["friendly_name"] == name)
+
+    @contextmanager
+    def client_of(self, name: str) -> Iterator[Client]:
+        """The real SDK with a subaccount's own credentials: someone working in its console."""
+        sub = self.subaccount(name)
+        settings = ConnectionSettings(sub["sid"], sub["sid"], sub["auth_token"])
+        client = build_client(settings, self.emulator.url)
+        try:
+            yield client
+        finally:
+            close_client(client)
 
 
 @pytest.fixture

@@ -139,14 +139,8 @@ def test_show_unmanaged_lists_each_targets_own_extra_resources(
 ) -> None:
     fleet.write(tenants("tenant-001", "tenant-002"))
     assert_clean_exit(fleet.run("apply", "--all", "--auto-approve"), 0)
-    sub = fleet.subaccount("tenant-002")
-    client = build_client(
-        ConnectionSettings(sub["sid"], sub["sid"], sub["auth_token"]), fleet.emulator.url
-    )
-    try:
+    with fleet.client_of("tenant-002") as client:
         client.conversations.v1.services.create(friendly_name="Clicked by hand")
-    finally:
-        close_client(client)
 
     text = fleet.run("plan", "--all", "--show-unmanaged")
     assert_clean_exit(text, 0)  # the plan itself does not change: prune is off

@@ -7,8 +7,6 @@ import json
 
 from reconciler.emulator import defaults
 from reconciler.fleet.planfiles import MANIFEST
-from reconciler.live.connection import ConnectionSettings, build_client
-from tests.conftest import close_client
 from tests.fleet.conftest import FleetDir, assert_clean_exit, output, tenants
 from tests.fleet.test_fleet_cli import hook_of
 
@@ -56,13 +54,8 @@ def test_a_target_whose_plan_changed_fails_and_the_others_apply(fleet: FleetDir)
     assert_clean_exit(fleet.run("plan", "--all", "--out", str(plans)), 0)
     # Someone creates tenant-002's service by hand after the review.
     sub = fleet.subaccount("tenant-002")
-    client = build_client(
-        ConnectionSettings(sub["sid"], sub["sid"], sub["auth_token"]), fleet.emulator.url
-    )
-    try:
+    with fleet.client_of("tenant-002") as client:
         client.conversations.v1.services.create(friendly_name="Support")
-    finally:
-        close_client(client)
 
     applied = fleet.run("apply", "--plan", str(plans))
     assert_clean_exit(applied, 1)
