@@ -351,11 +351,25 @@ def validate(context: Context) -> int:
 # --- run: plan, drift, apply ------------------------------------------------------------------
 
 
-def _failure_markdown(label: str, code: int, stderr: str) -> str:
+def _failure_markdown(label: str, code: int, stderr: str, report: str = "") -> str:
+    """The comment for a failed plan: what it printed on stderr, and with a fleet whose
+    failed targets did not stop the others, the fleet's report (the others' plans, and why
+    each failed target failed)."""
     fence = "````" if "```" in stderr else "```"
+    head = f"### reconciler plan failed for `{label}`\n\n"
+    if report.strip():
+        details = (
+            f"\n<details><summary>stderr</summary>\n\n{fence}\n{stderr.strip()}\n{fence}\n\n"
+            "</details>\n"
+            if stderr.strip()
+            else ""
+        )
+        return (
+            f"{head}`reconciler plan` exited {code}: some targets failed (their sections say "
+            f"why); nothing was applied.\n\n{report.rstrip()}\n{details}"
+        )
     return (
-        f"### reconciler plan failed for `{label}`\n\n"
-        f"`reconciler plan` exited {code}; nothing was applied.\n\n"
+        f"{head}`reconciler plan` exited {code}; nothing was applied.\n\n"
         f"{fence}\n{stderr.strip() or '(no output)'}\n{fence}\n"
     )
 
@@ -383,7 +397,7 @@ def _plan(context: Context, drift: bool) -> int:
     if code in (0, 2):
         markdown = result.stdout
     else:
-        markdown = _failure_markdown(context.label, code, result.stderr)
+        markdown = _failure_markdown(context.label, code, result.stderr, result.stdout)
     plan_file.write_text(markdown, encoding="utf-8")
     context.out.write(result.stdout if code in (0, 2) else "")
     context.summary(f"## reconciler plan: `{context.label}`\n\n{markdown}")

@@ -473,6 +473,24 @@ def test_validate_plan_apply_and_drift_on_the_fleet_example(step: Step) -> None:
         assert "--target 'tenant-004' matches no target" in step.summary
 
 
+def test_a_fleet_plan_with_a_failed_target_comments_the_others_plans(step: Step) -> None:
+    """One target failing does not stop the others: the comment still shows their plans."""
+    with EmulatorServer(subaccounts=2) as emulator:  # the example's tenant-003 does not exist
+        env = {
+            "RECONCILER_CONFIG": "examples/fleet/reconciler-targets.yaml.example",
+            "RECONCILER_TARGETS": "tenant-00[123]",
+            **credentials(emulator),
+        }
+        assert step("run", RECONCILER_COMMAND="plan", **env) == 0, step.last_err
+    assert step.outputs["exitcode"] == "1"
+    comment = Path(step.outputs["plan"]).read_text(encoding="utf-8")
+    assert comment.startswith("### reconciler plan failed for ")
+    assert "some targets failed" in comment
+    assert "#### `tenant-001`" in comment and "#### `tenant-002`" in comment
+    assert "#### `tenant-003`: failed" in comment
+    assert "no subaccount" in comment
+
+
 def test_a_failed_plan_is_an_error_not_drift_and_is_still_commented(
     step: Step, emulator: EmulatorServer
 ) -> None:
