@@ -22,7 +22,7 @@ from twilio.base.exceptions import TwilioException
 from reconciler import kinds
 from reconciler.kinds import Kind, Resource
 from reconciler.live.api import LiveApi
-from reconciler.live.clock import MAX_POLLS, POLL_SECONDS, served_at
+from reconciler.live.clock import POLL_SECONDS, read_until_second_passed, served_at
 from reconciler.live.retry import is_not_found
 
 SECOND_PASSED = 1.05
@@ -41,18 +41,24 @@ def settle(
 ) -> str:
     """The SID this applier should use after creating `created_sid`: its own, or the survivor
     it adopts (after deleting its own creation, which lost)."""
-    twins: list[Resource] = []
     answered = time.monotonic()
-    for _ in range(MAX_POLLS):
-        siblings = api.call(lambda v1: kind.read(v1, parent_sid))
-        served = served_at(api.last_headers())
-        twins = [resource for resource in siblings if matches(resource)]
-        mine = next((twin for twin in twins if twin.sid == created_sid), None)
-        created = mine.extra.get("date_created") if mine is not None else None
-        if mine is None or not served or not created or served > created:
-            break
+
+    def pause() -> float:
         left = answered + SECOND_PASSED - time.monotonic()
-        sleep(min(POLL_SECONDS, left) if left > 0 else POLL_SECONDS)
+        return min(POLL_SECONDS, left) if left > 0 else POLL_SECONDS
+
+    def created_second(siblings: list[Resource]) -> str | None:
+        mine = next((sibling for sibling in siblings if sibling.sid == created_sid), None)
+        return mine.extra.get("date_created") if mine is not None else None
+
+    siblings = read_until_second_passed(
+        lambda: api.call(lambda v1: kind.read(v1, parent_sid)),
+        lambda: served_at(api.last_headers()),
+        created_second,
+        pause,
+        sleep,
+    )
+    twins = [resource for resource in siblings if matches(resource)]
     if not twins:
         return created_sid
     kept = kinds.survivor(twins)

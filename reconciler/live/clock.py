@@ -10,8 +10,11 @@ in S are visible by then, and any later one is younger and loses. The creator's 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from email.utils import parsedate_to_datetime
+from typing import TypeVar
+
+T = TypeVar("T")
 
 POLL_SECONDS = 0.25
 """How often the server's clock is read again while waiting for its second to pass."""
@@ -28,3 +31,23 @@ def served_at(headers: Mapping[str, str]) -> str | None:
             except (TypeError, ValueError):
                 return None
     return None
+
+
+def read_until_second_passed(
+    read: Callable[[], T],
+    served: Callable[[], str | None],
+    second: Callable[[T], str | None],
+    pause: Callable[[], float],
+    sleep: Callable[[float], None],
+) -> T:
+    """`read()`, and again after each pause (at most MAX_POLLS times) while the server's clock
+    (`served()`, asked right after each read) has not left `second(result)`: the date_created
+    to wait past, or None when there is nothing to wait for."""
+    result = read()
+    for _ in range(MAX_POLLS):
+        at, wanted = served(), second(result)
+        if not at or not wanted or at > wanted:
+            break
+        sleep(pause())
+        result = read()
+    return result

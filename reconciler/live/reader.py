@@ -14,7 +14,7 @@ from reconciler.config.models import Config
 from reconciler.gc_pause import collector_paused
 from reconciler.kinds import Kind, Reference, Resource
 from reconciler.live.api import LiveApi
-from reconciler.live.clock import MAX_POLLS, POLL_SECONDS, served_at
+from reconciler.live.clock import POLL_SECONDS, read_until_second_passed, served_at
 
 Locate = Callable[[tuple[str | int, ...]], str | None]
 
@@ -96,7 +96,6 @@ def read_live(
     config: Config,
     locate: Locate | None = None,
     settle_twins: bool = False,
-    sleep: Callable[[float], None] = time.sleep,
 ) -> LiveState:
     """Concurrent reads: the account-level lists, and each managed service's parts as soon as
     the services list has arrived (alongside the rest of the account-level paging).
@@ -109,13 +108,13 @@ def read_live(
     state = LiveState()
     prune: set[str] = set(config.policy.prune)
 
-    def read(kind: Kind) -> Callable[[Any], list[Resource]]:
+    def lister(kind: Kind) -> Callable[[Any], list[Resource]]:
         if settle_twins and kind.names_may_repeat:
-            return _settled_reader(api, kind, config, sleep)
+            return _settled_reader(api, kind, config)
         return _reader(kind, None)
 
     account_reads: list[tuple[Kind, Callable[[Any], list[Resource]]]] = [
-        (kinds.SERVICE, read(kinds.SERVICE)),
+        (kinds.SERVICE, lister(kinds.SERVICE)),
         (kinds.ACCOUNT_CONFIGURATION, _reader(kinds.ACCOUNT_CONFIGURATION, None)),
     ]
     if config.account and config.account.webhooks:
@@ -125,7 +124,7 @@ def read_live(
             (kinds.ADDRESS_CONFIGURATION, _reader(kinds.ADDRESS_CONFIGURATION, None))
         )
     if config.credentials or "credentials" in prune:
-        account_reads.append((kinds.CREDENTIAL, read(kinds.CREDENTIAL)))
+        account_reads.append((kinds.CREDENTIAL, lister(kinds.CREDENTIAL)))
 
     with collector_paused(), api.pool() as calls:
         account_futures = [(kind, calls.submit(read)) for kind, read in account_reads]
@@ -167,31 +166,29 @@ def _reader(kind: Kind, parent_sid: str | None) -> Callable[[Any], list[Resource
     return lambda v1: kind.read(v1, parent_sid)
 
 
-def _settled_reader(
-    api: LiveApi, kind: Kind, config: Config, sleep: Callable[[float], None]
-) -> Callable[[Any], list[Resource]]:
+def _settled_reader(api: LiveApi, kind: Kind, config: Config) -> Callable[[Any], list[Resource]]:
     """An account-level list whose managed names' survivors are final: read again (every
     quarter second, at most MAX_POLLS times) while the oldest resource of a managed name was
     created in the second the server's answer was served (or later, by a skewed clock)."""
     names = {kind.name_of(resource) for resource in kind.desired(config)}
 
-    def read(v1: Any) -> list[Resource]:
-        resources = kind.read(v1, None)
-        for _ in range(MAX_POLLS):
-            served = served_at(api.last_headers())
-            oldest: dict[str, str] = {}
-            for resource in resources:
-                name = kind.name_of(resource)
-                created = str(resource.extra.get("date_created") or "")
-                if name in names and created and (name not in oldest or created < oldest[name]):
-                    oldest[name] = created
-            if not served or all(created < served for created in oldest.values()):
-                return resources
-            sleep(POLL_SECONDS)
-            resources = kind.read(v1, None)
-        return resources
+    def youngest_survivor(resources: list[Resource]) -> str | None:
+        """The latest of the managed names' oldest date_created (None: no managed name)."""
+        oldest: dict[str, str] = {}
+        for resource in resources:
+            name = kind.name_of(resource)
+            created = str(resource.extra.get("date_created") or "")
+            if name in names and created and (name not in oldest or created < oldest[name]):
+                oldest[name] = created
+        return max(oldest.values(), default=None)
 
-    return read
+    return lambda v1: read_until_second_passed(
+        lambda: kind.read(v1, None),
+        lambda: served_at(api.last_headers()),
+        youngest_survivor,
+        lambda: POLL_SECONDS,
+        time.sleep,
+    )
 
 
 def _service_kinds_to_read(service: Any, prune: set[str]) -> list[Kind]:
