@@ -227,16 +227,16 @@ def render_text(report: FleetReport, colour: bool = False) -> str:
             continue
         plan = _plan_of(result)
         changed = plan is not None and not plan.empty
-        if changed or result.unmanaged:
-            lines.append(f"=== {name}{account} ===")
+        if not changed and not result.unmanaged:
+            continue  # in the summary only
+        lines.append(f"=== {name}{account} ===")
         if plan is not None and changed:
             lines.append(plan_render.render_text(plan, colour=colour).rstrip("\n"))
             if result.apply_json() is not None:
                 lines.append(_apply_line(result))
         if result.unmanaged:
             lines.append(render_unmanaged_text(result.unmanaged).rstrip("\n"))
-        if changed or result.unmanaged:
-            lines.append("")
+        lines.append("")
     return "\n".join(lines) + ("\n" if lines else "") + render_summary(report)
 
 

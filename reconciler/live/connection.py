@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TypedDict, cast
+from typing import Any, TypedDict
 from urllib.parse import urlsplit
 
 from requests import PreparedRequest, Session
@@ -163,7 +163,7 @@ class RecordingHttpClient(TwilioHttpClient):
             verify = session.direct_verify(url, self.proxy)
         if verify is not None:
             response = self._send_direct(
-                method, url, params, data, merged, credentials, timeout, verify
+                session.pool, method, url, params, data, merged, credentials, timeout, verify
             )
         else:
             response = self._send_with_requests(
@@ -176,6 +176,7 @@ class RecordingHttpClient(TwilioHttpClient):
 
     def _send_direct(
         self,
+        pool: ConnectionPool,
         method: str,
         url: str,
         params: dict[str, object] | None,
@@ -197,7 +198,6 @@ class RecordingHttpClient(TwilioHttpClient):
             sent["Authorization"] = _basic_auth_str(*auth)
         if body is not None and "Content-Type" not in headers:
             sent["Content-Type"] = "application/x-www-form-urlencoded"
-        pool = cast(_Session, self.session).pool
         answer = pool.send(
             method,
             requote_uri(url),

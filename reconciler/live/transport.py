@@ -77,7 +77,7 @@ class ConnectionPool:
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         connection = self._checkout(origin, timeout)
         try:
-            connection.request(method, target, body=body, headers=dict(headers))
+            connection.request(method, target, body=body, headers=headers)
             response = connection.getresponse()
             raw = response.read()
         except TimeoutError as error:
