@@ -124,8 +124,10 @@ def _matches(change: Change, selector: Path) -> bool:
         return change.kind == KIND_SELECTORS[selector[0]]
     path = change_path(change)
     if selector[0] == "address_configurations" and len(selector) == 2:
+        if change.kind != kinds.ADDRESS_CONFIGURATION.name:
+            return False
         full = f"{change.identity[0]}:{change.identity[1]}"
-        return change.kind == kinds.ADDRESS_CONFIGURATION.name and selector[1] in (path[1], full)
+        return selector[1] in (path[1], full)
     return path[: len(selector)] == selector
 
 

@@ -85,3 +85,14 @@ def test_a_saved_partial_plan_applies_the_same_selection(
     assert "sales" in names and "support" not in names
     refused = run("apply", "--plan", str(planfile), "--only", "roles")
     assert refused.exit_code == 1
+
+
+def test_an_address_selector_takes_the_address_alone(run: Cli, engine: Engine) -> None:
+    """Services have a one-part identity: an address selector must not trip over them."""
+    path = run.config(config(PERMS))
+    address = [("create", "address_configuration", "sms:+15017122661")]
+    assert changes(run, path, "address_configurations.+15017122661") == address
+    assert changes(run, path, "address_configurations.sms:+15017122661") == address
+    apply_ok(run, path, "--only", "address_configurations.+15017122661")
+    assert [a.address for a in engine.v1.address_configurations.list()] == ["+15017122661"]
+    assert "support" not in {s.friendly_name for s in engine.v1.services.list()}
