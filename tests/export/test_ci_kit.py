@@ -182,6 +182,29 @@ def test_action_yml_gives_credentials_and_the_token_to_one_step_each() -> None:
         assert run_env[f"RECONCILER_INPUT_TWILIO_{part}"] == f"${{{{ inputs.{name} }}}}"
 
 
+def action_env(name: str, inputs: Mapping[str, str]) -> dict[str, str]:
+    """The environment action.yml maps onto step `name`, its `${{ inputs.X }}` filled in."""
+    data = load(ACTION)
+    defaults_ = {key: str(spec.get("default", "")) for key, spec in data["inputs"].items()}
+    given = {**defaults_, **inputs}
+    for step in data["runs"]["steps"]:
+        match = ACTION_STEP.match(step.get("run", ""))
+        if match and match[1] == name:
+            return {
+                key: re.sub(r"\$\{\{ inputs\.([\w-]+) \}\}", lambda m: given[m[1]], value)
+                for key, value in step.get("env", {}).items()
+            }
+    raise AssertionError(f"action.yml runs no step {name!r}")
+
+
+def test_every_step_that_reads_the_config_input_knows_the_targets() -> None:
+    """With targets set, the config input is a targets file: a step without them misreads it."""
+    for step in load(ACTION)["runs"]["steps"]:
+        env = step.get("env", {})
+        if "RECONCILER_CONFIG" in env:
+            assert env.get("RECONCILER_TARGETS") == "${{ inputs.targets }}", step["name"]
+
+
 def test_pre_commit_hook_runs_validate() -> None:
     (hook,) = yaml.safe_load(HOOKS.read_text(encoding="utf-8"))
     assert hook["id"] == "reconciler-validate"
@@ -218,6 +241,10 @@ class Step:
         code = action.main([name], context)
         self.last_out, self.last_err = out.getvalue(), err.getvalue()
         return code
+
+    def as_action_runs(self, name: str, inputs: Mapping[str, str], **env: str) -> int:
+        """Runs step `name` with the environment action.yml gives it for these inputs."""
+        return self(name, **action_env(name, inputs), **env)
 
     @property
     def outputs(self) -> dict[str, str]:
@@ -452,23 +479,32 @@ def test_plan_apply_and_drift_on_the_support_desk_example(
 
 
 def test_validate_plan_apply_and_drift_on_the_fleet_example(step: Step) -> None:
-    """With targets, the action runs the fleet: the targets file as config, a --target each."""
+    """With targets, the action runs the fleet: the targets file as config, a --target each.
+
+    Each step gets the environment action.yml maps for these inputs, as the runner would.
+    """
     with EmulatorServer(subaccounts=3) as emulator:
-        env = {
-            "RECONCILER_CONFIG": "examples/fleet/reconciler-targets.yaml.example",
-            "RECONCILER_TARGETS": "tenant-001 tenant-00[23]",
-            **credentials(emulator),
+        inputs = {
+            "config": "examples/fleet/reconciler-targets.yaml.example",
+            "targets": "tenant-001 tenant-00[23]",
+            "twilio-account-sid": defaults.ACCOUNT_SID,
+            "twilio-auth-token": defaults.AUTH_TOKEN,
         }
-        assert step("validate", **env) == 0, step.last_out + step.last_err
+        endpoint = {"RECONCILER_ENDPOINT": emulator.url}
+
+        def run(command: str) -> int:
+            return step.as_action_runs("run", {**inputs, "command": command}, **endpoint)
+
+        assert step.as_action_runs("validate", inputs) == 0, step.last_out + step.last_err
         assert "3 valid" in step.last_out
-        assert step("run", RECONCILER_COMMAND="plan", **env) == 0, step.last_err
+        assert run("plan") == 0, step.last_err
         assert step.outputs["changes"] == "true"
         assert "tenant-002" in Path(step.outputs["plan"]).read_text(encoding="utf-8")
-        assert step("run", RECONCILER_COMMAND="apply", **env) == 0
-        assert step("run", RECONCILER_COMMAND="drift", **env) == 0, step.last_out
+        assert run("apply") == 0
+        assert run("drift") == 0, step.last_out
         assert step.outputs["changes"] == "false"
-        env["RECONCILER_TARGETS"] = "tenant-004"
-        assert step("run", RECONCILER_COMMAND="plan", **env) == 0
+        inputs["targets"] = "tenant-004"
+        assert run("plan") == 0
         assert step.outputs["exitcode"] == "1"
         assert "--target 'tenant-004' matches no target" in step.summary
 
