@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import socket
 from functools import lru_cache
 
 DEVELOPMENT_HOSTS: tuple[tuple[str, str], ...] = (
@@ -89,10 +90,27 @@ def pattern_problem(pattern: str) -> str | None:
     return None
 
 
-def _address_kind(host: str) -> str | None:
+_NUMERIC_IPV4 = re.compile(r"^[0-9][0-9a-fx]*(\.[0-9][0-9a-fx]*){0,3}$")
+
+
+def _ip_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address an IP literal names, also in the forms URL parsers and resolvers accept
+    beside dotted quads: fewer parts (127.1), octal (0177.0.0.1), hex (0x7f.1), one number."""
     try:
-        address = ipaddress.ip_address(host)
+        return ipaddress.ip_address(host)
     except ValueError:
+        pass
+    if not _NUMERIC_IPV4.match(host):
+        return None
+    try:
+        return ipaddress.IPv4Address(socket.inet_aton(host))
+    except OSError:
+        return None
+
+
+def _address_kind(host: str) -> str | None:
+    address = _ip_address(host)
+    if address is None:
         return None
     mapped = getattr(address, "ipv4_mapped", None)
     if mapped is not None:

@@ -155,6 +155,15 @@ def test_denied_hosts_win_over_allowed_and_name_the_pattern(workspace: Workspace
         ("0.0.0.0", "the unspecified address"),
         ("100.100.1.1", "an address that is not reachable from the internet"),
         ("[::ffff:127.0.0.1]", "a loopback address"),
+        # the shortened, octal, hex and one-number forms that resolvers and browsers accept
+        ("127.1", "a loopback address"),
+        ("0177.0.0.1", "a loopback address"),
+        ("0x7f.0.0.1", "a loopback address"),
+        ("2130706433", "a loopback address"),
+        ("0x7f000001", "a loopback address"),
+        ("10.0.1", "a private network address"),
+        ("192.168.1", "a private network address"),
+        ("169.254.1", "a link-local address"),
         ("intranet", "a single-label name that only resolves inside a local network"),
         ("printer.local", "a multicast DNS name on a local network"),
         ("hooks.corp.internal", "a name reserved for private networks"),
@@ -167,7 +176,17 @@ def test_development_hosts_are_recognised(host: str, what: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "host", ["hooks.example.com", "ngrok.com", "8.8.8.8", "[2606:4700::1111]", "example.local.io"]
+    "host",
+    [
+        "hooks.example.com",
+        "ngrok.com",
+        "8.8.8.8",
+        "8.8.2056",
+        "[2606:4700::1111]",
+        "example.local.io",
+        "cafe.be",
+        "0x08.0x08.0x08.0x08",
+    ],
 )
 def test_ordinary_hosts_are_not_development_hosts(host: str) -> None:
     assert development_host(host.strip("[]")) is None
