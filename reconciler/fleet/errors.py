@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from reconciler.errors import ReconcilerError
 
-UNAUTHORIZED = 401
-
 
 class TargetError(ReconcilerError):
     """A target cannot run: its credentials, its subaccount, its pin."""
@@ -21,15 +19,14 @@ def describe(error: BaseException, credentials: str | None = None) -> str:
     if isinstance(error, ReconcilerError):
         return str(error)
     from reconciler.cli.diagnose import endpoint_problem
-    from reconciler.live.retry import describe_error, http_status
+    from reconciler.live.retry import UNAUTHORIZED, describe_error, http_status, refused_credentials
 
     problem = endpoint_problem(error)
     if problem:
         return problem
     if http_status(error) == UNAUTHORIZED and credentials:
-        return (
-            f"Twilio refused the credentials (HTTP 401): {credentials}; check that they belong "
-            "together and to an active account"
+        return refused_credentials(
+            error, f"{credentials}; check that they belong together and to an active account"
         )
     module = type(error).__module__.split(".")[0]
     if module in ("twilio", "requests", "urllib3"):

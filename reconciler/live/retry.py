@@ -8,6 +8,7 @@ whether it already happened.
 
 from __future__ import annotations
 
+import json
 import random
 import time
 from collections.abc import Callable, Mapping
@@ -21,6 +22,7 @@ from twilio.http.response import Response
 T = TypeVar("T")
 
 NOT_FOUND = 404
+UNAUTHORIZED = 401
 
 
 @dataclass(frozen=True)
@@ -130,19 +132,49 @@ def _checked(
     return call_with_retry(check, headers=headers, policy=policy)
 
 
+def twilio_code(error: BaseException) -> tuple[int | None, str | None]:
+    """Twilio's error code and message for a failed call: from the exception, or from the JSON
+    body of a failed list page (the SDK's paging error carries only the response)."""
+    if isinstance(error, TwilioRestException):
+        return (int(error.code) if error.code else None), error.msg
+    if isinstance(error, TwilioException) and len(error.args) > 1:
+        response = error.args[1]
+        if isinstance(response, Response):
+            try:
+                body = json.loads(response.text or "")
+            except ValueError:
+                return None, None
+            if isinstance(body, dict):
+                code, message = body.get("code"), body.get("message")
+                return (
+                    code if isinstance(code, int) else None,
+                    message if isinstance(message, str) else None,
+                )
+    return None, None
+
+
+def refused_credentials(error: BaseException, advice: str) -> str:
+    """The line for a 401: Twilio's code (20003) to look up, then what to check."""
+    code, _ = twilio_code(error)
+    status = f"error {code}, HTTP 401" if code else "HTTP 401"
+    return f"Twilio refused the credentials ({status}): {advice}"
+
+
 def describe_error(error: BaseException) -> str:
     """One line for a failed call: Twilio's own code and message where there is one."""
-    if isinstance(error, TwilioRestException):
-        code = f" {error.code}" if error.code else ""
-        return f"Twilio error{code} (HTTP {error.status}): {error.msg}"
     status = http_status(error)
-    if status == 401:
-        return (
-            "Twilio refused the credentials (HTTP 401): check that TWILIO_ACCOUNT_SID belongs "
-            "with TWILIO_API_KEY/TWILIO_API_SECRET or TWILIO_AUTH_TOKEN"
+    if status == UNAUTHORIZED:
+        return refused_credentials(
+            error,
+            "check that TWILIO_ACCOUNT_SID belongs with TWILIO_API_KEY/TWILIO_API_SECRET or "
+            "TWILIO_AUTH_TOKEN",
         )
     if status is not None:
-        return f"Twilio answered HTTP {status} while listing resources"
+        code, message = twilio_code(error)
+        head = f"Twilio error {code} (HTTP {status})" if code else f"Twilio answered HTTP {status}"
+        if isinstance(error, TwilioRestException):
+            return f"{head}: {message}"
+        return f"{head} while listing resources" + (f": {message}" if message else "")
     if isinstance(error, requests.RequestException):
         return f"could not reach the API: {type(error).__name__}: {error}"
     return f"{type(error).__name__}: {error}"

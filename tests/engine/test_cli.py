@@ -34,7 +34,8 @@ def test_detailed_exitcode_is_2_with_changes_0_without_1_on_error(run: Cli) -> N
     apply_ok(run, path)
     assert run("plan", path, "--detailed-exitcode").exit_code == 0
     bad = run("plan", path, "--detailed-exitcode", env={"TWILIO_AUTH_TOKEN": "wrong-token"})
-    assert "401" in one_line_error(bad)
+    assert bad.exit_code == 1
+    assert "Twilio refused the credentials (error 20003, HTTP 401)" in one_line_error(bad)
 
 
 # --- output formats -------------------------------------------------------------------------

@@ -41,7 +41,7 @@ def test_missing_credentials_is_one_line_and_exit_1(run: Cli) -> None:
 def test_wrong_token_is_one_line_and_exit_1(run: Cli) -> None:
     result = run("export", env={"TWILIO_AUTH_TOKEN": "wrong"})
     assert result.exit_code == 1
-    assert "401" in one_line_error(result.stderr) or "20003" in result.stderr
+    assert "Twilio refused the credentials (error 20003, HTTP 401)" in one_line_error(result.stderr)
 
 
 def test_unwritable_out_is_one_line_and_exit_1(run: Cli, tmp_path: Path) -> None:

@@ -234,8 +234,8 @@ def test_credentials_targets_and_the_account_pin(fleet: FleetDir) -> None:
     errors = {entry["name"]: entry["error"] for entry in json.loads(result.stdout)["targets"]}
     assert errors["direct"] is None
     assert (
-        "Twilio refused the credentials (HTTP 401): the credentials in ONE_SID, TWO_TOKEN"
-        in (errors["mixed-up"])
+        "Twilio refused the credentials (error 20003, HTTP 401): "
+        "the credentials in ONE_SID, TWO_TOKEN" in (errors["mixed-up"])
     )
     assert errors["pinned-elsewhere"].startswith(
         f"refusing to run: target pinned-elsewhere is pinned to account {two['sid']}"

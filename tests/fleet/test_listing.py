@@ -115,9 +115,9 @@ def test_a_fleet_plan_lists_once_for_every_subaccount_target(
     [
         (
             {"TWILIO_AUTH_TOKEN": "0" * 32},
-            "listing the parent's subaccounts failed: Twilio refused the credentials (HTTP 401): "
-            f"the parent's ({defaults.ACCOUNT_SID}); check that they belong together and to an "
-            "active account",
+            "listing the parent's subaccounts failed: Twilio refused the credentials "
+            f"(error 20003, HTTP 401): the parent's ({defaults.ACCOUNT_SID}); check that they "
+            "belong together and to an active account",
         ),
         (
             {"TWILIO_AUTH_TOKEN": None},

@@ -201,7 +201,7 @@ def test_a_target_refused_mid_read_leaves_the_shared_pools_to_the_others(
     results = {session.result.name: session.result for session in sessions}
     assert [result.status for result in results.values()] == [CHANGES, FAILED, CHANGES]
     error = results["mixed-up"].error or ""
-    assert "Twilio refused the credentials (HTTP 401)" in error
+    assert "Twilio refused the credentials (error 20003, HTTP 401)" in error
     assert two["auth_token"] not in error
     refused = [seen for seen in relay.seen if seen.password == two["auth_token"]]
     assert refused and all(seen.username == one["sid"] for seen in refused)
