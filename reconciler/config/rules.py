@@ -265,11 +265,15 @@ COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
 # Configuration resource: "Minimum value for this timer is 1 minute" (inactive) and "10 minutes"
 # (closed). States and timers guide: durations "must be specified in days or smaller units"
 # (months and years are an invalid format), precision is one second, PT0S disables a timer.
-# The docs give no maximum (they recommend up to a year, P365D), so none is enforced.
+# The docs give no maximum (they recommend up to a year, P365D). Assumed: a timer is a 32-bit
+# count of seconds (about 68 years, P24855DT3H14M7S), the smallest bound a backend plausibly
+# has; a longer one is refused as a malformed duration, as Twilio's list has no code for it.
 TIMER_MINIMUM_SECONDS: dict[str, int] = {
     "default_inactive_timer": 60,
     "default_closed_timer": 600,
 }
+TIMER_MAXIMUM_SECONDS = 2**31 - 1
+TIMER_MAXIMUM = "P24855DT3H14M7S"
 DURATION = re.compile(
     r"^P(?!$)(?:(?P<days>\d+)D)?(?:T(?=\d)(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+)S)?)?$"
 )

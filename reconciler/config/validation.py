@@ -215,6 +215,12 @@ class _Checker:
             except ValueError as error:
                 self.error((*path, name), str(error))
                 continue
+            if seconds > rules.TIMER_MAXIMUM_SECONDS:
+                self.error(
+                    (*path, name),
+                    f"{value!r} is longer than the longest timer Twilio is assumed to take, "
+                    f"{rules.TIMER_MAXIMUM} (about 68 years); Twilio recommends up to P365D",
+                )
             if 0 < seconds < minimum:
                 shown = "PT1M (1 minute)" if minimum == 60 else "PT10M (10 minutes)"
                 self.error(

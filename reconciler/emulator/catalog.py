@@ -88,6 +88,8 @@ ADDRESS_WEBHOOK_FILTERS: Final = frozenset(rules.ADDRESS_WEBHOOK_FILTERS)
 # Timer minimums, in seconds (Configuration resource).
 MIN_INACTIVE_TIMER_SECONDS: Final = rules.TIMER_MINIMUM_SECONDS["default_inactive_timer"]
 MIN_CLOSED_TIMER_SECONDS: Final = rules.TIMER_MINIMUM_SECONDS["default_closed_timer"]
+MAX_TIMER_SECONDS: Final = rules.TIMER_MAXIMUM_SECONDS
+MAX_TIMER: Final = rules.TIMER_MAXIMUM
 
 # Length limits from the resource pages.
 MAX_SERVICE_NAME: Final = rules.SERVICE_NAME_MAX

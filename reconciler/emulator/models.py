@@ -244,6 +244,11 @@ def _timer(
             "minutes or whole seconds",
             format_code,
         )
+    if seconds > catalog.MAX_TIMER_SECONDS:
+        raise invalid(
+            f"Invalid value for {name}: longer than the longest timer, {catalog.MAX_TIMER}",
+            format_code,
+        )
     if 0 < seconds < minimum:
         raise invalid(
             f"Invalid value for {name}: the minimum is {minimum} seconds (PT0S disables)",

@@ -462,6 +462,17 @@ CASES: list[tuple[Any, ...]] = [
         },
     ),
     (
+        "timer-too-long",
+        {
+            "c.yaml": """
+        version: 1
+        account:
+          configuration:
+            default_closed_timer: P99999999999999999999D
+        """
+        },
+    ),
+    (
         "timer-fraction",
         {
             "c.yaml": """
@@ -1142,6 +1153,11 @@ EXPECTED: dict[str, list[str]] = {
         "c.yaml:4: account.configuration.default_inactive_timer: '1 hour' is "
         "not an ISO 8601 duration in days, hours, minutes and seconds, such as "
         "PT5M, PT1H, P30D or PT0S (off)"
+    ],
+    "timer-too-long": [
+        "c.yaml:4: account.configuration.default_closed_timer: 'P99999999999999999999D' is "
+        "longer than the longest timer Twilio is assumed to take, P24855DT3H14M7S (about 68 "
+        "years); Twilio recommends up to P365D"
     ],
     "timer-fraction": [
         "c.yaml:4: account.configuration.default_inactive_timer: 'PT1.5M' has a "

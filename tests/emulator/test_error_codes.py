@@ -273,10 +273,12 @@ TRIGGERS: dict[TwilioCode, list[Trigger]] = {
         lambda api: api.post("/v1/Configuration", {"DefaultClosedTimer": "PT5M"})
     ],
     errors.INACTIVE_TIMER_FORMAT: [
-        lambda api: api.post("/v1/Configuration", {"DefaultInactiveTimer": "P1Y"})
+        lambda api: api.post("/v1/Configuration", {"DefaultInactiveTimer": "P1Y"}),
+        lambda api: api.post("/v1/Configuration", {"DefaultInactiveTimer": "P24855DT3H14M8S"}),
     ],
     errors.CLOSED_TIMER_FORMAT: [
-        lambda api: api.post("/v1/Configuration", {"DefaultClosedTimer": "10 minutes"})
+        lambda api: api.post("/v1/Configuration", {"DefaultClosedTimer": "10 minutes"}),
+        lambda api: api.post("/v1/Configuration", {"DefaultClosedTimer": "P" + "9" * 40 + "D"}),
     ],
 }
 
@@ -308,3 +310,11 @@ def test_each_code_is_answered(api: Api, code: TwilioCode) -> None:
         assert body["more_info"] == code.more_info
         if code.status == 429:
             assert "Retry-After" in outcome.headers
+
+
+def test_the_longest_timer_is_accepted(api: Api) -> None:
+    """One second more is 50379/50380 (above): the assumed maximum is inclusive."""
+    longest = {"DefaultInactiveTimer": "P24855DT3H14M7S", "DefaultClosedTimer": "P24855DT3H14M7S"}
+    answer = api.post("/v1/Configuration", longest)
+    assert answer.status_code == 200
+    assert answer.json()["default_closed_timer"] == "P24855DT3H14M7S"
