@@ -31,6 +31,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import tempfile
 import uuid
 from collections.abc import Callable
@@ -85,10 +86,11 @@ def sweep_temporary_files(path: Path) -> list[Path]:
     if not directory.is_dir():
         return []
     removed = []
-    prefix = _temporary_prefix(path)
+    ours = re.compile(re.escape(_temporary_prefix(path)) + r"\w+" + re.escape(TEMPORARY_SUFFIX))
     for candidate in directory.iterdir():
-        name = candidate.name
-        if name.startswith(prefix) and name.endswith(TEMPORARY_SUFFIX) and candidate.is_file():
+        # mkstemp's random part is letters, digits and '_': `.st.<random>.tmp` belongs to st,
+        # `.st.json.<random>.tmp` to st.json, a neighbour sharing the folder
+        if ours.fullmatch(candidate.name) and candidate.is_file():
             with contextlib.suppress(FileNotFoundError):
                 candidate.unlink()
                 removed.append(candidate)

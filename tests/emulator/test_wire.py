@@ -337,7 +337,11 @@ def test_temporary_files_of_an_interrupted_save_are_swept_at_start(tmp_path: Pat
     leftovers = [tmp_path / f".state.json.{name}.tmp" for name in ("abc123", "x_y")]
     for leftover in leftovers:
         leftover.write_text(state.read_text())
-    unrelated = [tmp_path / ".other.json.abc.tmp", tmp_path / "state.json.bak"]
+    unrelated = [
+        tmp_path / ".other.json.abc.tmp",
+        tmp_path / "state.json.bak",
+        tmp_path / ".state.json.journal.abc.tmp",  # a temporary of state.json.journal
+    ]
     for path in unrelated:
         path.write_text("keep")
     with EmulatorServer(state_path=state):
