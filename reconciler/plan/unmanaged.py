@@ -11,28 +11,38 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, get_args
 
+from reconciler import kinds
 from reconciler.config.loader import LoadedConfig
 from reconciler.config.models import PrunableKind
 from reconciler.kinds import KINDS_BY_NAME
 from reconciler.live.api import LiveApi
 from reconciler.live.reader import read_live
 from reconciler.plan.diff import PlanOptions, build_plan
-from reconciler.plan.model import Action, Change
+from reconciler.plan.model import Action
+from reconciler.plan.policy import default_service_after
 
 ALL_PRUNABLE: list[PrunableKind] = list(get_args(PrunableKind))
+
+
+DEFAULT_SERVICE_KEPT = "the account's default service, which Twilio refuses to delete"
 
 
 @dataclass(frozen=True)
 class Unmanaged:
     """One live resource the configuration does not name."""
 
-    change: Change
+    kind: str
+    key: str
+    sid: str | None
+    service: str | None
     pruned: bool
     """Whether the configuration's policy.prune already deletes this kind (then the plan does)."""
+    kept: str | None = None
+    """Why prune never deletes it, whatever the policy (the account's default service)."""
 
     @property
     def prune_name(self) -> str:
-        return str(KINDS_BY_NAME[self.change.kind].prune_name)
+        return str(KINDS_BY_NAME[self.kind].prune_name)
 
 
 def find_unmanaged(loaded: LoadedConfig, api: LiveApi) -> list[Unmanaged]:
@@ -43,11 +53,27 @@ def find_unmanaged(loaded: LoadedConfig, api: LiveApi) -> list[Unmanaged]:
     live = read_live(api, everything, loaded.locate)
     plan = build_plan(everything, live, PlanOptions())
     pruned = set(config.policy.prune)
-    return [
-        Unmanaged(change, KINDS_BY_NAME[change.kind].prune_name in pruned)
+    found = [
+        Unmanaged(
+            change.kind,
+            change.key,
+            change.sid,
+            change.parent_key,
+            KINDS_BY_NAME[change.kind].prune_name in pruned,
+        )
         for change in plan.changes
         if change.action is Action.DELETE
     ]
+    managed = {resource.sid for resource in live.bound.values()}
+    default = default_service_after(everything, live)
+    for service in live.services:
+        if service.sid == default and service.sid not in managed:
+            label = service.label or str(service.sid)
+            kept = Unmanaged(
+                kinds.SERVICE.name, label, service.sid, None, False, DEFAULT_SERVICE_KEPT
+            )
+            found.insert(0, kept)
+    return found
 
 
 def render_unmanaged_text(records: Sequence[Mapping[str, Any]]) -> str:
@@ -60,7 +86,9 @@ def render_unmanaged_text(records: Sequence[Mapping[str, Any]]) -> str:
     lines = [f"Unmanaged: {len(records)} live resources are not in the configuration:"]
     for record in records:
         status = (
-            "deleted by this plan (policy.prune)"
+            f"left alone: {record['kept']}"
+            if record.get("kept")
+            else "deleted by this plan (policy.prune)"
             if record["pruned"]
             else f"left alone; add {record['prune_name']} to policy.prune to delete it"
         )
@@ -76,7 +104,13 @@ def render_unmanaged_markdown(records: Sequence[Mapping[str, Any]]) -> str:
         return "\n".join([*lines, "None: every live resource of a prunable kind is managed.", ""])
     lines += ["| kind | resource | prune |", "|---|---|---|"]
     for record in records:
-        status = "deleted by this plan" if record["pruned"] else f"off (`{record['prune_name']}`)"
+        status = (
+            f"never: {record['kept']}"
+            if record.get("kept")
+            else "deleted by this plan"
+            if record["pruned"]
+            else f"off (`{record['prune_name']}`)"
+        )
         key = escape.markdown(str(record["key"]))
         lines.append(f"| {record['kind']} | {key} | {status} |")
     return "\n".join([*lines, ""])
@@ -85,12 +119,13 @@ def render_unmanaged_markdown(records: Sequence[Mapping[str, Any]]) -> str:
 def unmanaged_json(items: list[Unmanaged]) -> list[dict[str, Any]]:
     return [
         {
-            "kind": item.change.kind,
-            "key": item.change.key,
-            "sid": item.change.sid,
-            "service": item.change.parent_key,
+            "kind": item.kind,
+            "key": item.key,
+            "sid": item.sid,
+            "service": item.service,
             "pruned": item.pruned,
             "prune_name": item.prune_name,
+            "kept": item.kept,
         }
         for item in items
     ]

@@ -34,9 +34,15 @@ def test_unmanaged_resources_are_listed_without_changing_the_plan(run: Cli, engi
     assert ("service", False) in listed and ("credential", False) in listed
     by_kind = {item["kind"]: item for item in unmanaged}
     assert by_kind["credential"]["prune_name"] == "credentials"
+    # the account's default service is unmanaged too, but no policy deletes it
+    (default,) = [item for item in unmanaged if item["kept"]]
+    assert default["sid"] == engine.v1.configuration().fetch().default_chat_service_sid
+    assert default["kind"] == "service" and not default["pruned"]
+    assert sum(item["kind"] == "service" for item in unmanaged) == 2
 
     text = run("plan", path, "--show-unmanaged").output
     assert "add services to policy.prune to delete it" in text
     assert "deleted by this plan (policy.prune)" in text
+    assert "left alone: the account's default service, which Twilio refuses to delete" in text
     markdown = run("plan", path, "--show-unmanaged", "--format", "markdown").output
     assert "#### Unmanaged" in markdown

@@ -145,9 +145,14 @@ def test_show_unmanaged_lists_each_targets_own_extra_resources(
     text = fleet.run("plan", "--all", "--show-unmanaged")
     assert_clean_exit(text, 0)  # the plan itself does not change: prune is off
     section = text.stdout[text.stdout.index("=== tenant-002") :]
-    assert "Unmanaged: 1 live resources are not in the configuration:" in section
+    assert "Unmanaged: 2 live resources are not in the configuration:" in section
     assert re.search(r"service Clicked by hand \(IS\w{32}\): left alone; add services to ", section)
-    assert "=== tenant-001" not in text.stdout, "nothing to show for tenant-001"
+    default = "service Default Conversations Service (IS"
+    first_section = text.stdout[
+        text.stdout.index("=== tenant-001") : text.stdout.index("=== tenant-002")
+    ]
+    assert "Unmanaged: 1 live resources" in first_section and default in first_section
+    assert "left alone: the account's default service, which Twilio refuses" in first_section
     assert "Fleet plan: 2 targets" in text.stdout
 
     report = tmp_path / "report.json"
@@ -157,11 +162,14 @@ def test_show_unmanaged_lists_each_targets_own_extra_resources(
         ).stdout
     )
     first, second = data["targets"]
-    assert first["unmanaged"] == []
-    assert [(item["kind"], item["pruned"], item["prune_name"]) for item in second["unmanaged"]] == [
-        ("service", False, "services")
+    assert [item["key"].split(" (IS")[0] for item in first["unmanaged"]] == [
+        "Default Conversations Service"
     ]
-    assert second["unmanaged"][0]["key"].startswith("Clicked by hand (IS")
+    assert [
+        (item["kind"], item["pruned"], item["prune_name"], item["kept"] is None)
+        for item in second["unmanaged"]
+    ] == [("service", False, "services", False), ("service", False, "services", True)]
+    assert second["unmanaged"][1]["key"].startswith("Clicked by hand (IS")
     assert (
         "unmanaged"
         not in json.loads(fleet.run("plan", "--all", "--format", "json").stdout)["targets"][0]
