@@ -182,9 +182,19 @@ class Resolver:
         with self._lock:
             self.known_sids.add(sid)
             if change.kind == kinds.SERVICE.name:
-                self._services[change.identity[0]] = sid
+                key = change.identity[0]
+                if self._services.get(key, sid) != sid:  # a replace: the old roles went with it
+                    self._forget_roles(key)
+                self._services[key] = sid
             elif change.kind == kinds.ROLE.name:
                 self._roles[(change.identity[0], change.identity[1])] = sid
+
+    def _forget_roles(self, service_key: str) -> None:
+        """Called with the lock held."""
+        for identity in [identity for identity in self._roles if identity[0] == service_key]:
+            del self._roles[identity]
+            self._role_values.pop(identity, None)
+        self._roles_read.discard(service_key)
 
     def resolve(self, kind: Kind, change: Change, values: dict[str, Any]) -> dict[str, Any]:
         resolved = {}

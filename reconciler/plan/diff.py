@@ -29,8 +29,11 @@ class PlanOptions:
 def build_plan(config: Config, live: LiveState, options: PlanOptions = PlanOptions()) -> Plan:
     changes: list[Change] = []
     notes: list[str] = []
+    replaced: set[str] = set()
     for kind in kinds.ALL_KINDS:
-        changes.extend(_diff_kind(kind, config, live, options, notes))
+        changes.extend(_diff_kind(kind, config, live, options, notes, replaced))
+        if kind is kinds.SERVICE:
+            replaced = {change.identity[0] for change in changes if change.action is Action.REPLACE}
     changes.sort(key=lambda change: sort_key(change.level, change.kind, change.key))
     if options.only:
         changes = select(changes, parse_selectors(options.only, config))
@@ -44,13 +47,22 @@ def build_plan(config: Config, live: LiveState, options: PlanOptions = PlanOptio
 
 
 def _diff_kind(
-    kind: Kind, config: Config, live: LiveState, options: PlanOptions, notes: list[str]
+    kind: Kind,
+    config: Config,
+    live: LiveState,
+    options: PlanOptions,
+    notes: list[str],
+    replaced: set[str],
 ) -> list[Change]:
+    """`replaced`: keys of services this plan replaces. Their parts are planned as those of a
+    new service (the old one's go with it), not compared with the old service's."""
     desired = kind.desired(config)
     if kind.parent == kinds.SERVICE.name and kind.name not in live.read_kinds:
         live_resources: list[Resource] = []
     else:
         live_resources = live.of(kind.name)
+    if kind.parent and replaced:
+        live_resources = [r for r in live_resources if r.identity[0] not in replaced]
     if kind is kinds.SERVICE:
         live_resources = live.services
         for wanted in desired:
@@ -74,7 +86,7 @@ def _diff_kind(
     for wanted in desired:
         parent_key = wanted.identity[0] if kind.parent else None
         parent = live.bound.get(parent_key) if parent_key else None
-        if kind.parent and parent is None:
+        if kind.parent and (parent is None or parent_key in replaced):
             changes.append(_under_new_service(kind, wanted, parent_key))
             continue
         have = by_identity.pop(wanted.identity, None)

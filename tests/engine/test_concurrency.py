@@ -118,6 +118,32 @@ def test_a_replace_cut_short_after_its_create_is_finished_not_repeated(
     write_yaml(tmp_path, "")  # keeps the fixture's folder in use
 
 
+def test_a_replace_cut_short_gets_the_replacement_its_roles_and_settings(engine: Engine) -> None:
+    """The run that died after creating the new service never wrote its parts: the re-run
+    writes them there, and deletes the old service."""
+    agent = {"type": "conversation", "permissions": ["sendMessage"]}
+    support = {"roles": {"agent": agent}, "configuration": {"default_conversation_role": "agent"}}
+    old = engine.v1.services.create(friendly_name="Support").sid
+    document = {
+        "version": 1,
+        "services": {"support": {**support, "friendly_name": "Support Desk", "sid": old}},
+    }
+    replacement = engine.v1.services.create(friendly_name="Support Desk").sid  # the cut-short half
+    loaded = engine.load(document)
+    plan, live = engine.plan(loaded)
+    assert {(c.action, c.kind) for c in plan.changes} >= {
+        (Action.DELETE, "service"),
+        (Action.CREATE, "role"),
+        (Action.UPDATE, "service_configuration"),
+    }
+    report = Executor(engine.api, live).run(plan)
+    assert report.succeeded, report_details(report)
+    role = engine.role(replacement, "agent")
+    configuration = engine.v1.services(replacement).configuration().fetch()
+    assert configuration.default_conversation_role_sid == role.sid
+    assert old not in [s.sid for s in engine.v1.services.list()]
+
+
 def test_apply_binds_the_twin_that_survives_not_the_first_one_it_saw(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:

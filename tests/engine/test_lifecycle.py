@@ -47,6 +47,59 @@ def test_service_pinned_by_sid_with_new_name_is_replaced(engine: Engine) -> None
     assert "Support" not in names and names["Support 2"] != old
 
 
+def test_a_replaced_service_gets_its_roles_and_settings_again(engine: Engine) -> None:
+    """A rename of a pinned service is a new service: everything the config says of it must be
+    written there (its custom roles, changed built-in roles, settings, webhooks and the default
+    roles that name them), not compared with what the old one had."""
+    roles = {
+        "agent": {"type": "conversation", "permissions": ["sendMessage", "leaveConversation"]},
+        "service user": {"type": "service", "permissions": ["createConversation"]},
+    }
+    support = {
+        "friendly_name": "Support",
+        "roles": roles,
+        "configuration": {"default_conversation_role": "agent"},
+        "webhooks": {
+            "method": "POST",
+            "post_webhook_url": "https://hooks.example.com/support",
+            "filters": ["onMessageAdded"],
+        },
+        "notifications": {"new_message": {"enabled": True, "template": "New: $${MESSAGE}"}},
+    }
+    document = config(services={"support": support}, policy={"prune": ["roles"]})
+    engine.converge(document)
+    old = engine.service_sid("Support")
+
+    renamed = config(
+        services={"support": {**support, "friendly_name": "Support Desk", "sid": old}},
+        policy={"prune": ["roles"]},
+    )
+    loaded = engine.load(renamed)
+    plan, _ = engine.plan(loaded)
+    planned = actions(plan)
+    assert ("replace", "service", "support") in planned
+    assert ("create", "role", "support/agent") in planned
+    assert not [a for a in planned if a[0] == "delete"], "the old service's roles go with it"
+    _, report = engine.apply(loaded)
+    assert report.succeeded
+    new = engine.service_sid("Support Desk")
+    assert new != old and old not in [s.sid for s in engine.v1.services.list()]
+    agent = engine.role(new, "agent")
+    assert sorted(agent.permissions) == ["leaveConversation", "sendMessage"]
+    assert engine.role(new, "service user").permissions == ["createConversation"]
+    settings = engine.v1.services(new).configuration().fetch()
+    assert settings.default_conversation_role_sid == agent.sid
+    hooks = engine.v1.services(new).configuration.webhooks().fetch()
+    assert hooks.post_webhook_url == "https://hooks.example.com/support"
+    notifications = engine.v1.services(new).configuration.notifications().fetch()
+    assert notifications.new_message["template"] == "New: ${MESSAGE}"
+    pinned_anew = config(
+        services={"support": {**support, "friendly_name": "Support Desk", "sid": new}},
+        policy={"prune": ["roles"]},
+    )
+    assert_clean(engine.plan(engine.load(pinned_anew))[0])
+
+
 def test_role_created_updated_replaced_and_pruned(engine: Engine) -> None:
     roles = {"agent": {"type": "conversation", "permissions": ["sendMessage"]}}
     engine.converge(config(services={"support": {**SERVICE, "roles": roles}}))
