@@ -140,13 +140,20 @@ def twin_notes(kind: Kind, twins: dict[str, Resource]) -> list[str]:
             if kind is not kinds.SERVICE
             else str(kept.values.get("friendly_name"))
         )
+    # only services can be pinned to a SID in the configuration
+    advice = (
+        f"Pin the one to manage with `sid:`, or add {kind.prune_name} to policy.prune to delete "
+        "the newer twins."
+        if kind is kinds.SERVICE
+        else f"Add {kind.prune_name} to policy.prune to delete the newer twins, or delete the "
+        "one you do not want by hand."
+    )
     notes = []
     for kept_sid, others in sorted(by_survivor.items()):
         others_text = ", ".join(sorted(others))
         notes.append(
             f"{len(others) + 1} live {kind.name}s are named {kept_names[kept_sid]!r}: managing "
-            f"the oldest, {kept_sid}; leaving {others_text} alone. Pin the one to manage with "
-            f"`sid:`, or add {kind.prune_name} to policy.prune to delete the newer twins."
+            f"the oldest, {kept_sid}; leaving {others_text} alone. {advice}"
         )
     return notes
 

@@ -417,6 +417,23 @@ def test_twin_services_bind_the_oldest_and_say_what_to_do(run: Cli, engine: Engi
     assert run("plan", pinned, "--detailed-exitcode").exit_code == 0
 
 
+def test_twin_credentials_get_advice_that_validates(run: Cli, engine: Engine) -> None:
+    """A credential cannot be pinned with `sid:` (validate refuses the key): the note must not
+    suggest it."""
+    made = [
+        engine.v1.credentials.create(type="fcm", friendly_name="android", secret="s" * 20)
+        for _ in range(2)
+    ]
+    oldest, newer = sorted(made, key=lambda c: (c.date_created, c.sid))
+    path = run.config({"version": 1, "credentials": {"android": {"type": "fcm"}}})
+    result = run("plan", path, "--detailed-exitcode")
+    assert result.exit_code == 0, result.output
+    note = " ".join(result.output.split())
+    assert f"managing the oldest, {oldest.sid}; leaving {newer.sid} alone" in note
+    assert "Add credentials to policy.prune to delete the newer twins" in note
+    assert "sid:" not in note
+
+
 @pytest.mark.parametrize(
     "text",
     [
