@@ -374,11 +374,14 @@ class Executor:
         params: dict[str, Any],
         attempts: Attempts,
     ) -> str:
+        found_by_reading: list[str] = []
+
         def already_created(v1: Any) -> str | None:
             for resource in kind.read(v1, parent_sid):
                 if resource.sid in self.resolver.known_sids:
                     continue
                 if _same_identity(kind, change, resource.identity, resource.values, params):
+                    found_by_reading.append(str(resource.sid))
                     return str(resource.sid)
             return None
 
@@ -400,7 +403,14 @@ class Executor:
         detail = ""
         if kind.names_may_repeat:
             kept = twins.settle(
-                self.api, kind, parent_sid, sid, matches, sleep=self._wait_without_slot
+                self.api,
+                kind,
+                parent_sid,
+                sid,
+                matches,
+                sleep=self._wait_without_slot,
+                ambiguous=bool(found_by_reading),
+                known=self.resolver.known_sids,  # what was live when planned, and our own
             )
             if kept != sid:
                 detail = f"another run created it first: adopted {kept}, deleted own {sid}"

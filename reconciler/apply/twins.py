@@ -14,7 +14,7 @@ The executor lends the waiting step's request slot to other steps meanwhile.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from twilio.base.exceptions import TwilioException
@@ -38,9 +38,16 @@ def settle(
     created_sid: str,
     matches: Matches,
     sleep: Callable[[float], None] = time.sleep,
+    ambiguous: bool = False,
+    known: Collection[str] = (),
 ) -> str:
     """The SID this applier should use after creating `created_sid`: its own, or the survivor
-    it adopts (after deleting its own creation, which lost)."""
+    it adopts (after deleting its own creation, which lost).
+
+    `ambiguous`: the create's answer was lost and `created_sid` is the twin a re-read found,
+    which may be another run's, while this run's own creation may be any other new twin. Then
+    every losing twin that was not in the account when this run planned (`known`) is deleted:
+    one of them may be this run's, and every run agrees that all of them lose."""
     answered = time.monotonic()
 
     def pause() -> float:
@@ -48,6 +55,9 @@ def settle(
         return min(POLL_SECONDS, left) if left > 0 else POLL_SECONDS
 
     def created_second(siblings: list[Resource]) -> str | None:
+        if ambiguous:
+            seconds = [str(s.extra.get("date_created") or "") for s in siblings if matches(s)]
+            return max(seconds, default="") or None
         mine = next((sibling for sibling in siblings if sibling.sid == created_sid), None)
         return mine.extra.get("date_created") if mine is not None else None
 
@@ -62,9 +72,11 @@ def settle(
     if not twins:
         return created_sid
     kept = kinds.survivor(twins)
-    if kept.sid == created_sid:
-        return created_sid
-    _delete_own(api, kind, parent_sid, created_sid)
+    losers = {created_sid} if kept.sid != created_sid else set()
+    if ambiguous:
+        losers |= {str(t.sid) for t in twins if t.sid != kept.sid and t.sid not in known}
+    for sid in sorted(losers):
+        _delete_own(api, kind, parent_sid, sid)
     return str(kept.sid)
 
 
