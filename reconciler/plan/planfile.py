@@ -23,8 +23,10 @@ from reconciler import redact
 from reconciler.atomic import write_atomically
 from reconciler.config.models import Config
 from reconciler.errors import ReconcilerError
+from reconciler.kinds import KINDS_BY_NAME
 from reconciler.plan.diff import PlanOptions
 from reconciler.plan.model import Action, Change, FieldDiff, Guard, Plan
+from reconciler.plan.policy import ALLOW_DESTROY, FORCE
 from reconciler.plan.render import plan_document
 
 PLAN_FILE_VERSION = 2
@@ -196,12 +198,31 @@ def _short(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
+def _known_kind(name: str) -> str:
+    """A kind this tool has (a hand-edited file could carry markup or escapes instead)."""
+    if name not in KINDS_BY_NAME:
+        raise ValueError(f"unknown kind {name!r}")
+    return name
+
+
+def _known_field(kind: str, name: str) -> str:
+    KINDS_BY_NAME[kind].field(name)  # raises KeyError for a field the kind does not have
+    return name
+
+
+def _known_flag(flag: str | None) -> str | None:
+    if flag not in (None, ALLOW_DESTROY, FORCE):
+        raise ValueError(f"unknown flag {flag!r}")
+    return flag
+
+
 def plan_from_document(document: dict[str, Any]) -> Plan:
-    """A plan for display (`show`): changes and diffs, nothing to send."""
+    """A plan for display (`show`): changes and diffs, nothing to send. Kinds, field names and
+    flags are checked against this tool's own, as the renderers print them as they are."""
     changes = [
         Change(
             action=Action(item["action"]),
-            kind=item["kind"],
+            kind=_known_kind(item["kind"]),
             identity=tuple(item["identity"]),
             label=item["key"],
             level=0,
@@ -210,7 +231,7 @@ def plan_from_document(document: dict[str, Any]) -> Plan:
             reasons=list(item["reasons"]),
             diffs=[
                 FieldDiff(
-                    name=diff["name"],
+                    name=_known_field(item["kind"], diff["name"]),
                     before=diff["before"],
                     after=diff["after"],
                     sensitive=diff["sensitive"],
@@ -224,6 +245,8 @@ def plan_from_document(document: dict[str, Any]) -> Plan:
     return Plan(
         changes=changes,
         fingerprint=document["fingerprint"],
-        guards=[Guard(guard["message"], guard["flag"]) for guard in document["guards"]],
+        guards=[
+            Guard(guard["message"], _known_flag(guard["flag"])) for guard in document["guards"]
+        ],
         notes=list(document["notes"]),
     )

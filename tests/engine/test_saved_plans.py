@@ -104,3 +104,33 @@ def test_show_refuses_what_is_not_a_plan_file(run: Cli, tmp_path: Path) -> None:
     bogus.write_text("not json")
     assert "not a plan file" in one_line_error(run("show", str(bogus), endpoint=False))
     assert "not found" in one_line_error(run("show", str(tmp_path / "nope.json"), endpoint=False))
+
+
+@pytest.mark.parametrize(
+    ("where", "hostile"),
+    [
+        ("kind", "</code></summary><img src=x onerror=alert(1)>"),
+        ("field", "\x1b]8;;https://evil.example\x07click\x1b]8;;\x07"),
+        ("flag", "--allow-destroy</code><!--"),
+    ],
+)
+def test_show_refuses_a_plan_file_edited_to_carry_markup(
+    run: Cli, tmp_path: Path, where: str, hostile: str
+) -> None:
+    """Kinds, field names and flags are printed as they are (they are this tool's own words),
+    so a hand-edited file carrying markup or terminal escapes in them is refused, not shown."""
+    planfile = tmp_path / "plan.json"
+    saved_plan(run, run.config(WEBHOOKS_GET), planfile)
+    document = json.loads(planfile.read_text())
+    change = document["plan"]["changes"][0]
+    if where == "kind":
+        change["kind"] = hostile
+    elif where == "field":
+        change["fields"][0]["name"] = hostile
+    else:
+        document["plan"]["guards"] = [{"message": "m", "flag": hostile}]
+    planfile.write_text(json.dumps(document))
+    for output_format in ("text", "markdown"):
+        result = run("show", str(planfile), "--format", output_format, endpoint=False)
+        assert "damaged or was edited by hand" in one_line_error(result)
+        assert hostile not in result.output + result.stderr
