@@ -23,7 +23,7 @@ from reconciler.config.merge import Document, Layer, Location, Locations, merge_
 from reconciler.config.models import Config
 from reconciler.config.validation import _suggest, check_rules, describe
 from reconciler.config.variables import expand_detailed, missing_message
-from reconciler.config.yaml_loader import ConfigPath, parse_yaml
+from reconciler.config.yaml_loader import ConfigPath, parse_yaml, written_text
 
 YAML_SUFFIXES = (".yaml", ".yml")
 INCLUDE_KEY = "include"
@@ -119,7 +119,8 @@ def load_config(
             path = tuple(problem["loc"])
             if _is_tainted(path, merged.tainted):
                 continue
-            issues.append(_issue_at(merged, path, _model_message(path, problem), reader.first_file))
+            message = _model_message(path, problem, _written(merged, path, problem.get("input")))
+            issues.append(_issue_at(merged, path, message, reader.first_file))
     locations = merged.locations
     for path, message in check_rules(merged.data, lambda p: _file_line(locations.nearest(p))):
         if not _is_tainted(path, merged.tainted):
@@ -147,6 +148,14 @@ def _nearest_line(lines: LineIndex, path: ConfigPath) -> int | None:
         if path[:end] in lines:
             return lines[path[:end]]
     return None
+
+
+def _written(document: Document, path: ConfigPath, value: Any) -> str | None:
+    """How the boolean or number at `path` was written in its file (None for other values)."""
+    if not isinstance(value, (bool, int, float)) or not path:
+        return None
+    layer = document.locations.layer(path)
+    return written_text(layer.written if layer is not None else None, path, value)
 
 
 def _is_tainted(path: ConfigPath, tainted: set[ConfigPath]) -> bool:
@@ -321,7 +330,7 @@ class _Reader:
             return Document()
         root = parsed.lines.root
         own = Document(
-            layers=[Layer(display, parsed.lines)],
+            layers=[Layer(display, parsed.lines, written=parsed.written)],
             root=None if root is None else (display, root),
             tainted=set(parsed.tainted),
         )
@@ -384,7 +393,14 @@ class _Reader:
 # --- pydantic errors as messages that say what is allowed ------------------------------------
 
 
-def _model_message(path: ConfigPath, problem: Mapping[str, Any]) -> str:
+def _is_address(path: ConfigPath) -> bool:
+    """An address configuration's address: where a phone number is written."""
+    return len(path) == 3 and path[0] == "address_configurations" and path[2] == "address"
+
+
+def _model_message(path: ConfigPath, problem: Mapping[str, Any], written: str | None = None) -> str:
+    """What is wrong at `path`; `written` is the text of a boolean or number as the file has it
+    (a "quote it" hint must quote that: `+15017122661` is read as 15017122661, `0123` as 83)."""
     kind = problem["type"]
     value = problem.get("input")
     where = describe(path)
@@ -428,15 +444,23 @@ def _model_message(path: ConfigPath, problem: Mapping[str, Any]) -> str:
         shown = f"{limit:g}" if isinstance(limit, (int, float)) else limit
         return f"{where}: must be {bounds[kind]} {shown}; got {_shown(value)}"
     if kind == "string_type" and isinstance(value, bool):
+        text = written_text(None, path, value) if written is None else written
         return (
-            f"{where}: expected a string; got {_shown(value)}: YAML reads unquoted yes, no, on, "
-            "off, true and false as booleans, so quote the text (for example 'NO')"
+            f"{where}: expected a string; got {text}, which YAML reads as the boolean "
+            f"{_shown(value).lower()} (unquoted yes, no, on, off, true and false are booleans), "
+            f'so quote it: "{text}"'
         )
     if kind == "string_type" and isinstance(value, (int, float)):
+        text = written_text(None, path, value) if written is None else written
+        read_as = "" if text == str(value) else f", which YAML reads as {_shown(value)}"
+        phone = (
+            ' (a phone number in E.164 form: "+15017122661")'
+            if _is_address(path) and not text.startswith("+")
+            else ""
+        )
         return (
-            f"{where}: expected a string; got the number {_shown(value)}: YAML reads unquoted "
-            f'digits as a number (dropping a leading + or 0), so quote it: "{value}" (a phone '
-            'number in E.164 form: "+15017122661")'
+            f"{where}: expected a string; got the number {text}{read_as}: YAML reads unquoted "
+            f'digits as a number, so quote it: "{text}"{phone}'
         )
     if kind in simple:
         return f"{where}: expected {simple[kind]}; got {_shown(value)}"

@@ -26,6 +26,8 @@ class Layer:
     display: str
     lines: LineIndex
     replaced: set[ConfigPath] = field(default_factory=set)
+    written: dict[ConfigPath, str] = field(default_factory=dict)
+    """This file's booleans and numbers whose text differs from their value (`ParsedYaml`)."""
 
 
 class Locations(Mapping[ConfigPath, Location]):
@@ -40,15 +42,21 @@ class Locations(Mapping[ConfigPath, Location]):
             if self._root is None:
                 raise KeyError(path)
             return self._root
+        layer = self.layer(path)
+        if layer is None:
+            raise KeyError(path)
+        return (layer.display, layer.lines[path])
+
+    def layer(self, path: ConfigPath) -> Layer | None:
+        """The layer (file) whose value at a non-empty `path` is the live one; None if none."""
         for layer in reversed(self._layers):
-            line = layer.lines.get(path)
-            if line is not None:
-                return (layer.display, line)
+            if layer.lines.get(path) is not None:
+                return layer
             if layer.replaced and any(
                 path[:end] in layer.replaced for end in range(1, len(path) + 1)
             ):
                 break  # this file replaced the value: earlier lines describe nothing live
-        raise KeyError(path)
+        return None
 
     def nearest(self, path: ConfigPath) -> Location | None:
         """(file, line) of `path`, or of its nearest located ancestor; None if none is."""

@@ -86,6 +86,19 @@ class ParsedYaml:
     """Paths whose value is known bad (its error is reported): later checks skip them."""
     unreadable: bool = False
     """The file could not be parsed at all: nothing from it can be trusted."""
+    written: dict[ConfigPath, str] = field(default_factory=dict)
+    """The text as written of each unquoted boolean or number whose text is not the value's
+    own (`+15017122661`, `0123`, `NO`), so that a "quote it" hint quotes what the user wrote;
+    see `written_text`. Only those are kept: a large file's `true` and `5` cost nothing here."""
+
+
+def written_text(written: dict[ConfigPath, str] | None, path: ConfigPath, value: Any) -> str:
+    """How a boolean or number built from a plain scalar was written in the file."""
+    if written is not None and path in written:
+        return written[path]
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 class _TooManyAliasValues(Exception):
@@ -493,13 +506,19 @@ class _Builder:
         elif tag == _NULL:
             return None
         elif tag == _BOOL and event.value.lower() in _BOOLEANS:
-            return _BOOLEANS[event.value.lower()]
+            flag = _BOOLEANS[event.value.lower()]
+            if event.value != ("true" if flag else "false") and not self.muted:
+                self.result.written[path] = event.value
+            return flag
         elif tag in _NUMBER_OR_BOOL:
             try:
-                return _NUMBER_OR_BOOL[tag](ScalarNode(tag, event.value))
+                number = _NUMBER_OR_BOOL[tag](ScalarNode(tag, event.value))
             except (KeyError, ValueError):  # only an explicit tag (`!!int abc`) gets here
                 self.issue(event, f"{event.value!r} is not a valid {tag.replace(_TAG, '!!')}", path)
                 return None
+            if event.value != str(number) and not self.muted:
+                self.result.written[path] = event.value
+            return number
         else:
             self.unsupported_tag(event, tag, path)
             return None

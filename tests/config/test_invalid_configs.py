@@ -117,6 +117,45 @@ CASES: list[tuple[Any, ...]] = [
         },
     ),
     (
+        "unquoted-scalars-are-quoted-as-written",
+        {
+            "c.yaml": """
+        version: 1
+        services:
+          support:
+            friendly_name: 0123
+          sales:
+            friendly_name: 1_000
+        address_configurations:
+          - type: sms
+            address: +15017122661
+            address_country: off
+            friendly_name: 42
+        """
+        },
+    ),
+    (
+        "unquoted-number-quoted-as-the-winning-file-writes-it",
+        {
+            "a.yaml": """
+        version: 1
+        services:
+          support:
+            friendly_name: 0123
+          sales:
+            friendly_name: 7
+        """,
+            "b.yaml": """
+        services:
+          support:
+            friendly_name: 83
+          sales:
+            friendly_name: 0x7
+        """,
+        },
+        ["a.yaml", "b.yaml"],
+    ),
+    (
         "top-level-list",
         {
             "c.yaml": """
@@ -1016,11 +1055,34 @@ EXPECTED: dict[str, list[str]] = {
     ],
     "unquoted-phone-number-and-norway": [
         "c.yaml:4: address_configurations[0].address: expected a string; got the number "
-        "15017122661: YAML reads unquoted digits as a number (dropping a leading + or 0), so "
-        'quote it: "15017122661" (a phone number in E.164 form: "+15017122661")',
-        "c.yaml:5: address_configurations[0].address_country: expected a string; got False: "
-        "YAML reads unquoted yes, no, on, off, true and false as booleans, so quote the text "
-        "(for example 'NO')",
+        '15017122661: YAML reads unquoted digits as a number, so quote it: "15017122661" '
+        '(a phone number in E.164 form: "+15017122661")',
+        "c.yaml:5: address_configurations[0].address_country: expected a string; got NO, "
+        "which YAML reads as the boolean false (unquoted yes, no, on, off, true and false are "
+        'booleans), so quote it: "NO"',
+    ],
+    # The hint quotes the text as written, not the value YAML made of it (a leading + or 0,
+    # an octal 0123 read as 83, a 1_000 read as 1000), and only an address gets the
+    # phone-number hint.
+    "unquoted-scalars-are-quoted-as-written": [
+        "c.yaml:4: services.support.friendly_name: expected a string; got the number 0123, "
+        'which YAML reads as 83: YAML reads unquoted digits as a number, so quote it: "0123"',
+        "c.yaml:6: services.sales.friendly_name: expected a string; got the number 1_000, "
+        'which YAML reads as 1000: YAML reads unquoted digits as a number, so quote it: "1_000"',
+        "c.yaml:9: address_configurations[0].address: expected a string; got the number "
+        "+15017122661, which YAML reads as 15017122661: YAML reads unquoted digits as a "
+        'number, so quote it: "+15017122661"',
+        "c.yaml:10: address_configurations[0].address_country: expected a string; got off, "
+        "which YAML reads as the boolean false (unquoted yes, no, on, off, true and false are "
+        'booleans), so quote it: "off"',
+        "c.yaml:11: address_configurations[0].friendly_name: expected a string; got the "
+        'number 42: YAML reads unquoted digits as a number, so quote it: "42"',
+    ],
+    "unquoted-number-quoted-as-the-winning-file-writes-it": [
+        "b.yaml:3: services.support.friendly_name: expected a string; got the number 83: "
+        'YAML reads unquoted digits as a number, so quote it: "83"',
+        "b.yaml:5: services.sales.friendly_name: expected a string; got the number 0x7, "
+        'which YAML reads as 7: YAML reads unquoted digits as a number, so quote it: "0x7"',
     ],
     "top-level-list": [
         "c.yaml:1: not a configuration file: the top level must be a mapping with keys such "

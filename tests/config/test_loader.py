@@ -577,10 +577,18 @@ def test_both_parsers_build_the_same_values_lines_and_issues() -> None:
     for name, text in corpus.items():
         fast = parse_yaml(text, use_libyaml=True)
         fallback = parse_yaml(text, use_libyaml=False)
-        assert (fast.data, fast.lines, fast.issues, fast.tainted, fast.unreadable) == (
+        assert (
+            fast.data,
+            fast.lines,
+            fast.issues,
+            fast.tainted,
+            fast.unreadable,
+            fast.written,
+        ) == (
             fallback.data,
             fallback.lines,
             fallback.issues,
             fallback.tainted,
             fallback.unreadable,
+            fallback.written,
         ), name
