@@ -7,6 +7,7 @@ file and line it comes from: a user fixing a config wants the whole list, not on
 from __future__ import annotations
 
 import os
+import stat
 import types
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -44,6 +45,13 @@ def _deferred_value(path: ConfigPath) -> str | None:
     if path == ("account", "sid"):
         return DEFERRED_ACCOUNT
     return None
+
+
+def _reason(error: OSError | UnicodeDecodeError) -> str:
+    """Why a file or folder could not be read, without the path (the issue names it)."""
+    if isinstance(error, OSError) and error.errno is not None and error.strerror:
+        return f"[Errno {error.errno}] {error.strerror}"
+    return str(error)
 
 
 def _dotted(path: ConfigPath) -> str:
@@ -204,12 +212,23 @@ class _Reader:
         file, line = (origin[0], origin[1]) if origin else (given, None)
         named = f"include {origin[2]!r}: " if origin else ""
         path = Path(given)
-        if path.is_dir():
-            found = self.folder_files(path, file, line, named)
+        try:
+            mode: int | None = path.stat().st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            mode = None
+        except OSError as error:  # a folder on the way that may not be searched, a name too long
+            self.fail(file, line, f"{named}cannot read {given}: {_reason(error)}")
+            return []
+        if mode is not None and stat.S_ISDIR(mode):
+            try:
+                found = self.folder_files(path, file, line, named)
+            except OSError as error:  # the folder may not be listed, or its files looked at
+                self.fail(file, line, f"{named}cannot read folder {given}: {_reason(error)}")
+                return []
             if not found and not any(issue.file == file for issue in self.issues):
                 self.fail(file, line, f"{named}folder {given} holds no .yaml or .yml files")
             return [(os.path.join(given, child.name), child) for child in found]
-        if path.is_file():
+        if mode is not None and stat.S_ISREG(mode):
             return [(given, path)]
         if path.is_symlink():
             self.fail(file, line, f"{named}{given} is a symbolic link to a missing file")
@@ -321,7 +340,7 @@ class _Reader:
         try:
             text = real.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
-            self.fail(display, None, f"cannot read file: {error}")
+            self.fail(display, None, f"cannot read file: {_reason(error)}")
             return Document()
         parsed = parse_yaml(text)
         for issue in parsed.issues:
