@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
+from reconciler.config import load_config
+from reconciler.config.loader import DEFERRED_ACCOUNT
 from reconciler.emulator.server import EmulatorServer
 from tests.engine.conftest import EXAMPLE_ENV, EXAMPLES, Cli, example_dirs, one_line_error, writes
 
@@ -69,3 +72,29 @@ def test_environment_examples_refuse_another_account(run: Cli) -> None:
         run("plan", prod, env={**EXAMPLE_ENV, "TWILIO_ACCOUNT_SID_PROD": other})
     )
     assert other in message and "pinned" in message
+
+
+def test_every_environment_example_pins_its_account_through_a_variable() -> None:
+    """README: "Every example under `examples/environments/` pins its account through a
+    variable". Checked after includes and merging, by the loader: with nothing set, `validate`
+    can only defer the pin (a literal, or a `${VAR:-AC...}` default, would be taken as is),
+    and with the variable set the pin is its value."""
+    environments = [
+        example
+        for example in EXAMPLE_DIRS
+        if example.relative_to(EXAMPLES).parts[0] == "environments"
+    ]
+    assert len(environments) >= 2
+    names: dict[str, Path] = {}
+    for example in environments:
+        unset = load_config([example], environ={}, defer_secrets=True)
+        assert unset.config.account.sid == DEFERRED_ACCOUNT, f"{example}: not pinned by a variable"
+        deferred = [
+            re.fullmatch(r"account\.sid: (\w+) is not set here; .*", warning.message)
+            for warning in unset.warnings
+        ]
+        [name] = [found.group(1) for found in deferred if found]
+        assert name not in names, f"{example} and {names[name]} share the pin variable {name}"
+        names[name] = example
+        pinned = load_config([example], environ={**EXAMPLE_ENV, name: "AC" + "5" * 32})
+        assert pinned.config.account.sid == "AC" + "5" * 32, example
