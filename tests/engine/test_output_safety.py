@@ -16,6 +16,7 @@ import pytest
 from reconciler import redact
 from reconciler.emulator import catalog, defaults
 from reconciler.emulator.server import EmulatorServer
+from reconciler.plan import escape
 from tests.engine.conftest import CREDENTIALS_ENV, Cli, apply_ok, one_line_error
 
 HOSTILE_KEY = "</code></summary><!-- @everyone [x](https://evil.example) \x1b[2J"
@@ -242,3 +243,67 @@ def test_failure_advice_fits_a_refused_value(run: Cli, monkeypatch: pytest.Monke
     message = one_line_error(run("apply", config, "--auto-approve"))
     assert "Fix the cause" in message
     assert "running apply again finishes the rest" not in message
+
+
+# A push secret that output escapes: JSON escapes " and \, Markdown makes entities of & < > ' ",
+# a terminal shows control characters as \x1b, a repr escapes '. Its ends are markers that no
+# escaping changes, so any form of it, whole or in part, is found by looking for them.
+ESCAPED_SECRETS = {
+    "quotes": "k3yQ\"with&quote\u2039\u00fc>'apos' <b>|@x\\back Z9tail",
+    "apostrophe-only": "k3yQ it's&<ü> \u00a0\\path Z9tail",
+    "control": "k3yQ\x1b[31mred\u202eflip\ttab Z9tail",
+}
+
+
+@pytest.mark.parametrize("secret", ESCAPED_SECRETS.values(), ids=ESCAPED_SECRETS.keys())
+def test_a_secret_is_masked_in_its_escaped_forms_too(
+    run: Cli, emulator: EmulatorServer, tmp_path: Path, secret: str
+) -> None:
+    """An FCM secret also used as a service's name: shown JSON-escaped in the text plan,
+    HTML-escaped in Markdown, \\u-escaped or not in JSON, inside a repr in an error message."""
+    redact.forget_all()
+    document: dict[str, object] = {
+        "version": 1,
+        "credentials": {"android": {"type": "fcm", "secret": "${FCM_S}"}},
+        "services": {"x": {"friendly_name": "${FCM_S}"}},
+    }
+    config = run.config(document)
+    env = {"FCM_S": secret}
+    planfile = tmp_path / "plan.json"
+    outputs = []
+    for args in (
+        ["plan", config],
+        ["plan", config, "--format", "json"],
+        ["plan", config, "--format", "markdown"],
+        ["plan", config, "--format", "github"],
+        ["plan", config, "--out", str(planfile)],
+        ["show", str(planfile)],
+        ["apply", config, "--auto-approve"],
+    ):
+        result = run(*args, env=env, endpoint=args[0] != "show")
+        assert result.exit_code == 0, (args, result.output, result.stderr)
+        outputs += [result.output, result.stderr]
+    outputs.append(planfile.read_text(encoding="utf-8"))
+    # The live service now bears the secret as its name; a pin to a missing service names it
+    # in the error (as a Python repr), plain and under --debug.
+    pinned = run.config(
+        {**document, "services": {"x": {"friendly_name": "${FCM_S}", "sid": "IS" + "0" * 32}}}
+    )
+    for args in (["plan", pinned], ["plan", pinned, "--debug"]):
+        failed = run(*args, env=env)
+        assert failed.exit_code == 1, (failed.output, failed.stderr)
+        named = ("a live service is named '***' (", 'a live service is named "***" (')
+        assert any(text in failed.stderr for text in named), failed.stderr
+        outputs += [failed.output, failed.stderr]
+    joined = "\n".join(outputs)
+    shown = [
+        json.dumps(secret),
+        json.dumps(secret, ensure_ascii=False),
+        repr(secret),
+        escape.terminal(json.dumps(secret, ensure_ascii=False)),
+        escape.markdown(json.dumps(secret, ensure_ascii=False)),
+    ]
+    for form in shown:
+        assert form[1:-1] not in joined, form
+    assert "k3yQ" not in joined and "Z9tail" not in joined, joined
+    assert '"friendly_name": "***"' in joined and "&quot;***&quot;" in joined
