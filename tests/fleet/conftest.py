@@ -6,6 +6,7 @@ twilio SDK over loopback (its Accounts API calls included) and the emulator.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,7 +24,9 @@ from reconciler.emulator import defaults
 from reconciler.emulator.server import EmulatorServer
 from reconciler.live.connection import ConnectionSettings, build_client
 from reconciler.testing import close_client
+from tests.engine.conftest import assert_no_secret_shown
 
+SID = re.compile(r"(AC|SK)[0-9a-fA-F]{32}")
 PARENT_ENV = {
     "TWILIO_ACCOUNT_SID": defaults.ACCOUNT_SID,
     "TWILIO_AUTH_TOKEN": defaults.AUTH_TOKEN,
@@ -88,7 +91,28 @@ class FleetDir:
             "RECONCILER_TARGETS": str(self.root / "reconciler-targets.yaml"),
             **(env or {}),
         }
-        return self.runner.invoke(cli, arguments, env=environment, catch_exceptions=True)
+        known = self.known_secrets()
+        result = self.runner.invoke(cli, arguments, env=environment, catch_exceptions=True)
+        # By the engine tests' rule (variables named like a token, secret or key), except the
+        # SIDs a credential names (TWILIO_API_KEY's SK...): identifiers, printed on purpose.
+        assert_no_secret_shown(
+            {name: value for name, value in environment.items() if not _is_sid(value)}, result
+        )
+        shown = output(result)
+        for who, secret in {**known, **self.known_secrets()}.items():
+            assert secret not in shown, f"{who} was printed"
+        return result
+
+    def known_secrets(self) -> dict[str, str]:
+        """The emulator's own: the parent's auth token and API key secret, and every
+        subaccount's auth token (read before and after a run, which may add subaccounts)."""
+        secrets = {
+            "the parent's auth token": self.emulator.auth_token,
+            "the parent's API key secret": self.emulator.api_key_secret,
+        }
+        for sub in self.emulator.subaccounts():
+            secrets[f"the auth token of {sub['friendly_name']} ({sub['sid']})"] = sub["auth_token"]
+        return secrets
 
     def subaccount(self, name: str) -> dict[str, Any]:
         return next(s for s in self.emulator.subaccounts() if s["friendly_name"] == name)
@@ -103,6 +127,10 @@ class FleetDir:
             yield client
         finally:
             close_client(client)
+
+
+def _is_sid(value: str | None) -> bool:
+    return value is not None and SID.fullmatch(value) is not None
 
 
 @pytest.fixture
