@@ -80,6 +80,16 @@ def mask(text: str) -> str:
     return "".join(pieces)
 
 
+def forget(values: Iterable[str]) -> None:
+    """Stop masking these values: they are not secret here (the local emulator's credentials,
+    which `emulator serve` prints for clients to use, even when the environment holds them)."""
+    global _forms
+    with _lock:
+        for value in values:
+            _secrets.pop(value.strip(), None)
+        _forms = tuple(set().union(*_secrets.values()))
+
+
 def forget_all() -> None:
     """For tests: start from no registered secrets."""
     global _forms

@@ -97,3 +97,10 @@ def test_overlapping_secrets_are_masked_as_one() -> None:
     assert redact.mask("abcdef123 and 123456xyz") == "*** and ***"
     assert redact.mask("abcdef123123456xyz") == "******"
     assert redact.mask("nothing here") == "nothing here"
+
+
+def test_forget_stops_masking_a_value_and_its_forms() -> None:
+    redact.register(['emulator"token', "real-token-value"])
+    redact.forget(['emulator"token'])
+    assert redact.mask('emulator"token real-token-value') == 'emulator"token ***'
+    assert redact.mask(json.dumps('emulator"token')) == json.dumps('emulator"token')

@@ -12,6 +12,8 @@ from types import FrameType
 
 import click
 
+from reconciler import redact
+from reconciler.cli.main import INTERRUPTED_EXIT_CODE
 from reconciler.emulator import accounts, catalog, defaults
 
 DEFAULT_PORT = 4010
@@ -185,11 +187,18 @@ def serve(
         message = f"cannot listen on {host}:{port}: {error.strerror or error}"
         raise click.ClickException(message) from None
     stop = threading.Event()
+    received: list[int] = []
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
+        received.append(signum)
         stop.set()
 
-    previous = signal.signal(signal.SIGTERM, on_signal)
+    # The emulator's credentials are its own, printed for clients to use: not masked even when
+    # the environment holds them (as this banner says to export), unlike a real credential.
+    redact.forget([auth_token, api_secret])
+    previous = {
+        signum: signal.signal(signum, on_signal) for signum in (signal.SIGTERM, signal.SIGINT)
+    }
     try:
         click.echo(f"Twilio Conversations emulator listening on {server.url}")
         click.echo(f"  state: {state if state else 'in memory'}")
@@ -205,15 +214,17 @@ def serve(
         click.echo(f"  export RECONCILER_ENDPOINT={server.url}")
         _describe_subaccounts(server.subaccounts())
         click.echo("Stop with Ctrl-C.", nl=True)
-        try:
-            while not stop.wait(0.2):
-                pass
-        except KeyboardInterrupt:
+        while not stop.wait(0.2):
             pass
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        # Restored first: a second Ctrl-C while the state is saved interrupts the save, which
+        # leaves the journal of every acknowledged write (docs/emulator.md).
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
         server.stop()
     click.echo("Emulator stopped.")
+    if signal.SIGINT in received:  # Ctrl-C: 130 like every interrupted command; SIGTERM: 0
+        raise click.exceptions.Exit(INTERRUPTED_EXIT_CODE)
 
 
 def _describe_subaccounts(subaccounts: list[dict[str, str]]) -> None:
