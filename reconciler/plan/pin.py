@@ -21,12 +21,23 @@ def pinned_account(loaded: LoadedConfig) -> str | None:
 
 
 def check_account(loaded: LoadedConfig, reached: str | None, how: str) -> None:
-    """Refuse when `reached` (the account the credentials act on) is not the pinned one."""
+    """Refuse when `reached` (the account the credentials act on) is not the pinned one.
+
+    A pinned configuration also refuses when `reached` is unknown (None: the API's answer
+    carried no `account_sid`): a pin that cannot be checked does not pass.
+    """
     pinned = pinned_account(loaded)
-    if pinned is None or reached is None or reached.lower() == pinned.lower():
+    if pinned is None or (reached is not None and reached.lower() == pinned.lower()):
         return
     where = loaded.locate(("account", "sid"))
     at = f" ({where})" if where else ""
+    if reached is None:
+        raise AccountMismatchError(
+            f"refusing to run: this configuration is pinned to account {pinned}{at}, but "
+            f"could not confirm the account: {how} unknown (no account SID). Nothing was "
+            "changed. Twilio's API always names the account: check --endpoint or "
+            "RECONCILER_ENDPOINT, and the credentials."
+        )
     raise AccountMismatchError(
         f"refusing to run: this configuration is pinned to account {pinned}{at}, but {how} "
         f"{reached}. Nothing was changed. Use the credentials of {pinned}, or the configuration "

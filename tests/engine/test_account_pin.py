@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+import http.server
+import json
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+
 from reconciler.emulator import defaults
 from tests.engine.conftest import Cli, Engine, one_line_error
 
@@ -59,3 +68,99 @@ def test_a_malformed_pin_is_a_validation_error(run: Cli) -> None:
     result = run("validate", path, endpoint=False)
     assert result.exit_code == 1
     assert ":2: account.sid: 'AC123' is not an Account SID: expected AC and 32 hex" in result.stderr
+
+
+DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+"""No proxy from the environment between the relay and the emulator."""
+
+
+class _Forward(http.server.BaseHTTPRequestHandler):
+    """Forwards every request to the emulator, but drops `account_sid` from /v1/Configuration:
+    an answer that names no account."""
+
+    target: str
+    log: list[str]
+
+    def _forward(self) -> None:
+        self.log.append(f"{self.command} {self.path}")
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else None
+        headers = {
+            name: value
+            for name, value in self.headers.items()
+            if name.lower() not in ("host", "content-length", "connection", "accept-encoding")
+        }
+        request = urllib.request.Request(
+            self.target + self.path, data=body, headers=headers, method=self.command
+        )
+        try:
+            with DIRECT.open(request, timeout=10) as answer:
+                status, content_type, payload = (
+                    answer.status,
+                    answer.headers.get("Content-Type", ""),
+                    answer.read(),
+                )
+        except urllib.error.HTTPError as error:
+            status, content_type, payload = (
+                error.code,
+                error.headers.get("Content-Type", ""),
+                error.read(),
+            )
+        if self.path.split("?")[0] == "/v1/Configuration" and payload:
+            document = json.loads(payload)
+            document.pop("account_sid", None)
+            payload = json.dumps(document).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    do_GET = do_POST = do_DELETE = _forward
+
+    def log_message(self, *args: object) -> None:
+        return
+
+
+@pytest.fixture
+def anonymous(engine: Engine) -> Iterator[tuple[str, list[str]]]:
+    """The URL of the emulator behind a relay whose /v1/Configuration names no account, and the
+    relay's request log."""
+    log: list[str] = []
+    handler = type("Handler", (_Forward,), {"target": engine.emulator.url, "log": log})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", log
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_pin_the_api_does_not_confirm_is_refused_before_any_write(
+    run: Cli, engine: Engine, anonymous: tuple[str, list[str]]
+) -> None:
+    """The pin names the right account, but the API's answer carries no account_sid: the pin
+    cannot be checked, so it does not pass."""
+    url, log = anonymous
+    path = run.config(pinned(defaults.ACCOUNT_SID))
+    writes_before = engine.count_writes()
+    for command in (["plan", path], ["apply", path, "--auto-approve"]):
+        message = one_line_error(run(*command, "--endpoint", url, endpoint=False))
+        assert "could not confirm the account" in message, message
+        assert defaults.ACCOUNT_SID in message
+    assert any(line.startswith("GET /v1/Configuration") for line in log), "the relay was used"
+    assert [line for line in log if not line.startswith("GET ")] == []
+    assert engine.count_writes() == writes_before
+
+
+def test_an_unpinned_config_runs_where_the_api_names_no_account(
+    run: Cli, anonymous: tuple[str, list[str]]
+) -> None:
+    """Without a pin there is nothing to confirm: the relay itself works."""
+    url, _ = anonymous
+    path = run.config({"version": 1, "services": SERVICE})
+    result = run("plan", path, "--endpoint", url, endpoint=False)
+    assert result.exit_code == 0, result.output + result.stderr
+    assert "will be created" in result.output
