@@ -14,6 +14,8 @@ from typing import Any
 from twilio.base.exceptions import TwilioException
 from twilio.http.response import Response
 
+from reconciler.kinds.base import UnexpectedAnswer
+
 NOT_TWILIO = (
     "the endpoint did not answer like Twilio's Conversations API ({what}); check --endpoint "
     "or RECONCILER_ENDPOINT: it must be the base URL of Twilio or of `reconciler emulator "
@@ -52,6 +54,8 @@ def _is_twilio_json(text: str) -> bool:
 
 def endpoint_problem(error: BaseException) -> str | None:
     """A message when `error` shows the endpoint is not Twilio's API; None otherwise."""
+    if isinstance(error, UnexpectedAnswer):
+        return NOT_TWILIO.format(what=f"JSON of another shape: {error}")
     response = _response_of(error)
     if response is not None and not _is_twilio_json(response.text or ""):
         body = (response.text or "").lstrip()[:1].strip()

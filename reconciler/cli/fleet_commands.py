@@ -48,6 +48,7 @@ from reconciler.fleet.report import (
     render_text,
 )
 from reconciler.fleet.select import select_targets
+from reconciler.live.connection import endpoint_path_problem
 from reconciler.plan import PlanOptions, escape
 from reconciler.plan.planfile import StalePlanError
 from reconciler.plan.policy import ALLOW_DESTROY, FORCE
@@ -373,11 +374,9 @@ def _check_endpoint(endpoint: str) -> None:
         raise click.UsageError(
             f"--endpoint {endpoint!r} is not an http(s) URL such as http://127.0.0.1:4010"
         )
-    if endpoint.rstrip("/").lower().endswith("/v1"):
-        raise click.UsageError(
-            f"--endpoint {endpoint}: give the base URL without /v1 (the client adds the API's "
-            "paths itself)"
-        )
+    problem = endpoint_path_problem(endpoint)
+    if problem:
+        raise click.UsageError(problem)
 
 
 def _resources(counts: dict[str, int] | None) -> str:

@@ -7,7 +7,6 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
-from urllib.parse import urlparse
 
 import click
 from click.core import ParameterSource
@@ -15,7 +14,7 @@ from click.core import ParameterSource
 from reconciler.config import ConfigError, LoadedConfig, load_config
 from reconciler.errors import ReconcilerError
 from reconciler.live.api import DEFAULT_CONCURRENCY, LiveApi
-from reconciler.live.connection import Connection, ConnectionSettings
+from reconciler.live.connection import Connection, ConnectionSettings, endpoint_path_problem
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -76,13 +75,9 @@ def open_api(local: bool, endpoint: str | None, concurrency: int) -> Iterator[Li
 
 def _check_endpoint(endpoint: str) -> None:
     """The base URL only: the API's own paths (/v1/...) are added by the client."""
-    path = urlparse(endpoint).path.rstrip("/")
-    if path.lower().endswith("/v1"):
-        base = endpoint.rstrip("/")[: -len("/v1")]
-        raise click.UsageError(
-            f"--endpoint {endpoint}: give the base URL without /v1 (the client adds the API's "
-            f"/v1/... paths itself), such as {base}"
-        )
+    problem = endpoint_path_problem(endpoint)
+    if problem:
+        raise click.UsageError(problem)
 
 
 def confirm(auto_approve: bool, question: str) -> None:

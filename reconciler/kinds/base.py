@@ -205,8 +205,46 @@ class Kind:
         return values
 
 
+class UnexpectedAnswer(ValueError):
+    """The API answered JSON that is not shaped like Twilio's: the endpoint is not Twilio's
+    (`reconciler.cli.diagnose` tells it as such). The message says what was answered."""
+
+
+RESOURCE_MARKS = ("url", "account_sid", "chat_service_sid")
+"""Keys a fetched Twilio resource carries (every one has `url`)."""
+
+
+def _shape(payload: Any) -> str:
+    """`keys data, status` (the first few), for an error message."""
+    if not isinstance(payload, Mapping):
+        return f"a JSON {type(payload).__name__}"
+    names = sorted(str(key) for key in payload)
+    listed = ", ".join(names[:6]) + (", ..." if len(names) > 6 else "")
+    return f"keys {listed}" if names else "no keys"
+
+
+def _page_records(payload: Any) -> list[dict[str, Any]]:
+    """The records of a list page shaped as Twilio's: `meta` naming the list's key (v1 APIs),
+    or the 2010-04-01 shape (`uri`, `page_size` and one list). Anything else is refused, not
+    guessed at: a foreign JSON API must not read as an empty account."""
+    records: Any = None
+    if isinstance(payload, Mapping):
+        meta = payload.get("meta")
+        if isinstance(meta, Mapping) and isinstance(meta.get("key"), str):
+            records = payload.get(meta["key"])
+        elif "uri" in payload and "page_size" in payload:
+            keys = set(payload) - Page.META_KEYS
+            records = payload[keys.pop()] if len(keys) == 1 else None
+    if not isinstance(records, list) or not all(isinstance(item, Mapping) for item in records):
+        raise UnexpectedAnswer(f"a list page with {_shape(payload)}, not Twilio's meta and records")
+    return records
+
+
 class _RecordPage(Page):
     """A page of a list whose records stay the JSON the API sent (see `list_records`)."""
+
+    def load_page(self, payload: dict[str, Any]) -> list[dict[str, Any]]:
+        return _page_records(payload)
 
     def get_instance(self, payload: dict[str, Any]) -> dict[str, Any]:
         return payload
@@ -237,10 +275,14 @@ def fetch_record(context: Any) -> dict[str, Any]:
     """One SDK instance context (`api.configuration()`) fetched as the JSON dict the API sent.
 
     The SDK's own request and error handling (`Version.fetch`), without building an instance.
+    An answer that is not a Twilio resource (no `url`, `account_sid` or `chat_service_sid`) is
+    refused as `UnexpectedAnswer`.
     """
-    record: dict[str, Any] = context._version.fetch(
+    record: Any = context._version.fetch(
         method="GET", uri=context._uri, headers={"Accept": "application/json"}
     )
+    if not isinstance(record, dict) or not any(mark in record for mark in RESOURCE_MARKS):
+        raise UnexpectedAnswer(f"a resource with {_shape(record)}, not Twilio's url or account_sid")
     return record
 
 

@@ -320,6 +320,9 @@ class ConnectionSettings:
             raise ConnectionSettingsError(
                 f"endpoint {endpoint!r} is not an http(s) URL such as http://127.0.0.1:4010"
             )
+        problem = endpoint_path_problem(endpoint, "endpoint") if endpoint else None
+        if problem:
+            raise ConnectionSettingsError(problem)
         return cls(
             account_sid=account_sid,
             username=username,
@@ -327,6 +330,22 @@ class ConnectionSettings:
             endpoint=endpoint.rstrip("/") if endpoint else None,
             **twilio_location(env),
         )
+
+
+def endpoint_path_problem(endpoint: str, name: str = "--endpoint") -> str | None:
+    """Why the http(s) URL `endpoint` is not a base URL (it has a path, such as /v1 or
+    /v1/Services, or a query), or None. The client appends the API's own /v1/... paths to the
+    base URL, so any path there would be doubled ("/v1/Services/v1/Services was not found").
+    A URL that is not http(s) at all is left to the caller's own check."""
+    parts = urlsplit(endpoint.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    if parts.path.strip("/") == "" and not parts.query and not parts.fragment:
+        return None
+    return (
+        f"{name} {endpoint}: give the base URL, without /v1 or any other path (the client adds "
+        f"the API's /v1/... paths itself), such as {parts.scheme}://{parts.netloc}"
+    )
 
 
 class TwilioLocation(TypedDict):
