@@ -303,9 +303,16 @@ class Resolver:
 def check_pin(target: Target, reached: str | None, how: str) -> None:
     """Refuse when the account reached is not the one the target is pinned to."""
     pinned = target.pin
-    if pinned is None or reached is None or reached.lower() == pinned.lower():
+    if pinned is None or (reached is not None and reached.lower() == pinned.lower()):
         return
     where = f" ({target.account_where})" if target.account_where else ""
+    if reached is None:  # a pin that cannot be confirmed does not pass
+        raise TargetError(
+            f"refusing to run: target {target.name} is pinned to account {pinned}{where}, but "
+            f"could not confirm the account: {how} unknown (no account SID). Nothing was "
+            "changed. Twilio's API always names the account: check --endpoint or "
+            "RECONCILER_ENDPOINT."
+        )
     raise TargetError(
         f"refusing to run: target {target.name} is pinned to account {pinned}{where}, but {how} "
         f"{reached}. Nothing was changed."

@@ -11,6 +11,8 @@ from click.testing import CliRunner
 from reconciler.cli.main import cli
 from reconciler.config import ConfigError
 from reconciler.fleet import parse_shard, select_targets
+from reconciler.fleet.credentials import check_pin
+from reconciler.fleet.errors import TargetError
 from reconciler.fleet.loader import load_targets
 from reconciler.fleet.model import TARGET_VARIABLE
 from reconciler.fleet.select import Shard
@@ -177,3 +179,19 @@ def test_usage_errors_of_the_fleet_options(fleet: FleetDir) -> None:
     missing = fleet.run("plan", endpoint=False)
     assert_clean_exit(missing, 1)
     assert "Missing argument 'PATHS...'" in missing.stderr
+
+
+def test_a_pin_is_refused_when_the_account_reached_is_unknown_or_another(tmp_path: Path) -> None:
+    """The targets file's pin, like a config's: an account the API does not name fails it."""
+    path = tmp_path / "targets.yaml"
+    path.write_text(
+        f"version: 1\ntargets:\n  - name: prod\n    config: [prod]\n    account: {SID}\n"
+        "    credentials: {account_sid: PROD_SID, auth_token: PROD_TOKEN}\n",
+        encoding="utf-8",
+    )
+    (prod,) = load_targets(path).targets
+    check_pin(prod, SID.lower(), "the API answers for account")
+    with pytest.raises(TargetError, match="could not confirm the account"):
+        check_pin(prod, None, "the API answers for account")
+    with pytest.raises(TargetError, match="but the API answers for account AC0"):
+        check_pin(prod, "AC" + "0" * 32, "the API answers for account")
