@@ -6,6 +6,7 @@ twilio SDK over loopback (its Accounts API calls included) and the emulator.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -25,6 +26,7 @@ from reconciler.emulator.server import EmulatorServer
 from reconciler.live.connection import ConnectionSettings, build_client
 from reconciler.testing import close_client
 from tests.engine.conftest import assert_no_secret_shown
+from tests.plan_json.checks import assert_valid, json_format
 
 SID = re.compile(r"(AC|SK)[0-9a-fA-F]{32}")
 PARENT_ENV = {
@@ -47,6 +49,14 @@ BASE = {
         }
     },
 }
+
+
+def assert_fleet_plans_valid(report: Mapping[str, Any]) -> None:
+    """Each target's `plan` in a fleet report is the very object `plan --format json` prints
+    for one account (docs/fleet.md): held to the same committed schema."""
+    for target in report.get("targets", []):
+        if "plan" in target:
+            assert_valid(target["plan"])
 
 
 @pytest.fixture(autouse=True)
@@ -101,6 +111,8 @@ class FleetDir:
         shown = output(result)
         for who, secret in {**known, **self.known_secrets()}.items():
             assert secret not in shown, f"{who} was printed"
+        if args and args[0] == "plan" and json_format(args) and result.exit_code in (0, 2):
+            assert_fleet_plans_valid(json.loads(result.stdout))
         return result
 
     def known_secrets(self) -> dict[str, str]:
