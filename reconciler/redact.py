@@ -18,6 +18,8 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any, TextIO
 
+from reconciler import escape
+
 MASK = "***"
 MIN_LENGTH = 6
 """Shorter values would mask ordinary words; no real token, key or certificate is that short."""
@@ -99,39 +101,8 @@ def forget_all() -> None:
 
 
 # The escapings output applies to a value. Each maps character by character, so a secret that
-# is part of a longer escaped value shows in the escaped text as its own escaped form.
-
-_MARKDOWN = {
-    "&": "&amp;",
-    "<": "&lt;",
-    ">": "&gt;",
-    '"': "&quot;",
-    "'": "&#39;",
-    "`": "&#96;",
-    "|": "&#124;",
-    "@": "&#64;",
-    "*": "&#42;",
-    "_": "&#95;",
-    "[": "&#91;",
-    "]": "&#93;",
-    "\\": "&#92;",
-    "~": "&#126;",
-    "#": "&#35;",
-    "!": "&#33;",
-    ":": "&#58;",
-}
-"""reconciler/plan/escape.py's table (not imported: that package pulls in the API stack, and
-this module loads with every command); tests/test_redact.py checks the two agree."""
-
-
-def _terminal(text: str) -> str:
-    """escape.terminal: control and invisible characters as \\x1b, \\u202e."""
-    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
-
-
-def _markdown(text: str) -> str:
-    """escape.markdown: HTML entities for what GitHub Markdown would interpret."""
-    return "".join(_MARKDOWN.get(ch, ch) for ch in _terminal(text))
+# is part of a longer escaped value shows in the escaped text as its own escaped form. The
+# renderers' own (reconciler.escape: terminal and Markdown) come first among them.
 
 
 def _json(text: str) -> str:
@@ -157,8 +128,8 @@ def _repr_double_quoted(text: str) -> str:
 ESCAPINGS: tuple[Callable[[str], str], ...] = (
     _json,
     _json_ascii,
-    _terminal,
-    _markdown,
+    escape.terminal,
+    escape.markdown,
     _repr,
     _repr_double_quoted,
 )

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from reconciler import escape
 from reconciler.apply import Executor, Outcome, StepResult
 from reconciler.cli.fleet_options import FleetSelection, fleet_options
 from reconciler.cli.options import (
@@ -18,7 +19,7 @@ from reconciler.cli.options import (
     use_colour,
 )
 from reconciler.errors import ReconcilerError
-from reconciler.plan import Plan, PlanOptions, escape, plan_account
+from reconciler.plan import Plan, PlanOptions, plan_account
 from reconciler.plan.planfile import check_unchanged, read_plan
 from reconciler.plan.policy import ALLOW_DESTROY, FORCE
 from reconciler.plan.render import render_text

@@ -20,7 +20,7 @@ from typing import NoReturn
 import click
 from click.core import ParameterSource
 
-from reconciler import redact
+from reconciler import escape, redact
 from reconciler.apply import StepResult
 from reconciler.atomic import write_atomically
 from reconciler.cli.fleet_options import FLEET_FLAGS, FleetSelection
@@ -49,7 +49,7 @@ from reconciler.fleet.report import (
 )
 from reconciler.fleet.select import select_targets
 from reconciler.live.connection import endpoint_path_problem
-from reconciler.plan import PlanOptions, escape
+from reconciler.plan import PlanOptions
 from reconciler.plan.planfile import StalePlanError
 from reconciler.plan.policy import ALLOW_DESTROY, FORCE
 

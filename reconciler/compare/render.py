@@ -3,7 +3,7 @@ Markdown for a pull request, JSON as schemas/diff.schema.json describes (the pla
 objects, read from A to B).
 
 Every name, path and value from a configuration or an account passes through
-`reconciler.plan.escape`; secrets are never in a comparison, only marked sensitive.
+`reconciler.escape`; secrets are never in a comparison, only marked sensitive.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from reconciler import escape
 from reconciler.compare.core import Comparison, Side
-from reconciler.plan import escape
 from reconciler.plan.model import REDACTED, Action, Change, FieldDiff
 from reconciler.plan.render import COLOURS, SYMBOLS, change_to_json
 

@@ -15,11 +15,12 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from reconciler import escape
 from reconciler.apply import ApplyReport, Outcome
 from reconciler.findings import Finding
 from reconciler.findings.json_format import finding_to_json
 from reconciler.findings.text import format_finding
-from reconciler.plan import Action, Plan, escape
+from reconciler.plan import Action, Plan
 from reconciler.plan import render as plan_render
 from reconciler.plan.render import plan_document
 from reconciler.plan.unmanaged import render_unmanaged_markdown, render_unmanaged_text

@@ -9,7 +9,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from reconciler.plan import escape
+from reconciler import escape
 from reconciler.plan.model import REDACTED, UNKNOWN, Action, Change, FieldDiff, Plan
 
 JSON_FORMAT_VERSION = 1

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, get_args
 
-from reconciler import kinds
+from reconciler import escape, kinds
 from reconciler.config.loader import LoadedConfig
 from reconciler.config.models import PrunableKind
 from reconciler.kinds import KINDS_BY_NAME
@@ -79,8 +79,6 @@ def find_unmanaged(loaded: LoadedConfig, api: LiveApi) -> list[Unmanaged]:
 def render_unmanaged_text(records: Sequence[Mapping[str, Any]]) -> str:
     """`unmanaged_json` records as text (the records, so that a fleet report read back from
     JSON renders the same)."""
-    from reconciler.plan import escape
-
     if not records:
         return "Unmanaged: none. Every live resource of a prunable kind is in the configuration.\n"
     lines = [f"Unmanaged: {len(records)} live resources are not in the configuration:"]
@@ -97,8 +95,6 @@ def render_unmanaged_text(records: Sequence[Mapping[str, Any]]) -> str:
 
 
 def render_unmanaged_markdown(records: Sequence[Mapping[str, Any]]) -> str:
-    from reconciler.plan import escape
-
     lines = ["", "#### Unmanaged", ""]
     if not records:
         return "\n".join([*lines, "None: every live resource of a prunable kind is managed.", ""])

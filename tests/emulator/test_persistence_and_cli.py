@@ -22,6 +22,7 @@ from reconciler.cli.main import cli
 from reconciler.emulator import defaults
 from reconciler.emulator.persistence import StateFileError, journal_path
 from reconciler.emulator.server import EmulatorServer
+from tests.emulator.subprocesses import reap
 
 AUTH = (defaults.ACCOUNT_SID, defaults.AUTH_TOKEN)
 REPO = Path(__file__).resolve().parents[2]
@@ -127,12 +128,7 @@ def _process(command: list[str]) -> Iterator[tuple[subprocess.Popen[str], str]]:
         assert "listening on http://127.0.0.1:" in first, first + process.stderr.read()
         yield process, first.split("listening on ", 1)[1].strip()
     finally:
-        if process.poll() is None:
-            process.kill()
-        process.wait(timeout=10)
-        for stream in (process.stdout, process.stderr):
-            if stream is not None:
-                stream.close()
+        reap(process)
 
 
 @pytest.mark.parametrize("compacting", [False, True], ids=["journal", "compacting"])

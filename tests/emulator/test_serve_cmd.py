@@ -15,6 +15,7 @@ from reconciler.emulator.persistence import journal_path
 from reconciler.emulator.server import EmulatorServer
 from reconciler.live.connection import ConnectionSettings, build_client
 from reconciler.testing import close_client
+from tests.emulator.subprocesses import reap
 
 REPO = Path(__file__).resolve().parents[2]
 SERVE = [sys.executable, "-m", "reconciler", "emulator", "serve", "--port", "0"]
@@ -47,12 +48,7 @@ def serving(
             banner += line
         yield process, banner
     finally:
-        if process.poll() is None:
-            process.kill()
-        process.wait(timeout=10)
-        for stream in (process.stdout, process.stderr):
-            if stream is not None:
-                stream.close()
+        reap(process)
 
 
 def url_of(banner: str) -> str:

@@ -13,10 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from reconciler import redact
+from reconciler import escape, redact
 from reconciler.emulator import catalog, defaults
 from reconciler.emulator.server import EmulatorServer
-from reconciler.plan import escape
 from tests.engine.conftest import CREDENTIALS_ENV, Cli, apply_ok, one_line_error
 
 HOSTILE_KEY = "</code></summary><!-- @everyone [x](https://evil.example) \x1b[2J"
