@@ -102,7 +102,7 @@ def forget_all() -> None:
 
 # The escapings output applies to a value. Each maps character by character, so a secret that
 # is part of a longer escaped value shows in the escaped text as its own escaped form. The
-# renderers' own (reconciler.escape: terminal and Markdown) come first among them.
+# terminal and Markdown ones are the renderers' own (reconciler.escape).
 
 
 def _json(text: str) -> str:

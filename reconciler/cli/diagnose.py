@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import json
 import traceback
-from typing import Any
-
-from twilio.base.exceptions import TwilioException
-from twilio.http.response import Response
 
 from reconciler.kinds.base import UnexpectedAnswer
+from reconciler.live.retry import response_of
 
 NOT_TWILIO = (
     "the endpoint did not answer like Twilio's Conversations API ({what}); check --endpoint "
@@ -36,14 +33,6 @@ def _raised_reading(error: BaseException) -> bool:
     return bool(ours) and any(reader in ours[-1] for reader in READERS)
 
 
-def _response_of(error: BaseException) -> Response | None:
-    if isinstance(error, TwilioException) and len(error.args) > 1:
-        candidate: Any = error.args[1]
-        if isinstance(candidate, Response):
-            return candidate
-    return None
-
-
 def _is_twilio_json(text: str) -> bool:
     try:
         payload = json.loads(text)
@@ -56,7 +45,7 @@ def endpoint_problem(error: BaseException) -> str | None:
     """A message when `error` shows the endpoint is not Twilio's API; None otherwise."""
     if isinstance(error, UnexpectedAnswer):
         return NOT_TWILIO.format(what=f"JSON of another shape: {error}")
-    response = _response_of(error)
+    response = response_of(error)
     if response is not None and not _is_twilio_json(response.text or ""):
         body = (response.text or "").lstrip()[:1].strip()
         shape = "HTML or text" if body != "{" else "malformed JSON"

@@ -41,6 +41,7 @@ from reconciler.live.connection import (
     twilio_location,
 )
 from reconciler.live.retry import call_with_retry, http_status
+from reconciler.plan.pin import unconfirmed
 
 LIST_PAGE_SIZE = 1000
 """The Accounts list's largest page (its default is 50)."""
@@ -309,9 +310,7 @@ def check_pin(target: Target, reached: str | None, how: str) -> None:
     if reached is None:  # a pin that cannot be confirmed does not pass
         raise TargetError(
             f"refusing to run: target {target.name} is pinned to account {pinned}{where}, but "
-            f"could not confirm the account: {how} unknown (no account SID). Nothing was "
-            "changed. Twilio's API always names the account: check --endpoint or "
-            "RECONCILER_ENDPOINT."
+            f"{unconfirmed(how)}."
         )
     raise TargetError(
         f"refusing to run: target {target.name} is pinned to account {pinned}{where}, but {how} "

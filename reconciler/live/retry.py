@@ -36,19 +36,22 @@ class RetryPolicy:
 DEFAULT_POLICY = RetryPolicy()
 
 
-def http_status(error: BaseException) -> int | None:
-    """The HTTP status behind an SDK error.
-
-    Single-resource calls raise TwilioRestException; list paging raises a bare
-    TwilioException("Unable to fetch page", response) instead.
-    """
-    if isinstance(error, TwilioRestException):
-        return int(error.status)
+def response_of(error: BaseException) -> Response | None:
+    """The response a failed list page carries: list paging raises a bare
+    TwilioException("Unable to fetch page", response), not a TwilioRestException."""
     if isinstance(error, TwilioException) and len(error.args) > 1:
         response = error.args[1]
         if isinstance(response, Response):
-            return int(response.status_code)
+            return response
     return None
+
+
+def http_status(error: BaseException) -> int | None:
+    """The HTTP status behind an SDK error (a single-resource call's or a list page's)."""
+    if isinstance(error, TwilioRestException):
+        return int(error.status)
+    response = response_of(error)
+    return int(response.status_code) if response is not None else None
 
 
 def is_transient(error: BaseException) -> bool:
@@ -137,20 +140,20 @@ def twilio_code(error: BaseException) -> tuple[int | None, str | None]:
     body of a failed list page (the SDK's paging error carries only the response)."""
     if isinstance(error, TwilioRestException):
         return (int(error.code) if error.code else None), error.msg
-    if isinstance(error, TwilioException) and len(error.args) > 1:
-        response = error.args[1]
-        if isinstance(response, Response):
-            try:
-                body = json.loads(response.text or "")
-            except ValueError:
-                return None, None
-            if isinstance(body, dict):
-                code, message = body.get("code"), body.get("message")
-                return (
-                    code if isinstance(code, int) else None,
-                    message if isinstance(message, str) else None,
-                )
-    return None, None
+    response = response_of(error)
+    if response is None:
+        return None, None
+    try:
+        body = json.loads(response.text or "")
+    except ValueError:
+        return None, None
+    if not isinstance(body, dict):
+        return None, None
+    code, message = body.get("code"), body.get("message")
+    return (
+        code if isinstance(code, int) else None,
+        message if isinstance(message, str) else None,
+    )
 
 
 def refused_credentials(error: BaseException, advice: str) -> str:

@@ -15,6 +15,14 @@ class AccountMismatchError(ReconcilerError):
     """The credentials reach another account than the one the configuration is pinned to."""
 
 
+def unconfirmed(how: str) -> str:
+    """The pin's refusal when the API names no account (a config's pin and a fleet target's)."""
+    return (
+        f"could not confirm the account: {how} unknown (no account SID). Nothing was changed. "
+        "Twilio's API always names the account: check --endpoint or RECONCILER_ENDPOINT"
+    )
+
+
 def pinned_account(loaded: LoadedConfig) -> str | None:
     account = loaded.config.account
     return account.sid if account and account.sid else None
@@ -34,9 +42,7 @@ def check_account(loaded: LoadedConfig, reached: str | None, how: str) -> None:
     if reached is None:
         raise AccountMismatchError(
             f"refusing to run: this configuration is pinned to account {pinned}{at}, but "
-            f"could not confirm the account: {how} unknown (no account SID). Nothing was "
-            "changed. Twilio's API always names the account: check --endpoint or "
-            "RECONCILER_ENDPOINT, and the credentials."
+            f"{unconfirmed(how)}, and the credentials."
         )
     raise AccountMismatchError(
         f"refusing to run: this configuration is pinned to account {pinned}{at}, but {how} "
