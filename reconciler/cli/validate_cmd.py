@@ -42,10 +42,10 @@ def describe_counts(counts: dict[str, int]) -> str:
     )
 
 
-def check(paths: tuple[str, ...]) -> tuple[Report, LoadedConfig | None]:
+def check(paths: tuple[str, ...], strict: bool = False) -> tuple[Report, LoadedConfig | None]:
     """Load and lint: every finding, and the configuration when it could be loaded."""
     try:
-        loaded = load_config(paths, defer_secrets=True)
+        loaded = load_config(paths, defer_secrets=True, strict=strict)
     except ConfigError as error:
         return Report(paths=paths, findings=findings_from_issues(error.issues)), None
     report = Report(
@@ -78,8 +78,17 @@ def _verdict(shown: str, report: Report, loaded: LoadedConfig | None) -> str:
     help="text for terminals; github for workflow commands that annotate a pull request; "
     "json for scripts; sarif (2.1.0) for code scanning.",
 )
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Values outside this version's lists of Twilio's values (permissions, filters, "
+    "types, methods) and text longer than Twilio documents are errors, not warnings. "
+    "`policy.strict: true` in the configuration does the same for every command.",
+)
 @fleet_options
-def command(paths: tuple[str, ...], output_format: str, fleet: FleetSelection) -> None:
+def command(
+    paths: tuple[str, ...], output_format: str, strict: bool, fleet: FleetSelection
+) -> None:
     """Check configuration files offline: no network, no credentials.
 
     Each PATH is a YAML file or a folder (its *.yaml and *.yml files, sorted by name); several
@@ -87,8 +96,13 @@ def command(paths: tuple[str, ...], output_format: str, fleet: FleetSelection) -
     and types, and Twilio's own rules: E.164 numbers and address forms, absolute URLs, ISO 8601
     timers and their minimums, webhook filters, role permissions per role type, auto-creation
     and credential fields per type, SIDs, and that references (default_service,
-    conversation_service, default roles, protected_services) resolve. Then the team's rules in
-    policy.webhooks: allowed and denied hosts, https, development tunnels, required events.
+    conversation_service, default roles, protected_services) resolve, and that every `null`
+    is one Twilio can apply. Then the team's rules in policy.webhooks: allowed and denied
+    hosts, https, development tunnels, required events.
+
+    A value outside this version's lists (a permission, filter, type or method Twilio added
+    after this release) is a warning: it is kept and sent to Twilio as written, and Twilio
+    judges it. --strict makes those warnings errors.
 
     Exit 0 when valid (warnings allowed), 1 when not. With the text format every problem is
     printed as `file:line: message` on stderr; json and sarif print one document on stdout;
@@ -96,9 +110,14 @@ def command(paths: tuple[str, ...], output_format: str, fleet: FleetSelection) -
     --target or --shard, validate every selected target of the targets file (docs/fleet.md).
     """
     if fleet.requested:
+        if strict:
+            raise click.UsageError(
+                "--strict applies to one configuration; for a fleet, set `policy.strict: true` "
+                "in the targets' configuration"
+            )
         fleet.validate(paths, output_format)
     fleet.require_paths(paths)
-    report, loaded = check(paths)
+    report, loaded = check(paths, strict)
     findings: list[Finding] = list(report.findings)
     verdict = _verdict(" ".join(paths), report, loaded)
     if output_format == "json":

@@ -18,10 +18,11 @@ from pydantic import BaseModel, ValidationError
 
 from reconciler import redact
 from reconciler.config import rules
-from reconciler.config.errors import ConfigError, ConfigIssue
+from reconciler.config.errors import ConfigError, ConfigIssue, Severity
 from reconciler.config.lines import LineIndex
 from reconciler.config.merge import Document, Layer, Location, Locations, merge_documents
 from reconciler.config.models import Config
+from reconciler.config.nulls import null_issues
 from reconciler.config.validation import _suggest, check_rules, describe
 from reconciler.config.variables import expand_detailed, missing_message
 from reconciler.config.yaml_loader import ConfigPath, parse_yaml, written_text
@@ -98,13 +99,16 @@ def load_config(
     paths: Sequence[str | Path],
     environ: Mapping[str, str] | None = None,
     defer_secrets: bool = False,
+    strict: bool = False,
 ) -> LoadedConfig:
     """Load, merge and validate configuration files and folders, in order (later wins).
 
     A folder stands for its *.yaml / *.yml files sorted by name (see `_Reader.expand`). With
     `defer_secrets` (validate), an unset variable in a write-only field or the account pin is a
-    notice, not an error: plan and apply need it, an offline check does not. Raises ConfigError
-    with every problem found; the values of write-only fields are registered for masking.
+    notice, not an error: plan and apply need it, an offline check does not. Values outside this
+    version's lists of Twilio's values are warnings; `strict` (or `policy.strict: true` in the
+    configuration) makes them errors. Raises ConfigError with every problem found; the values of
+    write-only fields are registered for masking.
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]
@@ -119,22 +123,33 @@ def load_config(
         raise ConfigError(reader.issues)
 
     issues = list(reader.issues)
+    nulls = null_issues(merged.data)
+    null_paths = {path for path, _ in nulls}
     config: Config | None = None
     try:
         config = Config.model_validate(merged.data)
     except ValidationError as error:
         for problem in error.errors(include_url=False):
             path = tuple(problem["loc"])
-            if _is_tainted(path, merged.tainted):
+            if _is_tainted(path, merged.tainted) or path in null_paths:
                 continue
             message = _model_message(path, problem, _written(merged, path, problem.get("input")))
             issues.append(_issue_at(merged, path, message, reader.first_file))
     locations = merged.locations
-    for path, message in check_rules(merged.data, lambda p: _file_line(locations.nearest(p))):
+    report = check_rules(
+        merged.data,
+        lambda p: _file_line(locations.nearest(p)),
+        strict=strict or _strict_policy(merged.data),
+    )
+    warnings = list(reader.warnings)
+    for path, message in [*nulls, *report.errors]:
         if not _is_tainted(path, merged.tainted):
             issues.append(_issue_at(merged, path, message, reader.first_file))
+    for path, message in report.warnings:
+        if not _is_tainted(path, merged.tainted):
+            warnings.append(_issue_at(merged, path, message, reader.first_file, "warning"))
     if issues or config is None:
-        raise ConfigError(issues)
+        raise ConfigError([*issues, *warnings])
     redact.register(
         getattr(credential, name).get_secret_value()
         for credential in config.credentials.values()
@@ -146,9 +161,15 @@ def load_config(
         config=config,
         files=list(reader.files),
         locations=merged.locations,
-        warnings=sorted(reader.warnings, key=ConfigIssue.sort_key),
+        warnings=sorted(warnings, key=ConfigIssue.sort_key),
         default_secrets=reader.default_secrets,
     )
+
+
+def _strict_policy(data: Mapping[str, Any]) -> bool:
+    """`policy.strict: true` in the merged data (read before the model, which may fail)."""
+    policy = data.get("policy")
+    return isinstance(policy, Mapping) and policy.get("strict") is True
 
 
 def _nearest_line(lines: LineIndex, path: ConfigPath) -> int | None:
@@ -170,11 +191,17 @@ def _is_tainted(path: ConfigPath, tainted: set[ConfigPath]) -> bool:
     return any(path[:end] in tainted for end in range(len(path) + 1))
 
 
-def _issue_at(document: Document, path: ConfigPath, message: str, fallback: str) -> ConfigIssue:
+def _issue_at(
+    document: Document,
+    path: ConfigPath,
+    message: str,
+    fallback: str,
+    severity: Severity = "error",
+) -> ConfigIssue:
     where = document.locations.nearest(path)
     if where is not None:
-        return ConfigIssue(where[0], where[1], message)
-    return ConfigIssue(fallback, None, message)
+        return ConfigIssue(where[0], where[1], message, severity=severity)
+    return ConfigIssue(fallback, None, message, severity=severity)
 
 
 class _Reader:

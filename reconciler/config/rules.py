@@ -129,10 +129,19 @@ ADDRESS_WEBHOOK_FILTERS: tuple[str, ...] = (
 
 # --- Enumerations ---------------------------------------------------------------------------
 # OpenAPI components: configuration_webhook_enum_target, *_enum_method, configuration_address_
-# enum_type / _auto_creation_type, credential_enum_push_type, role_enum_role_type. The models
-# enforce these as Literals; they are repeated here for messages and the schema.
+# enum_type / _auto_creation_type, credential_enum_push_type, role_enum_role_type. These are the
+# values this version knows, not the values Twilio accepts: Twilio adds values every year (four
+# address types between 2023 and 2025), so a value outside a list is a warning, kept and sent as
+# written (`validate --strict` makes it an error), and Twilio is the judge of it.
 WEBHOOK_TARGETS: tuple[str, ...] = ("webhook", "flex")
 WEBHOOK_METHODS: tuple[str, ...] = ("GET", "POST")
+# The account and service webhook methods are GET/POST, the address configuration's get/post
+# (configuration_address_enum_method), and Twilio changed the case in 2025: any case is the same.
+WEBHOOK_METHODS_ANY_CASE: tuple[str, ...] = (
+    *WEBHOOK_METHODS,
+    *(m.lower() for m in WEBHOOK_METHODS),
+)
+ROLE_TYPES: tuple[str, ...] = ("conversation", "service")
 ADDRESS_TYPES: tuple[str, ...] = (
     "sms",
     "whatsapp",
@@ -176,6 +185,36 @@ CREDENTIAL_REQUIRED_BY_TYPE: dict[str, tuple[tuple[str, ...], ...]] = {
     "fcm": (("secret",),),
     "gcm": (("api_key", "secret"),),
 }
+
+# --- Fields Twilio can clear ------------------------------------------------------------------
+# `null` in the configuration means "managed, and cleared": the engine sends the empty value
+# (`Field=` or a lone `Filters=`). Twilio clears only these (text and lists); a boolean, an
+# enumeration, a reference or a secret cannot be cleared, so `null` there is a `validate` error,
+# as is `null` for a whole section (leave a key out to leave it unmanaged). Config paths, with
+# `*` for a key or list index the user chooses.
+CLEARABLE: frozenset[tuple[str, ...]] = frozenset(
+    {
+        ("account", "configuration", "default_messaging_service_sid"),
+        ("account", "configuration", "default_inactive_timer"),
+        ("account", "configuration", "default_closed_timer"),
+        ("account", "webhooks", "pre_webhook_url"),
+        ("account", "webhooks", "post_webhook_url"),
+        ("account", "webhooks", "filters"),
+        ("services", "*", "notifications", "new_message", "template"),
+        ("services", "*", "notifications", "new_message", "sound"),
+        ("services", "*", "notifications", "new_message", "with_media", "template"),
+        ("services", "*", "notifications", "added_to_conversation", "template"),
+        ("services", "*", "notifications", "added_to_conversation", "sound"),
+        ("services", "*", "notifications", "removed_from_conversation", "template"),
+        ("services", "*", "notifications", "removed_from_conversation", "sound"),
+        ("services", "*", "webhooks", "pre_webhook_url"),
+        ("services", "*", "webhooks", "post_webhook_url"),
+        ("services", "*", "webhooks", "filters"),
+        ("address_configurations", "*", "friendly_name"),
+        ("address_configurations", "*", "address_country"),
+        ("address_configurations", "*", "auto_creation", "webhook_filters"),
+    }
+)
 
 # --- Length limits ----------------------------------------------------------------------------
 # Service: "limited to 256 characters"; Address Configuration friendlyName: "limited to 256

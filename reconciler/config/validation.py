@@ -3,12 +3,20 @@
 These run on the merged plain data (not on the models) so that they can report alongside the
 model's own type errors in one pass: a value of the wrong type is left to the model and skipped
 here. Each issue is (config path, message); the loader turns the path into file:line.
+
+Two severities. What Twilio documents as impossible (a malformed SID, URL or duration, a timer
+below its minimum, a field of another type, `null` where nothing can be cleared) is an error.
+What only falls outside this version's lists of Twilio's values (a permission, filter, type or
+method it has never seen; text longer than Twilio documents) is a warning: Twilio adds values
+every year and is the judge of them, and a live account holds such values already. `strict`
+makes those warnings errors.
 """
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -17,6 +25,8 @@ from reconciler.config.yaml_loader import ConfigPath
 
 Locate = Callable[[ConfigPath], "str | None"]
 RuleIssue = tuple[ConfigPath, str]
+
+UNKNOWN_VALUE = "not a value this version knows; sent to Twilio as written"
 
 _SIDS = {prefix: rules.sid_pattern(prefix) for prefix in rules.SID_PREFIXES}
 
@@ -105,22 +115,49 @@ def duration_seconds(value: str) -> int:
     )
 
 
-def check_rules(data: Mapping[str, Any], locate: Locate) -> list[RuleIssue]:
-    """Every rule violation in the merged configuration data."""
-    checker = _Checker(data, locate)
+@dataclass
+class RuleReport:
+    """What the rules found: errors stop the run, warnings are shown and the run goes on."""
+
+    errors: list[RuleIssue] = field(default_factory=list)
+    warnings: list[RuleIssue] = field(default_factory=list)
+
+
+def check_rules(data: Mapping[str, Any], locate: Locate, strict: bool = False) -> RuleReport:
+    """Every rule violation in the merged configuration data; with `strict`, values outside
+    this version's lists (and over-long text) are errors too."""
+    checker = _Checker(data, locate, strict)
     checker.run()
-    return checker.issues
+    return checker.report
 
 
 class _Checker:
-    def __init__(self, data: Mapping[str, Any], locate: Locate) -> None:
+    def __init__(self, data: Mapping[str, Any], locate: Locate, strict: bool = False) -> None:
         self.data = data
         self.locate = locate
-        self.issues: list[RuleIssue] = []
+        self.strict = strict
+        self.report = RuleReport()
         self.services = _map(data.get("services"))
 
     def error(self, path: ConfigPath, problem: str) -> None:
-        self.issues.append((path, f"{describe(path)}: {problem}"))
+        self.report.errors.append((path, f"{describe(path)}: {problem}"))
+
+    def unknown(self, path: ConfigPath, problem: str) -> None:
+        """Outside this version's lists, not against Twilio's documented rules: a warning, or
+        an error under --strict."""
+        if self.strict:
+            self.error(path, f"{problem} (an error under --strict)")
+        else:
+            self.report.warnings.append((path, f"{describe(path)}: {problem}"))
+
+    def known(self, value: Any, allowed: tuple[str, ...], path: ConfigPath, what: str) -> None:
+        """A value from one of Twilio's enumerations: any other value is `unknown`."""
+        if isinstance(value, str) and value not in allowed:
+            self.unknown(
+                path,
+                f"{value!r} is {UNKNOWN_VALUE}{_suggest(value, allowed)}; the {what} this "
+                f"version knows: {', '.join(allowed)}",
+            )
 
     def where(self, path: ConfigPath) -> str:
         return self.locate(path) or describe(path)
@@ -161,9 +198,12 @@ class _Checker:
                 self.length(value, rules.WEBHOOK_URL_MAX, path, "the URL")
 
     def length(self, value: Any, limit: int, path: ConfigPath, what: str) -> None:
+        """Longer than Twilio documents: a live account may hold it, so it is kept and sent as
+        written with a warning (Twilio refuses it or not)."""
         if isinstance(value, str) and len(value) > limit:
-            self.error(
-                path, f"{what} is {len(value)} characters long; Twilio allows at most {limit}"
+            self.unknown(
+                path,
+                f"{what} is {len(value)} characters long; Twilio documents at most {limit}",
             )
 
     def name_length(self, value: Any, limit: int, path: ConfigPath, what: str) -> None:
@@ -180,12 +220,7 @@ class _Checker:
             if value in seen:
                 self.error((*path, index), f"{value!r} is listed twice")
             seen.add(value)
-            if value not in allowed:
-                self.error(
-                    (*path, index),
-                    f"{value!r} is not an event {what} accept{_suggest(value, allowed)}; "
-                    f"allowed: {', '.join(allowed)}",
-                )
+            self.known(value, allowed, (*path, index), f"events {what} take")
 
     def service_reference(self, value: Any, path: ConfigPath) -> None:
         if not isinstance(value, str) or value in self.services or _SIDS["IS"].match(value):
@@ -235,6 +270,13 @@ class _Checker:
         for name in ("pre_webhook_url", "post_webhook_url"):
             self.url(webhooks.get(name), (*path, name))
         self.names(webhooks.get("filters"), allowed, (*path, "filters"), scope)
+        self.known(webhooks.get("target"), rules.WEBHOOK_TARGETS, (*path, "target"), "targets")
+        self.method(webhooks.get("method"), (*path, "method"))
+
+    def method(self, value: Any, path: ConfigPath) -> None:
+        """GET or POST in any case (Twilio's enums spell them both ways)."""
+        if isinstance(value, str):
+            self.known(value.upper(), rules.WEBHOOK_METHODS, path, "methods")
 
     # --- services ----------------------------------------------------------------------------
 
@@ -280,7 +322,20 @@ class _Checker:
 
     def role(self, name: str, role: dict[str, Any], path: ConfigPath) -> None:
         self.name_length(name, rules.ROLE_NAME_MAX, path, "the role name")
+        permissions = role.get("permissions")
+        if isinstance(permissions, list) and not permissions:
+            self.error(
+                (*path, "permissions"), "a role needs at least one permission (Twilio requires one)"
+            )
+        seen: set[str] = set()
+        for index, permission in enumerate(_items(permissions)):
+            if not isinstance(permission, str):
+                continue
+            if permission in seen:
+                self.error((*path, "permissions", index), f"{permission!r} is listed twice")
+            seen.add(permission)
         role_type = _text(role.get("type"))
+        self.known(role_type, rules.ROLE_TYPES, (*path, "type"), "role types")
         if role_type not in rules.PERMISSIONS_BY_ROLE_TYPE:
             return
         builtin_type = rules.BUILTIN_ROLES.get(name)
@@ -291,30 +346,21 @@ class _Checker:
             )
         allowed = rules.PERMISSIONS_BY_ROLE_TYPE[role_type]
         other = "service" if role_type == "conversation" else "conversation"
-        permissions = role.get("permissions")
-        if isinstance(permissions, list) and not permissions:
-            self.error(
-                (*path, "permissions"), "a role needs at least one permission (Twilio requires one)"
-            )
-        seen: set[str] = set()
         for index, permission in enumerate(_items(permissions)):
-            if not isinstance(permission, str):
-                continue
-            where = (*path, "permissions", index)
-            if permission in seen:
-                self.error(where, f"{permission!r} is listed twice")
-            seen.add(permission)
-            if permission in allowed:
+            if not isinstance(permission, str) or permission in allowed:
                 continue
             if permission in rules.PERMISSIONS_BY_ROLE_TYPE[other]:
                 problem = (
-                    f"{permission!r} is a {other}-scope permission, "
-                    f"not allowed in a {role_type} role"
+                    f"{permission!r} is a {other}-scope permission, which Twilio documents as "
+                    f"not for {role_type} roles; sent to Twilio as written"
                 )
             else:
                 hint = _suggest(permission, rules.ALL_PERMISSIONS)
-                problem = f"{permission!r} is not a Twilio permission{hint}"
-            self.error(where, f"{problem}; {role_type} roles may have: {', '.join(allowed)}")
+                problem = f"{permission!r} is {UNKNOWN_VALUE}{hint}"
+            self.unknown(
+                (*path, "permissions", index),
+                f"{problem}; {role_type} roles may have: {', '.join(allowed)}",
+            )
 
     def service_configuration(
         self, key: str, roles: dict[str, Any], configuration: dict[str, Any], path: ConfigPath
@@ -379,13 +425,16 @@ class _Checker:
             path: ConfigPath = ("address_configurations", index)
             item = _map(raw)
             kind, address = item.get("type"), item.get("address")
-            if isinstance(kind, str) and kind in rules.ADDRESS_FORMS and isinstance(address, str):
-                patterns, expected = rules.ADDRESS_FORMS[kind]
-                if not any(pattern.match(address) for pattern in patterns):
-                    self.error(
-                        (*path, "address"),
-                        f"{address!r} is not a valid address for type {kind}: expected {expected}",
-                    )
+            self.known(kind, rules.ADDRESS_TYPES, (*path, "type"), "address types")
+            if isinstance(kind, str) and isinstance(address, str):
+                if kind in rules.ADDRESS_FORMS:
+                    patterns, expected = rules.ADDRESS_FORMS[kind]
+                    if not any(pattern.match(address) for pattern in patterns):
+                        self.error(
+                            (*path, "address"),
+                            f"{address!r} is not a valid address for type {kind}: "
+                            f"expected {expected}",
+                        )
                 identity = (kind, address.lower() if kind == "email" else address)
                 if identity in first:
                     self.error(
@@ -419,6 +468,8 @@ class _Checker:
             "address configuration webhooks",
         )
         self.sid(auto.get("studio_flow_sid"), "FW", (*path, "studio_flow_sid"))
+        self.method(auto.get("webhook_method"), (*path, "webhook_method"))
+        self.known(auto.get("type"), rules.AUTO_CREATION_TYPES, (*path, "type"), "types")
         retries = auto.get("studio_retry_count")
         if isinstance(retries, int) and not isinstance(retries, bool):
             if retries < 0:
@@ -482,6 +533,7 @@ class _Checker:
 
     def credential(self, credential: dict[str, Any], path: ConfigPath) -> None:
         kind = _text(credential.get("type"))
+        self.known(kind, rules.CREDENTIAL_TYPES, (*path, "type"), "credential types")
         if kind not in rules.CREDENTIAL_FIELDS_BY_TYPE:
             return
         allowed = rules.CREDENTIAL_FIELDS_BY_TYPE[kind]

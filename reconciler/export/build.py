@@ -95,13 +95,21 @@ class _Names:
         self.service_keys = service_keys
         self.roles = roles
         """Service SID -> role SID -> role name."""
+        self.dangling: list[tuple[str, str]] = []
+        """(what names it, SID) of references to a service or role that no longer exists."""
 
-    def name(self, reference: Reference, value: Any, service_sid: str | None) -> Any:
+    def name(self, reference: Reference, value: Any, service_sid: str | None, where: str) -> Any:
+        """The name for a SID; a SID that names nothing live (Twilio keeps a reference to a
+        deleted service or role) stays the SID, noted in `dangling`."""
         if not isinstance(value, str):
             return value
         if reference is Reference.SERVICE:
-            return self.service_keys.get(value, value)
-        return self.roles.get(service_sid or "", {}).get(value, value)
+            named = self.service_keys.get(value)
+        else:
+            named = self.roles.get(service_sid or "", {}).get(value)
+        if named is None:
+            self.dangling.append((where, value))
+        return named or value
 
 
 def _values(
@@ -111,6 +119,7 @@ def _values(
     service_sid: str | None,
     keep_cleared: bool,
     only: Iterable[str] | None = None,
+    where: str = "",
 ) -> dict[str, Any]:
     """The resource's readable fields, normalized as plan compares them, references as names."""
     allowed = set(only) if only is not None else None
@@ -122,7 +131,8 @@ def _values(
             continue
         value = spec.compare.normalize(resource.values[spec.name])
         if spec.reference is not None:
-            value = names.name(spec.reference, value, service_sid)
+            shown = f"{where}.{spec.name}" if where else f"{resource.display} {spec.name}"
+            value = names.name(spec.reference, value, service_sid, shown)
         if value is None and not (
             keep_cleared and spec.compare is Compare.TEXT and spec.reference is None
         ):
@@ -179,7 +189,8 @@ def build_export(snapshot: AccountSnapshot) -> Export:
     for kind in (kinds.ACCOUNT_CONFIGURATION, kinds.ACCOUNT_WEBHOOKS):
         for resource in snapshot.of(kind):
             path = _config_path(kind)
-            account[path[-1]] = _nest(_values(kind, resource, names, None, keep_cleared=True))
+            values = _values(kind, resource, names, None, keep_cleared=True, where=".".join(path))
+            account[path[-1]] = _nest(values)
     if account:
         export.data["account"] = account
 
@@ -197,8 +208,10 @@ def build_export(snapshot: AccountSnapshot) -> Export:
         export.data["services"] = services
 
     addresses = [
-        _address(resource, names)
-        for resource in sorted(snapshot.of(kinds.ADDRESS_CONFIGURATION), key=_address_order)
+        _address(resource, names, f"address_configurations[{index}]")
+        for index, resource in enumerate(
+            sorted(snapshot.of(kinds.ADDRESS_CONFIGURATION), key=_address_order)
+        )
     ]
     if addresses:
         export.data["address_configurations"] = addresses
@@ -206,6 +219,11 @@ def build_export(snapshot: AccountSnapshot) -> Export:
     credentials = _credentials(snapshot.of(kinds.CREDENTIAL), export)
     if credentials:
         export.data["credentials"] = credentials
+    for where, sid in names.dangling:
+        export.notes.append(
+            f"{where} is {sid}, which no longer exists in the account (Twilio keeps the "
+            "reference): exported as the raw SID, which plan accepts while it is unchanged"
+        )
     return export
 
 
@@ -229,7 +247,14 @@ def _service(
         if not isinstance(kind, ServiceSingletonKind):
             continue
         for resource in snapshot.under(sid, kind):
-            settings = _values(kind, resource, names, sid, keep_cleared=True)
+            settings = _values(
+                kind,
+                resource,
+                names,
+                sid,
+                keep_cleared=True,
+                where=f"services.{key}.{kind.section}",
+            )
             if settings:
                 out[kind.section] = _nest(settings)
     return out
@@ -239,13 +264,16 @@ def _address_order(resource: Resource) -> tuple[str, ...]:
     return tuple(str(part) for part in resource.identity)
 
 
-def _address(resource: Resource, names: _Names) -> dict[str, Any]:
-    """One address configuration; auto-creation fields of other types are left out."""
+def _address(resource: Resource, names: _Names, where: str) -> dict[str, Any]:
+    """One address configuration; auto-creation fields of other known types are left out (for
+    a type this version does not know, every field Twilio set is kept)."""
     address_type, address = resource.identity
     kind = kinds.ADDRESS_CONFIGURATION
-    values = _values(kind, resource, names, None, keep_cleared=False)
-    creation_type = values.get("auto_creation.type")
-    owned = rules.AUTO_CREATION_FIELDS_BY_TYPE.get(str(creation_type), ())
+    values = _values(kind, resource, names, None, keep_cleared=False, where=where)
+    creation_type = str(values.get("auto_creation.type"))
+    if creation_type not in rules.AUTO_CREATION_FIELDS_BY_TYPE:
+        return {"type": address_type, "address": address, **_nest(values)}
+    owned = rules.AUTO_CREATION_FIELDS_BY_TYPE[creation_type]
     foreign = {
         f"auto_creation.{name}"
         for names_of_type in rules.AUTO_CREATION_FIELDS_BY_TYPE.values()
@@ -276,8 +304,9 @@ def _credentials(resources: list[Resource], export: Export) -> dict[str, Any]:
             continue
         values = _values(kind, resource, _Names({}, {}), None, keep_cleared=False)
         credential_type = str(values.get("type"))
-        allowed = set(rules.CREDENTIAL_FIELDS_BY_TYPE.get(credential_type, ()))
-        values = {k: v for k, v in values.items() if k == "type" or k in allowed}
+        if credential_type in rules.CREDENTIAL_FIELDS_BY_TYPE:  # else: every field Twilio set
+            allowed = set(rules.CREDENTIAL_FIELDS_BY_TYPE[credential_type])
+            values = {k: v for k, v in values.items() if k == "type" or k in allowed}
         out[name] = _nest(values)
         for group in rules.CREDENTIAL_REQUIRED_BY_TYPE.get(credential_type, ()):
             secret = group[0]

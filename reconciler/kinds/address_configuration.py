@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from reconciler.config import rules
 from reconciler.config.models import Config
 from reconciler.kinds.base import (
     CLEAR_LIST,
@@ -23,6 +24,7 @@ PAGE_SIZE = 50
 class AddressConfigurationKind(Kind):
     name = "address_configuration"
     prune_name = "address_configurations"
+    known_types = rules.ADDRESS_TYPES
     fields = (
         Field("friendly_name", "FriendlyName", compare=Compare.TEXT),
         Field("address_country", "AddressCountry", immutable=True, compare=Compare.TEXT),
@@ -45,6 +47,10 @@ class AddressConfigurationKind(Kind):
         Field("auto_creation.studio_flow_sid", "AutoCreation.StudioFlowSid", compare=Compare.TEXT),
         Field("auto_creation.studio_retry_count", "AutoCreation.StudioRetryCount"),
     )
+
+    def type_of(self, resource: Resource) -> str | None:
+        """The address type is the first part of the identity (type, address)."""
+        return str(resource.identity[0])
 
     def desired(self, config: Config) -> list[Resource]:
         names = {spec.name for spec in self.fields}
@@ -86,7 +92,7 @@ class AddressConfigurationKind(Kind):
     ) -> str:
         address_type, address = identity
         created = api.address_configurations.create(
-            type=address_type, address=address, **self.sdk_arguments(params)
+            type=address_type, address=address, **self.sdk_arguments(params, creating=True)
         )
         return str(created.sid)
 

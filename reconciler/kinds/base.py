@@ -34,9 +34,10 @@ def _plain(value: Any) -> Any:
 
 
 def _as_set(value: Any) -> Any:
-    """Order-insensitive lists (permissions, filters): compared sorted and de-duplicated."""
+    """Order-insensitive lists (permissions, filters): compared sorted and de-duplicated. A
+    cleared list (`null`) is the empty list Twilio answers for it."""
     if value is None:
-        return None
+        return []
     return sorted(set(value))
 
 
@@ -150,6 +151,19 @@ class Kind:
     names_may_repeat: ClassVar[bool] = False
     """Twilio accepts a second resource with the same identifying name (services, credentials),
     so concurrent creates can make twins; other kinds answer a duplicate with 409."""
+    known_types: ClassVar[tuple[str, ...]] = ()
+    """The types of this kind this version knows (address, credential and role types); a live
+    resource of another type is kept, never pruned, unless the configuration uses its type."""
+
+    def type_of(self, resource: Resource) -> str | None:
+        """The resource's type, for kinds that have one (`known_types`)."""
+        value = resource.values.get("type")
+        return value if isinstance(value, str) else None
+
+    def type_is_known(self, resource: Resource) -> bool:
+        """False only for a typed kind's resource of a type this version has never seen."""
+        kind_type = self.type_of(resource)
+        return not self.known_types or kind_type is None or kind_type in self.known_types
 
     def name_of(self, resource: Resource) -> str:
         """The name that twins share (desired or live), for kinds whose names may repeat."""
@@ -183,13 +197,17 @@ class Kind:
                 return candidate
         raise KeyError(f"{self.name} has no field {name!r}")
 
-    def sdk_arguments(self, values: Mapping[str, Any]) -> dict[str, Any]:
-        """Field values (references already resolved to SIDs) as twilio library keywords."""
+    def sdk_arguments(self, values: Mapping[str, Any], creating: bool = False) -> dict[str, Any]:
+        """Field values (references already resolved to SIDs) as twilio library keywords. A
+        cleared value (`null`) is sent as the field's clear value to an update; a create has
+        nothing to clear, so it leaves the field out (Twilio refuses `AddressCountry=`)."""
         arguments: dict[str, Any] = {}
         for name, value in values.items():
             spec = self.field(name)
             if isinstance(value, SecretStr):
                 value = value.get_secret_value()
+            if (value is None or value == []) and creating:
+                continue
             if value is None or value == []:
                 value = spec.clear_value
             arguments[spec.sdk_argument] = value

@@ -33,6 +33,7 @@ def missing_secrets(values: dict[str, Any]) -> list[str]:
 class CredentialKind(Kind):
     name = "credential"
     prune_name = "credentials"
+    known_types = rules.CREDENTIAL_TYPES
     names_may_repeat = True
     fields = (
         # A new type needs its own secrets, which are write-only and so never in an update
@@ -80,7 +81,7 @@ class CredentialKind(Kind):
     def create(
         self, api: Any, parent_sid: str | None, identity: Identity, params: dict[str, Any]
     ) -> str:
-        arguments = self.sdk_arguments(params)
+        arguments = self.sdk_arguments(params, creating=True)
         return str(api.credentials.create(friendly_name=identity[0], **arguments).sid)
 
     def update(

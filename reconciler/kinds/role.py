@@ -25,6 +25,7 @@ class RoleKind(Kind):
     prune_name = "roles"
     parent = "service"
     writes_per_second_per_parent = rules.ROLE_ACTIONS_PER_SECOND_PER_SERVICE
+    known_types = rules.ROLE_TYPES
     fields = (
         Field("type", "Type", immutable=True),
         Field("permissions", "Permission", compare=Compare.SET),
@@ -62,7 +63,7 @@ class RoleKind(Kind):
     def create(
         self, api: Any, parent_sid: str | None, identity: Identity, params: dict[str, Any]
     ) -> str:
-        arguments = self.sdk_arguments(params)
+        arguments = self.sdk_arguments(params, creating=True)
         created = api.services(parent_sid).roles.create(friendly_name=identity[-1], **arguments)
         return str(created.sid)
 

@@ -58,7 +58,7 @@ class ServiceKind(Kind):
     def create(
         self, api: Any, parent_sid: str | None, identity: Identity, params: dict[str, Any]
     ) -> str:
-        return str(api.services.create(**self.sdk_arguments(params)).sid)
+        return str(api.services.create(**self.sdk_arguments(params, creating=True)).sid)
 
     def delete(self, api: Any, parent_sid: str | None, sid: str) -> None:
         api.services(sid).delete()

@@ -12,7 +12,7 @@ from reconciler import kinds
 from reconciler.config.models import Config
 from reconciler.kinds import Kind, Resource
 from reconciler.live.reader import LiveState
-from reconciler.plan.model import Action, Change, FieldDiff, Plan
+from reconciler.plan.model import Action, Change, FieldDiff, Kept, Plan
 from reconciler.plan.order import level_of, sort_key
 from reconciler.plan.policy import apply_policy, default_service_after
 from reconciler.plan.select import parse_selectors, select
@@ -29,9 +29,10 @@ class PlanOptions:
 def build_plan(config: Config, live: LiveState, options: PlanOptions = PlanOptions()) -> Plan:
     changes: list[Change] = []
     notes: list[str] = []
+    kept: list[Kept] = []
     replaced: set[str] = set()
     for kind in kinds.ALL_KINDS:
-        changes.extend(_diff_kind(kind, config, live, options, notes, replaced))
+        changes.extend(_diff_kind(kind, config, live, options, notes, replaced, kept))
         if kind is kinds.SERVICE:
             replaced = {change.identity[0] for change in changes if change.action is Action.REPLACE}
     changes.sort(key=lambda change: sort_key(change.level, change.kind, change.key))
@@ -41,8 +42,9 @@ def build_plan(config: Config, live: LiveState, options: PlanOptions = PlanOptio
             f"partial plan (--only {' '.join(options.only)}): changes outside the selection, "
             "deletions included, are neither shown nor applied"
         )
-    plan = Plan(changes=changes, fingerprint=live.fingerprint(), notes=notes)
+    plan = Plan(changes=changes, fingerprint=live.fingerprint(), notes=notes, kept=kept)
     apply_policy(plan, config, live)
+    plan.changes.sort(key=lambda change: sort_key(change.level, change.kind, change.key))
     return plan
 
 
@@ -53,9 +55,11 @@ def _diff_kind(
     options: PlanOptions,
     notes: list[str],
     replaced: set[str],
+    kept: list[Kept],
 ) -> list[Change]:
     """`replaced`: keys of services this plan replaces. Their parts are planned as those of a
-    new service (the old one's go with it), not compared with the old service's."""
+    new service (the old one's go with it), not compared with the old service's. `kept`
+    collects what prune would delete but must not."""
     desired = kind.desired(config)
     if kind.parent == kinds.SERVICE.name and kind.name not in live.read_kinds:
         live_resources: list[Resource] = []
@@ -76,9 +80,9 @@ def _diff_kind(
     by_identity: dict[tuple[str, ...], Resource] = {}
     twins: dict[str, Resource] = dict(live.twins) if kind is kinds.SERVICE else {}
     for identity, group in groups.items():
-        kept = kinds.survivor(group) if len(group) > 1 else group[0]
-        by_identity[identity] = kept
-        twins.update({str(twin.sid): kept for twin in group if twin is not kept})
+        oldest = kinds.survivor(group) if len(group) > 1 else group[0]
+        by_identity[identity] = oldest
+        twins.update({str(twin.sid): oldest for twin in group if twin is not oldest})
     duplicates = [resource for resource in live_resources if str(resource.sid) in twins]
     if twins and kind.prune_name not in config.policy.prune:
         notes.extend(twin_notes(kind, twins))
@@ -102,8 +106,49 @@ def _diff_kind(
         duplicates = [twin for twin in duplicates if str(twin.sid) not in superseded]
         by_identity = {i: r for i, r in by_identity.items() if str(r.sid) not in superseded}
     unmatched = {str(resource.sid): resource for resource in [*by_identity.values(), *duplicates]}
-    changes.extend(_prunes(kind, config, live, list(unmatched.values()), twins))
+    used_types = {kind.type_of(resource) for resource in desired}
+    prunable = []
+    for resource in unmatched.values():
+        reason = _kept_reason(kind, resource, config, live, used_types)
+        if reason is None:
+            prunable.append(resource)
+        elif kind.prune_name in config.policy.prune and not resource.built_in:
+            parent_key = resource.identity[0] if kind.parent else None
+            kept.append(Kept(kind.name, resource.display, resource.sid, reason, parent_key))
+    changes.extend(_prunes(kind, config, live, prunable, twins))
     return changes
+
+
+DEFAULT_SERVICE_KEPT = "the account's default service, which Twilio refuses to delete"
+
+
+def _kept_reason(
+    kind: Kind, resource: Resource, config: Config, live: LiveState, used_types: set[str | None]
+) -> str | None:
+    """Why prune must keep this unmanaged live resource, or None when it may delete it.
+
+    The account's default service, now or after the plan, is never deleted (the one that is
+    the default when the plan starts may be deleted by a later run, once it no longer is). A
+    resource of a type this version does not know is kept unless the configuration uses that
+    type or policy.prune_unknown_types says so: a version that cannot read a resource fully
+    must not be the one to destroy it.
+    """
+    if kind is kinds.SERVICE and resource.sid in (
+        live.default_service_sid,
+        default_service_after(config, live),
+    ):
+        return DEFAULT_SERVICE_KEPT
+    if (
+        not kind.type_is_known(resource)
+        and kind.type_of(resource) not in used_types
+        and not config.policy.prune_unknown_types
+    ):
+        return (
+            f"type {kind.type_of(resource)!r} is not one this version knows, so prune keeps it "
+            "(a configuration that uses the type, or policy.prune_unknown_types: true, lets "
+            "prune delete it)"
+        )
+    return None
 
 
 def _finish_replaces(live: LiveState) -> list[Change]:
@@ -296,8 +341,6 @@ def _prunes(
     changes = []
     for resource in unmatched:
         if resource.built_in:
-            continue
-        if kind is kinds.SERVICE and resource.sid == default_service_after(config, live):
             continue
         diffs = [
             _field_diff(kind, name, value, None)

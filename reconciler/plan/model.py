@@ -76,12 +76,25 @@ class Guard:
     flag: str | None
 
 
+@dataclass(frozen=True)
+class Kept:
+    """A live resource that policy.prune would delete but the plan keeps, and why."""
+
+    kind: str
+    key: str
+    sid: str | None
+    reason: str
+    service: str | None = None
+    """The config key of the service a kept role belongs to."""
+
+
 @dataclass
 class Plan:
     changes: list[Change]
     fingerprint: str
     guards: list[Guard] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    kept: list[Kept] = field(default_factory=list)
 
     @property
     def summary(self) -> dict[str, int]:

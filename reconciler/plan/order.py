@@ -5,7 +5,7 @@ names a service or role (service settings, address configurations, the account's
 references are repointed before level 3 deletes roles, address configurations and credentials,
 and level 4 deletes services. A replaced service is created at level 0 and its old self deleted
 at level 4; a replaced role must be deleted before its name can be taken again, so both halves
-run in one step at level 1.
+run in one step at level 1 (at level 3 when it is a default role the plan repoints first).
 """
 
 from __future__ import annotations
@@ -27,12 +27,14 @@ _WRITE_LEVEL = {
     kinds.ACCOUNT_WEBHOOKS.name: 2,
 }
 _DELETE_LEVEL = {kinds.SERVICE.name: SERVICE_DELETE_LEVEL}
-_DEFAULT_DELETE_LEVEL = 3
+DEFAULT_DELETE_LEVEL = 3
+"""Deletes of everything but services; also a replaced default role whose default the plan
+moves elsewhere (at level 2) first (see plan/policy.py)."""
 
 
 def level_of(kind: str, action: Action) -> int:
     if action is Action.DELETE:
-        return _DELETE_LEVEL.get(kind, _DEFAULT_DELETE_LEVEL)
+        return _DELETE_LEVEL.get(kind, DEFAULT_DELETE_LEVEL)
     return _WRITE_LEVEL[kind]
 
 

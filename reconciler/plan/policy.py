@@ -16,6 +16,7 @@ from reconciler.config.models import Config
 from reconciler.kinds import Reference
 from reconciler.kinds.credential import missing_secrets
 from reconciler.live.reader import LiveState
+from reconciler.plan import order
 from reconciler.plan.model import Action, Guard, Plan
 
 ALLOW_DESTROY = "--allow-destroy"
@@ -54,8 +55,10 @@ def _guard_credential_secrets(plan: Plan) -> None:
 def _guard_default_roles(plan: Plan, live: LiveState) -> None:
     """Twilio refuses to delete a role that a service configuration names as a default.
 
-    A delete is fine when the plan repoints that default first (repoints run a level earlier);
-    a replace keeps the name, so the default must move to another role in an earlier apply.
+    A delete or a replace (a type change: delete, then create with the name) is fine when the
+    plan repoints that default elsewhere first: repoints run at level 2, deletes at level 3, so
+    such a replace moves to level 3 too. A default that stays on the role (by name, as the
+    configuration writes it) cannot be kept across a replace: it must move in an earlier apply.
     """
     role_fields = [
         spec.name for spec in kinds.SERVICE_CONFIGURATION.fields if spec.reference is Reference.ROLE
@@ -65,19 +68,25 @@ def _guard_default_roles(plan: Plan, live: LiveState) -> None:
         for resource in live.of(kinds.SERVICE_CONFIGURATION.name)
     }
     repointed = {
-        (change.identity[0], name)
+        (change.identity[0], name): value
         for change in plan.changes
         if change.kind == kinds.SERVICE_CONFIGURATION.name
-        for name in change.send
+        for name, value in change.send.items()
     }
     for change in plan.changes:
         if change.kind != kinds.ROLE.name or change.action not in (Action.DELETE, Action.REPLACE):
             continue
-        service_key = change.identity[0]
+        service_key, role_name = change.identity[0], change.identity[-1]
         for name in role_fields:
             if settings.get(service_key, {}).get(name) != change.sid:
                 continue
-            if change.action is Action.DELETE and (service_key, name) in repointed:
+            moved_to = repointed.get((service_key, name), role_name)
+            named_again = any(
+                key[0] == service_key and value == role_name for key, value in repointed.items()
+            )
+            if moved_to not in (role_name, change.sid) and not named_again:
+                if change.action is Action.REPLACE:
+                    change.level = order.DEFAULT_DELETE_LEVEL
                 continue
             plan.guards.append(
                 Guard(

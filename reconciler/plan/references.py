@@ -29,8 +29,13 @@ class ReferenceError(ReconcilerError):
 
 
 def check_references(config: Config, live: LiveState, locate: Locate) -> None:
+    """Refuse a raw SID that names nothing of the right kind in the account, unless the live
+    resource already holds exactly that SID: Twilio keeps a reference to a service or role
+    deleted since (an address configuration's service, a default role), `export` writes it as
+    the SID it is, and a plan must not refuse what it does not change."""
     problems: list[str] = []
     for kind in kinds.ALL_KINDS:
+        held = {resource.identity: resource.values for resource in live.of(kind.name)}
         for resource in kind.desired(config):
             for spec in kind.fields:
                 value = resource.values.get(spec.name)
@@ -38,6 +43,8 @@ def check_references(config: Config, live: LiveState, locate: Locate) -> None:
                     continue
                 if not SID[spec.reference].match(value):
                     continue
+                if held.get(resource.identity, {}).get(spec.name) == value:
+                    continue  # unchanged: a dangling reference the account already holds
                 problem = (
                     _service_problem(value, live)
                     if spec.reference is Reference.SERVICE

@@ -19,12 +19,8 @@ from reconciler.live.api import LiveApi
 from reconciler.live.reader import read_live
 from reconciler.plan.diff import PlanOptions, build_plan
 from reconciler.plan.model import Action
-from reconciler.plan.policy import default_service_after
 
 ALL_PRUNABLE: list[PrunableKind] = list(get_args(PrunableKind))
-
-
-DEFAULT_SERVICE_KEPT = "the account's default service, which Twilio refuses to delete"
 
 
 @dataclass(frozen=True)
@@ -38,7 +34,8 @@ class Unmanaged:
     pruned: bool
     """Whether the configuration's policy.prune already deletes this kind (then the plan does)."""
     kept: str | None = None
-    """Why prune never deletes it, whatever the policy (the account's default service)."""
+    """Why prune never deletes it, whatever the policy (the account's default service, a
+    resource of a type this version does not know)."""
 
     @property
     def prune_name(self) -> str:
@@ -64,16 +61,12 @@ def find_unmanaged(loaded: LoadedConfig, api: LiveApi) -> list[Unmanaged]:
         for change in plan.changes
         if change.action is Action.DELETE
     ]
-    managed = {resource.sid for resource in live.bound.values()}
-    default = default_service_after(everything, live)
-    for service in live.services:
-        if service.sid == default and service.sid not in managed:
-            label = service.label or str(service.sid)
-            kept = Unmanaged(
-                kinds.SERVICE.name, label, service.sid, None, False, DEFAULT_SERVICE_KEPT
-            )
-            found.insert(0, kept)
-    return found
+    services_first = sorted(plan.kept, key=lambda kept: kept.kind != kinds.SERVICE.name)
+    kept = [
+        Unmanaged(item.kind, item.key, item.sid, item.service, False, item.reason)
+        for item in services_first
+    ]
+    return [*kept, *found]
 
 
 def render_unmanaged_text(records: Sequence[Mapping[str, Any]]) -> str:

@@ -239,6 +239,6 @@ def test_a_missing_or_invalid_side_is_one_error_naming_the_side(run: Cli, tmp_pa
     good = run.config(SUPPORT)
     missing = one_line_error(diff(run, good, str(tmp_path / "nowhere")))
     assert "side B" in missing and "no such file or folder" in missing
-    invalid = run.config({"version": 1, "services": {"support": {"webhooks": {"method": "PUT"}}}})
+    invalid = run.config({"version": 1, "services": {"support": {"webhooks": {"method": None}}}})
     message = one_line_error(diff(run, invalid, good))
     assert "side A" in message and invalid in message

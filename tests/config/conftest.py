@@ -27,10 +27,12 @@ def write(tmp_path: Path) -> WriteFiles:
     return lambda files: write_files(tmp_path, files)
 
 
-def issues_of(root: Path, paths: list[str], environ: Mapping[str, str] | None = None) -> list[str]:
+def issues_of(
+    root: Path, paths: list[str], environ: Mapping[str, str] | None = None, strict: bool = False
+) -> list[str]:
     """Issues of loading `paths` (relative to root) as "file:line: message", names shortened."""
     with pytest.raises(ConfigError) as caught:
-        load_config([str(root / path) for path in paths], environ=environ or {})
+        load_config([str(root / path) for path in paths], environ=environ or {}, strict=strict)
     prefix = str(root) + "/"
     return [str(issue).replace(prefix, "") for issue in caught.value.issues]
 

@@ -110,12 +110,12 @@ def test_validate_reports_every_error_relative_as_given(
     assert result.stdout == ""
     lines = result.stderr.splitlines()
     assert lines[0].startswith(
-        "cfg/c.yaml:5: services.s.roles.r.permissions[0]: 'sendMessage' is a"
+        "cfg/c.yaml:5: warning: services.s.roles.r.permissions[0]: 'sendMessage' is a"
     )
     assert lines[1].startswith(
         "cfg/c.yaml:7: address_configurations[0].address: '12' is not a valid"
     )
-    assert lines[2] == "cfg: invalid (2 errors)"
+    assert lines[2] == "cfg: invalid (1 error, 1 warning)"
     assert "Traceback" not in result.output
 
 
@@ -142,9 +142,13 @@ def test_schema_is_draft_2020_12_and_knows_include_and_secrets() -> None:
     jsonschema.Draft202012Validator.check_schema(schema)
     assert "include" in schema["properties"]
     assert schema["required"] == ["version"]
-    secret = schema["$defs"]["Credential"]["properties"]["certificate"]["anyOf"][0]
+    secret = schema["$defs"]["Credential"]["properties"]["certificate"]
     assert secret["type"] == "string"
     validator = jsonschema.Draft202012Validator(schema)
+    ios = {"type": "apn", "certificate": None}
+    assert not validator.is_valid({"version": 1, "credentials": {"ios": ios}}), (
+        "a secret is never null"
+    )
     assert not validator.is_valid({"version": 1, "servics": {}})
     assert validator.is_valid({"version": 1, "include": ["../base"]})
 

@@ -585,13 +585,13 @@ CASES: list[tuple[Any, ...]] = [
         },
     ),
     (
-        "webhook-method-lowercase",
+        "webhook-method-unknown",
         {
             "c.yaml": """
         version: 1
         account:
           webhooks:
-            method: post
+            method: PUT
         """
         },
     ),
@@ -1129,31 +1129,30 @@ EXPECTED: dict[str, list[str]] = {
         "c.yaml:5: services.support.webhooks.filters: expected a list; got 'onMessageAdded'"
     ],
     "role-type-enum": [
-        "c.yaml:5: services.support.roles.agent.type: 'admin' is not allowed; "
-        "expected one of 'conversation' or 'service'"
+        "c.yaml:5: services.support.roles.agent.type: 'admin' is not a value this version "
+        "knows; sent to Twilio as written; the role types this version knows: conversation, "
+        "service (an error under --strict)",
     ],
     "role-missing-permissions": [
         "c.yaml:5: services.support.roles.agent: missing required key 'permissions'"
     ],
     "permission-wrong-scope": [
-        "c.yaml:9: services.support.roles.supervisor.permissions[1]: "
-        "'sendMessage' is a conversation-scope permission, not allowed in "
-        "a service role; service roles may have: addParticipant, "
-        "createConversation, deleteAnyMessage, deleteConversation, "
-        "editAnyMessage, editAnyMessageAttributes, editAnyUserInfo, "
-        "editConversationAttributes, editConversationName, editOwnMessage, "
-        "editOwnMessageAttributes, editOwnUserInfo, joinConversation, "
-        "removeParticipant"
+        "c.yaml:9: services.support.roles.supervisor.permissions[1]: 'sendMessage' is a "
+        "conversation-scope permission, which Twilio documents as not for service roles; "
+        "sent to Twilio as written; service roles may have: addParticipant, "
+        "createConversation, deleteAnyMessage, deleteConversation, editAnyMessage, "
+        "editAnyMessageAttributes, editAnyUserInfo, editConversationAttributes, "
+        "editConversationName, editOwnMessage, editOwnMessageAttributes, editOwnUserInfo, "
+        "joinConversation, removeParticipant (an error under --strict)",
     ],
     "permission-unknown": [
-        "c.yaml:8: services.support.roles.agent.permissions[1]: 'sendMesage' "
-        "is not a Twilio permission (did you mean 'sendMessage'?); "
-        "conversation roles may have: addParticipant, deleteAnyMessage, "
-        "deleteOwnMessage, deleteConversation, editAnyMessage, "
-        "editAnyMessageAttributes, editAnyUserInfo, "
+        "c.yaml:8: services.support.roles.agent.permissions[1]: 'sendMesage' is not a value "
+        "this version knows; sent to Twilio as written (did you mean 'sendMessage'?); "
+        "conversation roles may have: addParticipant, deleteAnyMessage, deleteOwnMessage, "
+        "deleteConversation, editAnyMessage, editAnyMessageAttributes, editAnyUserInfo, "
         "editConversationAttributes, editConversationName, editOwnMessage, "
-        "editOwnMessageAttributes, editOwnUserInfo, leaveConversation, "
-        "removeParticipant, sendMediaMessage, sendMessage"
+        "editOwnMessageAttributes, editOwnUserInfo, leaveConversation, removeParticipant, "
+        "sendMediaMessage, sendMessage (an error under --strict)",
     ],
     "permission-duplicate": [
         "c.yaml:9: services.support.roles.agent.permissions[1]: 'sendMessage' is listed twice"
@@ -1236,50 +1235,49 @@ EXPECTED: dict[str, list[str]] = {
         "'ftp://hooks.example.com/pre'"
     ],
     "account-filter-unknown": [
-        "c.yaml:4: account.webhooks.filters[1]: 'onMessageSent' is not an "
-        "event account webhooks accept; allowed: onMessageAdd, "
-        "onMessageAdded, onMessageUpdate, onMessageUpdated, "
-        "onMessageRemove, onMessageRemoved, onConversationAdd, "
-        "onConversationAdded, onConversationUpdate, onConversationUpdated, "
-        "onConversationRemove, onConversationRemoved, "
-        "onConversationStateUpdated, onParticipantAdd, onParticipantAdded, "
-        "onParticipantUpdate, onParticipantUpdated, onParticipantRemove, "
-        "onParticipantRemoved, onDeliveryUpdated, onUserAdded, "
-        "onUserUpdate, onUserUpdated"
+        "c.yaml:4: account.webhooks.filters[1]: 'onMessageSent' is not a value this version "
+        "knows; sent to Twilio as written; the events account webhooks take this version "
+        "knows: onMessageAdd, onMessageAdded, onMessageUpdate, onMessageUpdated, "
+        "onMessageRemove, onMessageRemoved, onConversationAdd, onConversationAdded, "
+        "onConversationUpdate, onConversationUpdated, onConversationRemove, "
+        "onConversationRemoved, onConversationStateUpdated, onParticipantAdd, "
+        "onParticipantAdded, onParticipantUpdate, onParticipantUpdated, onParticipantRemove, "
+        "onParticipantRemoved, onDeliveryUpdated, onUserAdded, onUserUpdate, onUserUpdated "
+        "(an error under --strict)",
     ],
     "service-filter-user-event": [
-        "c.yaml:6: services.support.webhooks.filters[0]: 'onUserAdded' "
-        "is not an event service webhooks accept; allowed: "
-        "onMessageAdd, onMessageAdded, onMessageUpdate, "
-        "onMessageUpdated, onMessageRemove, onMessageRemoved, "
-        "onConversationAdd, onConversationAdded, onConversationUpdate, "
-        "onConversationUpdated, onConversationRemove, "
-        "onConversationRemoved, onConversationStateUpdated, "
-        "onParticipantAdd, onParticipantAdded, onParticipantUpdate, "
-        "onParticipantUpdated, onParticipantRemove, "
-        "onParticipantRemoved, onDeliveryUpdated"
+        "c.yaml:6: services.support.webhooks.filters[0]: 'onUserAdded' is not a value this "
+        "version knows; sent to Twilio as written; the events service webhooks take this "
+        "version knows: onMessageAdd, onMessageAdded, onMessageUpdate, onMessageUpdated, "
+        "onMessageRemove, onMessageRemoved, onConversationAdd, onConversationAdded, "
+        "onConversationUpdate, onConversationUpdated, onConversationRemove, "
+        "onConversationRemoved, onConversationStateUpdated, onParticipantAdd, "
+        "onParticipantAdded, onParticipantUpdate, onParticipantUpdated, onParticipantRemove, "
+        "onParticipantRemoved, onDeliveryUpdated (an error under --strict)",
     ],
     "address-filter-pre-event": [
-        "c.yaml:8: "
-        "address_configurations[0].auto_creation.webhook_filters[0]: "
-        "'onMessageAdd' is not an event address configuration webhooks "
-        "accept (did you mean 'onMessageAdded'?); allowed: "
-        "onMessageAdded, onMessageUpdated, onMessageRemoved, "
-        "onConversationUpdated, onConversationStateUpdated, "
-        "onConversationRemoved, onParticipantAdded, "
-        "onParticipantUpdated, onParticipantRemoved, onDeliveryUpdated"
+        "c.yaml:8: address_configurations[0].auto_creation.webhook_filters[0]: "
+        "'onMessageAdd' is not a value this version knows; sent to Twilio as written (did "
+        "you mean 'onMessageAdded'?); the events address configuration webhooks take this "
+        "version knows: onMessageAdded, onMessageUpdated, onMessageRemoved, "
+        "onConversationUpdated, onConversationStateUpdated, onConversationRemoved, "
+        "onParticipantAdded, onParticipantUpdated, onParticipantRemoved, onDeliveryUpdated "
+        "(an error under --strict)",
     ],
-    "webhook-method-lowercase": [
-        "c.yaml:4: account.webhooks.method: 'post' is not allowed; expected one of 'GET' or 'POST'"
+    "webhook-method-unknown": [
+        "c.yaml:4: account.webhooks.method: 'PUT' is not a value this version knows; sent to "
+        "Twilio as written; the methods this version knows: GET, POST (an error under "
+        "--strict)",
     ],
     "webhook-target-enum": [
-        "c.yaml:4: account.webhooks.target: 'studio' is not allowed; expected "
-        "one of 'webhook' or 'flex'"
+        "c.yaml:4: account.webhooks.target: 'studio' is not a value this version knows; sent "
+        "to Twilio as written; the targets this version knows: webhook, flex (an error under "
+        "--strict)",
     ],
     "address-type-enum": [
-        "c.yaml:3: address_configurations[0].type: 'voice' is not allowed; "
-        "expected one of 'sms', 'whatsapp', 'messenger', 'gbm', 'email', 'rcs', "
-        "'apple' or 'chat'"
+        "c.yaml:3: address_configurations[0].type: 'voice' is not a value this version "
+        "knows; sent to Twilio as written; the address types this version knows: sms, "
+        "whatsapp, messenger, gbm, email, rcs, apple, chat (an error under --strict)",
     ],
     "sms-address-not-e164": [
         "c.yaml:4: address_configurations[0].address: '501-712-2661' is not "
@@ -1316,8 +1314,8 @@ EXPECTED: dict[str, list[str]] = {
         "3166-1 alpha-2 country code such as US or GB"
     ],
     "address-name-too-long": [
-        "c.yaml:5: address_configurations[0].friendly_name: friendly_name "
-        "is 257 characters long; Twilio allows at most 256"
+        "c.yaml:5: address_configurations[0].friendly_name: friendly_name is 257 characters "
+        "long; Twilio documents at most 256 (an error under --strict)",
     ],
     "auto-creation-webhook-needs-url": [
         "c.yaml:7: address_configurations[0].auto_creation.type: "
@@ -1352,9 +1350,9 @@ EXPECTED: dict[str, list[str]] = {
         "webhook as well"
     ],
     "auto-creation-type-enum": [
-        "c.yaml:6: address_configurations[0].auto_creation.type: 'flex' "
-        "is not allowed; expected one of 'webhook', 'studio' or "
-        "'default'"
+        "c.yaml:6: address_configurations[0].auto_creation.type: 'flex' is not a value this "
+        "version knows; sent to Twilio as written; the types this version knows: webhook, "
+        "studio, default (an error under --strict)",
     ],
     "auto-creation-retry-too-large": [
         "c.yaml:8: address_configurations[0].auto_creation.studio_retry_count: "
@@ -1383,27 +1381,30 @@ EXPECTED: dict[str, list[str]] = {
         "IS00000000000000000000000000000001"
     ],
     "service-name-too-long": [
-        "c.yaml:4: services.support.friendly_name: friendly_name is 300 "
-        "characters long; Twilio allows at most 256"
+        "c.yaml:4: services.support.friendly_name: friendly_name is 300 characters long; "
+        "Twilio documents at most 256 (an error under --strict)",
     ],
     "webhook-url-too-long": [
         "c.yaml:5: services.support.webhooks.post_webhook_url: the URL is 2056 characters "
-        "long; Twilio allows at most 2048"
+        "long; Twilio documents at most 2048 (an error under --strict)",
     ],
     "notification-texts-too-long": [
         "c.yaml:6: services.support.notifications.new_message.sound: the sound is 257 "
-        "characters long; Twilio allows at most 256",
+        "characters long; Twilio documents at most 256 (an error under --strict)",
         "c.yaml:7: services.support.notifications.new_message.with_media.template: the "
-        "template is 1025 characters long; Twilio allows at most 1024",
+        "template is 1025 characters long; Twilio documents at most 1024 (an error under "
+        "--strict)",
     ],
     "role-name-too-long": [
         "c.yaml:5: "
         "services.support.roles.rrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrr: "
-        "the role name is 65 characters long; Twilio allows at most 64"
+        "the role name is 65 characters long; Twilio documents at most 64 (an error under "
+        "--strict)",
     ],
     "credential-type-enum": [
-        "c.yaml:3: credentials.ios.type: 'apns' is not allowed; expected one "
-        "of 'apn', 'fcm' or 'gcm'"
+        "c.yaml:3: credentials.ios.type: 'apns' is not a value this version knows; sent to "
+        "Twilio as written (did you mean 'apn'?); the credential types this version knows: "
+        "apn, fcm, gcm (an error under --strict)",
     ],
     "credential-fcm-api-key": [
         "c.yaml:6: credentials.android.api_key: api_key is for gcm "
@@ -1420,9 +1421,9 @@ EXPECTED: dict[str, list[str]] = {
     ],
     "credential-name-too-long": [
         "c.yaml:3: "
-        "credentials.ccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc: "
-        "the credential's friendly_name is 65 characters long; Twilio "
-        "allows at most 64"
+        "credentials.ccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc: the "
+        "credential's friendly_name is 65 characters long; Twilio documents at most 64 (an "
+        "error under --strict)",
     ],
     "credential-secret-number": [
         "c.yaml:3: credentials.android.secret: expected a string (the value written here is "
@@ -1448,7 +1449,7 @@ def test_invalid_configuration_is_reported_at_its_line(
     name, files = case[0], case[1]
     paths = case[2] if len(case) > 2 else ["c.yaml"]
     write_files(tmp_path, files)
-    issues = issues_of(tmp_path, paths)
+    issues = issues_of(tmp_path, paths, strict=True)
     if name == "include-missing":  # the resolved path is absolute under tmp_path
         issues = [issue.replace(str(tmp_path.parent) + "/", "/tmp/") for issue in issues]
     assert issues == EXPECTED[name]

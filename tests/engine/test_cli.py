@@ -258,6 +258,12 @@ def test_repoints_before_deleting_what_others_point_at(run: Cli, engine: Engine)
     path = run.config(second)
     apply_ok(run, path, "--allow-destroy")
     names = {s.friendly_name for s in engine.v1.services.list()}
+    assert "Old" in names and "Support" in names, "the default when the plan began is never pruned"
+    assert engine.v1.configuration().fetch().default_chat_service_sid == engine.service_sid(
+        "Support"
+    )
+    apply_ok(run, path, "--allow-destroy")  # no longer the default: the next run prunes it
+    names = {s.friendly_name for s in engine.v1.services.list()}
     assert "Old" not in names and "Support" in names
     assert run("plan", path, "--detailed-exitcode").exit_code == 0
 
@@ -440,7 +446,8 @@ def test_twin_credentials_get_advice_that_validates(run: Cli, engine: Engine) ->
         "version: 1\nservices: [",  # not YAML
         "version: 1\nservices:\n  a: {}\n  a: {}\n",  # duplicate key
         "version: 1\nservise: {}\n",  # unknown key
-        "version: 1\nservices:\n  a: {roles: {r: {type: conversation, permissions: [fly]}}}\n",
+        "version: 1\nservices:\n  a: {roles: {r: {type: conversation, permissions: [fly]}}}\n"
+        "policy: {strict: true}\n",  # an unknown permission under policy.strict
         "version: 2\n",
         "- a list\n",
         "",

@@ -288,7 +288,7 @@ def test_validate_step_on_the_examples(step: Step) -> None:
 
 def test_validate_step_annotates_problems(step: Step, tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
-    bad.write_text("version: 1\nservices:\n  s:\n    webhooks: {method: PUT}\n", "utf-8")
+    bad.write_text("version: 1\nservices:\n  s:\n    webhooks: {method: null}\n", "utf-8")
     assert step("validate", RECONCILER_CONFIG=str(bad)) == 1
     assert step.last_out.startswith("::error file=")
     assert ",line=4," in step.last_out

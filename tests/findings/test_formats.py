@@ -51,7 +51,7 @@ POLICY_BROKEN = {
 """One warning (the tunnel, in the base) and three errors (http, the tunnel is not https-free,
 and the account webhooks lack the required event)."""
 
-INVALID = {"bad/c.yaml": "version: 1\nservices:\n  s:\n    webhooks: {method: PUT}\n"}
+INVALID = {"bad/c.yaml": "version: 1\nservices:\n  s:\n    webhooks: {method: null}\n"}
 
 
 def validate(*args: str) -> Result:
@@ -105,8 +105,8 @@ def test_text_keeps_the_config_error_form(workspace: Workspace) -> None:
     result = validate("bad")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        "bad/c.yaml:4: services.s.webhooks.method: 'PUT' is not allowed; expected one of "
-        "'GET' or 'POST'",
+        "bad/c.yaml:4: services.s.webhooks.method: null is not allowed: Twilio cannot clear "
+        "method; leave `method` out to leave it unmanaged, or set one of GET, POST",
         "bad: invalid (1 error)",
     ]
 

@@ -1,0 +1,351 @@
+"""An account holding what this version has never seen: kept, shown, round-tripped, never destroyed.
+
+The emulator's API refuses values outside Twilio's documented lists, as Twilio does today; an
+account set up years ago, or next year, holds them anyway. So the account is built through the
+API, the emulator stopped, and its state file edited as such an account would read: unknown
+permissions, filters, target, address, auto-creation, credential and role types, a lower-case
+method, a 300-character service name, and references to a service and a role that were deleted.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from reconciler.emulator.server import EmulatorServer
+from reconciler.plan import PlanOptions, plan_account
+from tests.engine.conftest import Cli, Engine, apply_ok, assert_clean, write_yaml
+
+GONE_SERVICE = "IS" + "d" * 32
+GONE_ROLE = "RL" + "e" * 32
+LONG_NAME = "Support " + "N" * 300
+
+BASE: dict[str, Any] = {
+    "version": 1,
+    "account": {
+        "webhooks": {
+            "method": "POST",
+            "post_webhook_url": "https://hooks.example.com/account",
+            "filters": ["onMessageAdded"],
+        }
+    },
+    "services": {
+        "support": {
+            "friendly_name": "Support",
+            "roles": {
+                "agent": {"type": "conversation", "permissions": ["sendMessage"]},
+                "bot": {"type": "conversation", "permissions": ["sendMessage"]},
+            },
+            "configuration": {"default_conversation_role": "agent"},
+            "webhooks": {
+                "method": "POST",
+                "post_webhook_url": "https://hooks.example.com/support",
+                "filters": ["onMessageAdded"],
+            },
+        }
+    },
+    "address_configurations": [
+        {
+            "type": "sms",
+            "address": "+15017122661",
+            "friendly_name": "becomes telegram",
+            "auto_creation": {
+                "enabled": True,
+                "type": "webhook",
+                "conversation_service": "support",
+                "webhook_url": "https://hooks.example.com/inbound",
+                "webhook_method": "POST",
+                "webhook_filters": ["onMessageAdded"],
+            },
+        },
+        {
+            "type": "whatsapp",
+            "address": "whatsapp:+15017122662",
+            "auto_creation": {
+                "enabled": True,
+                "type": "default",
+                "conversation_service": "support",
+            },
+        },
+    ],
+    "credentials": {"push": {"type": "fcm", "secret": "fcm-server-key-1"}},
+}
+
+UNKNOWN_VALUES = {
+    "onAIThing",
+    "studio",
+    "summonAI",
+    "robot",
+    "beep",
+    "telegram",
+    "telegram:12345",
+    "ai_agent",
+    "hms",
+    "onConversationSummarized",
+}
+
+
+def _seed(conversations: dict[str, Any]) -> None:
+    """What a real account may hold that the API of the day would refuse."""
+    conversations["webhooks"]["filters"].append("onAIThing")
+    conversations["webhooks"]["target"] = "studio"
+    for roles in conversations["roles"].values():
+        for role in roles:
+            if role["friendly_name"] == "agent":
+                role["permissions"].append("summonAI")
+            if role["friendly_name"] == "bot":
+                role["type"], role["permissions"] = "robot", ["beep"]
+    sms, whatsapp = sorted(conversations["addresses"], key=lambda a: a["type"])
+    sms.update(type="telegram", address="telegram:12345")
+    sms["auto_creation"]["webhook_filters"].append("onConversationSummarized")
+    sms["auto_creation"]["webhook_method"] = "post"
+    whatsapp["auto_creation"].update(type="ai_agent", conversation_service_sid=GONE_SERVICE)
+    conversations["credentials"][0]["type"] = "hms"
+    for service in conversations["services"]:
+        if service["friendly_name"] == "Support":
+            service["friendly_name"] = LONG_NAME
+            conversations["service_configurations"][service["sid"]][
+                "default_conversation_creator_role_sid"
+            ] = GONE_ROLE
+
+
+def _restart(state: Path, edit: Callable[[dict[str, Any]], None]) -> EmulatorServer:
+    document = json.loads(state.read_text("utf-8"))
+    edit(document["accounts"][0]["conversations"])
+    state.write_text(json.dumps(document), "utf-8")
+    server = EmulatorServer(state_path=state)
+    server.start()
+    return server
+
+
+@pytest.fixture
+def seeded(tmp_path: Path) -> Iterator[tuple[Cli, Engine]]:
+    state = tmp_path / "state.json"
+    first = EmulatorServer(state_path=state)
+    first.start()
+    try:
+        builder = Engine(first, tmp_path / "build")
+        builder.converge(BASE)
+        builder.close()
+    finally:
+        first.stop()
+    assert not list(tmp_path.glob("state.json.journal*")), "the snapshot must hold everything"
+    server = _restart(state, _seed)
+    engine = Engine(server, tmp_path / "config")
+    try:
+        yield Cli(server, tmp_path / "cli"), engine
+    finally:
+        engine.close()
+        server.stop()
+
+
+def _live_view(engine: Engine) -> dict[str, Any]:
+    """Everything the seeded values live in, read through the SDK."""
+    v1 = engine.v1
+    services = v1.services.list()
+    return {
+        "webhooks": v1.configuration.webhooks().fetch().filters,
+        "target": v1.configuration.webhooks().fetch().target,
+        "roles": sorted(
+            (role.friendly_name, role.type, tuple(sorted(role.permissions)))
+            for service in services
+            for role in v1.services(service.sid).roles.list()
+        ),
+        "addresses": sorted(
+            (a.type, a.address, json.dumps(a.auto_creation, sort_keys=True))
+            for a in v1.address_configurations.list()
+        ),
+        "credentials": sorted((c.friendly_name, c.type) for c in v1.credentials.list()),
+        "services": sorted(s.friendly_name for s in services),
+    }
+
+
+def test_export_validate_plan_apply_keep_every_unknown_value(
+    seeded: tuple[Cli, Engine], tmp_path: Path
+) -> None:
+    run, engine = seeded
+    before = _live_view(engine)
+    exported = tmp_path / "exported.yaml"
+    assert run("export", "--out", str(exported)).exit_code == 0
+    text = exported.read_text("utf-8")
+    for value in UNKNOWN_VALUES:
+        assert value in text, f"{value} was not exported"
+    assert LONG_NAME in text
+    assert f"{GONE_SERVICE}, which no longer exists" in text
+    assert f"{GONE_ROLE}, which no longer exists" in text
+
+    validated = run("validate", str(exported), endpoint=False)
+    assert validated.exit_code == 0, validated.stderr
+    warnings = [line for line in validated.stderr.splitlines() if ": warning: " in line]
+    assert any("'summonAI' is not a value this version knows" in w for w in warnings)
+    assert any("'telegram' is not a value this version knows" in w for w in warnings)
+    assert any("friendly_name is 308 characters long" in w for w in warnings)
+    strict = run("validate", "--strict", str(exported), endpoint=False)
+    assert strict.exit_code == 1
+    assert "'summonAI' is not a value this version knows" in strict.stderr
+    assert "(an error under --strict)" in strict.stderr
+
+    assert run("plan", str(exported), "--detailed-exitcode").exit_code == 0
+
+    everything = {
+        "policy": {"prune": ["services", "roles", "address_configurations", "credentials"]}
+    }
+    pruning = write_yaml(tmp_path, everything, "prune.yaml")
+    planned = run("plan", str(exported), str(pruning), "--detailed-exitcode")
+    assert planned.exit_code == 0, planned.output
+    apply_ok(run, str(exported), str(pruning), "--allow-destroy")
+    assert _live_view(engine) == before
+
+
+def test_prune_keeps_unknown_types_and_says_why(seeded: tuple[Cli, Engine]) -> None:
+    _, engine = seeded
+    config = {
+        "version": 1,
+        "services": {"support": {"friendly_name": LONG_NAME, "roles": {}}},
+        "policy": {"prune": ["roles", "address_configurations", "credentials"]},
+    }
+    plan, _ = engine.plan(engine.load(config))
+    deleted = {(change.kind, change.key) for change in plan.changes}
+    kept = {(item.kind, item.key): item for item in plan.kept}
+    assert ("address_configuration", "telegram:12345") in kept
+    assert ("credential", "push") in kept
+    assert kept[("role", "support/bot")].service == "support"
+    assert ("address_configuration", "whatsapp:+15017122662") in deleted, "a known type is pruned"
+    assert not any(key == "telegram:12345" for _, key in deleted)
+    reason = kept[("address_configuration", "telegram:12345")].reason
+    assert "'telegram' is not one this version knows" in reason
+    assert "policy.prune_unknown_types" in reason
+
+
+def test_a_configuration_that_uses_the_type_or_the_policy_lets_prune_delete(
+    seeded: tuple[Cli, Engine],
+) -> None:
+    _, engine = seeded
+    prune = ["address_configurations", "credentials"]
+    naming = {
+        "version": 1,
+        "address_configurations": [{"type": "telegram", "address": "telegram:67890"}],
+        "policy": {"prune": prune},
+    }
+    plan, _ = engine.plan(engine.load(naming))
+    deleted = {change.key for change in plan.changes if change.action.value == "delete"}
+    assert "telegram:12345" in deleted, "the configuration uses the type: its own prune rules"
+    assert "push" not in deleted and [k.key for k in plan.kept] == ["push"]
+
+    opted_in = {"version": 1, "policy": {"prune": prune, "prune_unknown_types": True}}
+    plan, _ = engine.plan(engine.load(opted_in))
+    deleted = {change.key for change in plan.changes if change.action.value == "delete"}
+    assert {"telegram:12345", "push"} <= deleted
+    assert plan.kept == []
+
+
+def test_a_listed_field_without_the_unknown_value_shows_its_removal(
+    seeded: tuple[Cli, Engine],
+) -> None:
+    _, engine = seeded
+    config = {
+        "version": 1,
+        "services": {
+            "support": {
+                "friendly_name": LONG_NAME,
+                "roles": {"agent": {"type": "conversation", "permissions": ["sendMessage"]}},
+            }
+        },
+    }
+    plan, _ = engine.plan(engine.load(config))
+    (change,) = plan.changes
+    (diff,) = change.diffs
+    assert (change.action.value, diff.name) == ("update", "permissions")
+    assert diff.before == ["sendMessage", "summonAI"] and diff.after == ["sendMessage"]
+
+
+def test_an_unchanged_dangling_reference_plans_but_a_new_one_is_refused(
+    seeded: tuple[Cli, Engine], tmp_path: Path
+) -> None:
+    run, engine = seeded
+    exported = tmp_path / "exported.yaml"
+    assert run("export", "--out", str(exported)).exit_code == 0
+    document = yaml.safe_load(exported.read_text("utf-8"))
+    plan, _ = plan_account(engine.load(document), engine.api, PlanOptions())
+    assert_clean(plan)
+    document["address_configurations"][0]["auto_creation"]["conversation_service"] = GONE_SERVICE
+    refused = run("plan", str(write_yaml(tmp_path, document, "new-dangling.yaml")))
+    assert refused.exit_code == 1
+    assert f"{GONE_SERVICE} is not a conversation service of this account" in refused.stderr
+
+
+CLEARABLE_SET: dict[str, Any] = {
+    "version": 1,
+    "account": {
+        "configuration": {
+            "default_messaging_service_sid": "MG" + "a" * 32,
+            "default_inactive_timer": "PT1H",
+            "default_closed_timer": "P1D",
+        },
+        "webhooks": {
+            "pre_webhook_url": "https://hooks.example.com/pre",
+            "post_webhook_url": "https://hooks.example.com/post",
+            "filters": ["onMessageAdded"],
+        },
+    },
+    "services": {
+        "s": {
+            "notifications": {
+                "new_message": {
+                    "template": "new",
+                    "sound": "ding",
+                    "with_media": {"template": "media"},
+                },
+                "added_to_conversation": {"template": "added", "sound": "ding"},
+                "removed_from_conversation": {"template": "removed", "sound": "ding"},
+            },
+            "webhooks": {
+                "pre_webhook_url": "https://hooks.example.com/s-pre",
+                "post_webhook_url": "https://hooks.example.com/s-post",
+                "filters": ["onMessageAdded"],
+            },
+        }
+    },
+    "address_configurations": [
+        {
+            "type": "sms",
+            "address": "+15017122661",
+            "friendly_name": "line",
+            "address_country": "US",
+            "auto_creation": {
+                "enabled": True,
+                "type": "webhook",
+                "webhook_url": "https://hooks.example.com/in",
+                "webhook_filters": ["onMessageAdded"],
+            },
+        }
+    ],
+}
+
+
+def _cleared(node: Any) -> Any:
+    """Every clearable leaf of CLEARABLE_SET set to null, the rest as it was."""
+    if isinstance(node, list) and all(isinstance(item, dict) for item in node):
+        return [_cleared(item) for item in node]
+    if not isinstance(node, dict):
+        return None
+    keep = {"version", "type", "address", "enabled"}
+    return {key: value if key in keep else _cleared(value) for key, value in node.items()}
+
+
+def test_every_null_the_readme_calls_cleared_applies_and_plans_clean(engine: Engine) -> None:
+    """What `validate` lets through as `null`, Twilio (the emulator) clears: no apply fails."""
+    engine.converge(CLEARABLE_SET)
+    cleared = _cleared(CLEARABLE_SET)
+    assert cleared["address_configurations"][0]["auto_creation"]["webhook_url"] is None
+    cleared["address_configurations"][0]["auto_creation"]["webhook_url"] = "https://h.example/x"
+    engine.converge(cleared)
+    fetched = engine.v1.configuration.webhooks().fetch()
+    assert (fetched.pre_webhook_url, fetched.post_webhook_url, fetched.filters) == (None, None, [])
+    (address,) = engine.v1.address_configurations.list()
+    assert address.friendly_name is None and address.address_country is None
