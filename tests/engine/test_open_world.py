@@ -349,3 +349,29 @@ def test_every_null_the_readme_calls_cleared_applies_and_plans_clean(engine: Eng
     assert (fetched.pre_webhook_url, fetched.post_webhook_url, fetched.filters) == (None, None, [])
     (address,) = engine.v1.address_configurations.list()
     assert address.friendly_name is None and address.address_country is None
+
+
+def test_a_default_roles_type_change_runs_after_the_plan_repoints_the_default(
+    engine: Engine,
+) -> None:
+    """Issue 19: changing a default role's type was refused even when the same configuration
+    moved the default elsewhere (a delete with the same repoint worked)."""
+    roles = {"agent": {"type": "conversation", "permissions": ["sendMessage"]}}
+    service = {"roles": roles, "configuration": {"default_conversation_role": "agent"}}
+    engine.converge({"version": 1, "services": {"s": service}})
+    moved = {
+        "roles": {"agent": {"type": "service", "permissions": ["joinConversation"]}},
+        "configuration": {"default_conversation_role": "channel user"},
+    }
+    plan, _ = engine.plan(engine.load({"version": 1, "services": {"s": moved}}))
+    assert plan.guards == []
+    levels = {change.kind: change.level for change in plan.changes}
+    assert levels["service_configuration"] < levels["role"]
+    engine.converge({"version": 1, "services": {"s": moved}})
+    assert engine.role(engine.service_sid("s"), "agent").type == "service"
+
+    kept_on_it = {"roles": roles, "configuration": {"default_conversation_role": "agent"}}
+    engine.converge({"version": 1, "services": {"s": kept_on_it}})
+    flipped = {"roles": moved["roles"]}  # the live default stays on agent
+    plan, _ = engine.plan(engine.load({"version": 1, "services": {"s": flipped}}))
+    assert [guard.flag for guard in plan.guards] == [None], "the default stays on it: refused"
