@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -23,6 +24,9 @@ from reconciler.plan import Plan, PlanOptions, plan_account
 from reconciler.plan.planfile import check_unchanged, read_plan
 from reconciler.plan.policy import ALLOW_DESTROY, FORCE
 from reconciler.plan.render import render_text
+
+if TYPE_CHECKING:
+    from reconciler.config import LoadedConfig
 
 SYMBOLS = {Outcome.DONE: "done", Outcome.FAILED: "FAILED", Outcome.SKIPPED: "skipped"}
 
@@ -108,7 +112,7 @@ def command(
         if plan.empty:
             return
         _check_guards(plan, allow_destroy, force)
-        _warn_default_secrets(loaded.default_secrets, plan)
+        _warn_default_secrets(loaded, plan)
         if saved is None:
             confirm(auto_approve, "Apply these changes?")
         report = Executor(api, live, progress=_print_progress).run(plan)
@@ -117,21 +121,29 @@ def command(
         raise ReconcilerError(f"{report.advice()} (see above)")
 
 
-def _warn_default_secrets(paths: list[str], plan: Plan) -> None:
-    """A secret that came from a `${VAR:-default}` written in the file is not a secret."""
-    sent = {
-        ".".join(str(part) for part in (*change.source, diff.name))
-        for change in plan.changes
-        for diff in change.diffs
-        if diff.sensitive
+def _warn_default_secrets(loaded: LoadedConfig, plan: Plan) -> None:
+    """A secret that apply sends but that is written in the configuration, as it is or as a
+    `${VAR:-default}`, is not a secret: anyone who reads the repository has it. Warned at its
+    file:line, never shown."""
+    written = {
+        **dict.fromkeys(loaded.literal_secrets, "is written in the configuration"),
+        **dict.fromkeys(
+            loaded.default_secrets, "comes from a default written in the configuration"
+        ),
     }
-    for path in paths:
-        if path in sent:
-            click.echo(
-                f"Warning: {path} is write-only but its value comes from a default written in "
-                "the configuration, not from the environment; set the variable to a real secret",
-                err=True,
-            )
+    for change in plan.changes:
+        for diff in change.diffs:
+            path = (*change.source, diff.name)
+            dotted = ".".join(str(part) for part in path)
+            how = written.get(dotted) if diff.sensitive else None
+            if how is not None:
+                where = loaded.locate(path)
+                click.echo(
+                    f"Warning: {where + ': ' if where else ''}{dotted} is write-only but its "
+                    f"value {how}, not the environment; write ${{VAR}} there and set the "
+                    "variable to a real secret",
+                    err=True,
+                )
 
 
 def _check_guards(plan: Plan, allow_destroy: bool, force: bool) -> None:

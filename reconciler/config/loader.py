@@ -71,6 +71,8 @@ class LoadedConfig:
     """Problems that do not stop the run (shown on stderr): skipped files, deferred secrets."""
     default_secrets: list[str] = field(default_factory=list)
     """Dotted paths of write-only values that came from a `${VAR:-default}` in a file."""
+    literal_secrets: list[str] = field(default_factory=list)
+    """Dotted paths of write-only values written as they are in a file (no `${VAR}`)."""
 
     def resource_counts(self) -> dict[str, int]:
         """What the configuration manages, by kind (for summaries and reports)."""
@@ -163,6 +165,11 @@ def load_config(
         locations=merged.locations,
         warnings=sorted(warnings, key=ConfigIssue.sort_key),
         default_secrets=reader.default_secrets,
+        literal_secrets=[
+            _dotted(path)
+            for path, where in reader.literal_secrets
+            if merged.locations.get(path) == where  # not replaced by a later file's `${VAR}`
+        ],
     )
 
 
@@ -213,6 +220,7 @@ class _Reader:
         self.issues: list[ConfigIssue] = []
         self.warnings: list[ConfigIssue] = []
         self.default_secrets: list[str] = []
+        self.literal_secrets: list[tuple[ConfigPath, Location]] = []
         self.files: list[Path] = []
         self._seen: set[Path] = set()
         self.unreadable = False
@@ -329,6 +337,10 @@ class _Reader:
                 self.expand_tree(value, (*path, key), display, lines, tainted)
             elif isinstance(value, str) and "${" in value:
                 data[key] = self.expand_value(value, (*path, key), display, lines, tainted)  # type: ignore[index]
+            elif value is not None and key in rules.CREDENTIAL_SECRET_FIELDS:
+                secret = (*path, key)  # a secret written as it is, where apply warns
+                if is_write_only(secret) and secret in lines:
+                    self.literal_secrets.append((secret, (display, lines[secret])))
 
     def expand_value(
         self, data: str, path: ConfigPath, display: str, lines: LineIndex, tainted: set[ConfigPath]

@@ -43,7 +43,9 @@ def _change_finding(change: Change, loaded: LoadedConfig) -> Finding:
         return Finding(PLAN_CHANGE.id, "notice", text)
     target = change.source
     if change.action in (Action.UPDATE, Action.REPLACE) and fields:
-        target = (*change.source, fields[0])
+        # A nested field is named with dots (`new_message.template`), one key per level in
+        # the config: located whole, it would fall back to its section's line.
+        target = (*change.source, *fields[0].split("."))
     where = loaded.where(target)
     if where is None:
         return Finding(PLAN_CHANGE.id, "notice", text, path=describe(change.source))

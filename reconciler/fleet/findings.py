@@ -3,18 +3,25 @@
 Targets that share a base file share its findings: a warning on line 12 of `base/` would
 otherwise be printed, annotated or reported once per target (a hundred times for a hundred
 tenants). Here equal findings become one that names the targets it concerns, and a target
-that failed without a located finding (its credentials, its account) becomes an error on the
-targets file, so that a failed target is never silent in an annotation-only or SARIF view.
+that failed without a located finding (its credentials, its account) becomes an error where its
+message says (`file:line:` it starts with, or the targets file's line it names) or else on its
+entry in the targets file, so that a failed target is never silent in an annotation-only or
+SARIF view. A configuration path that does not exist has no line to annotate: its finding goes
+on the targets file's line that names it.
 """
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Iterable
 from dataclasses import replace
+from pathlib import Path
 
 from reconciler.config import LoadedConfig
 from reconciler.findings import Finding, sort_findings
 from reconciler.findings.model import CONFIG_RULE
+from reconciler.fleet.loader import Declaration, declarations
 from reconciler.fleet.report import FleetReport, TargetResult
 from reconciler.plan.model import Plan
 
@@ -44,14 +51,52 @@ def merge_findings(per_target: Iterable[tuple[str, Iterable[Finding]]]) -> list[
     )
 
 
-def failure_finding(result: TargetResult, report: FleetReport) -> Finding | None:
-    """A failed or invalid target whose own findings hold no error: its reason, as an error
-    on the targets file (where the target is declared)."""
+LOCATED = re.compile(r"^(?P<file>.+?):(?:(?P<line>\d+):)? (?P<message>.+)$")
+"""A line of an error that starts with where it is: `file:line: message` or `file: message`."""
+
+
+def failure_findings(
+    result: TargetResult, report: FleetReport, declared: Declaration | None = None
+) -> list[Finding]:
+    """A failed or invalid target whose own findings hold no error: each line of its reason as
+    an error, located as the line says, else on the target's entry in the targets file."""
     if not result.failed or not result.error:
-        return None
+        return []
     if any(finding.severity == "error" for finding in result.findings):
-        return None
-    return Finding(CONFIG_RULE.id, "error", f"failed: {result.error}", report.targets_file)
+        return []
+    return [_failure_at(text, report.targets_file, declared) for text in result.error.splitlines()]
+
+
+def _failure_at(text: str, targets_file: str, declared: Declaration | None) -> Finding:
+    """One line of a failure where it says it is: a `file:line:` it starts with (a config
+    error), a line of the targets file it names (a credential variable, a pin), else the
+    target's entry."""
+    match = LOCATED.match(text)
+    if match and _is_file(match["file"], targets_file, declared):
+        line = int(match["line"]) if match["line"] else None
+        finding = Finding(
+            CONFIG_RULE.id, "error", f"failed: {match['message']}", match["file"], line
+        )
+        return on_declaring_line(finding, targets_file, declared)
+    named = re.search(re.escape(targets_file) + r":(\d+)\b", text) if targets_file else None
+    line = int(named[1]) if named else declared.line if declared else None
+    return Finding(CONFIG_RULE.id, "error", f"failed: {text}", targets_file, line)
+
+
+def _is_file(file: str, targets_file: str, declared: Declaration | None) -> bool:
+    """A prefix before `:` that names a file (not `target acme: ...`)."""
+    named = declared is not None and file in declared.config
+    return file == targets_file or named or os.path.isfile(file)
+
+
+def on_declaring_line(finding: Finding, targets_file: str, declared: Declaration | None) -> Finding:
+    """A finding on a configuration path that is not a file (missing, or a folder) and so has
+    no line: moved to the targets file's line that names the path."""
+    if declared is None or finding.line is not None or finding.file not in declared.config:
+        return finding
+    if os.path.isfile(finding.file):
+        return finding
+    return replace(finding, file=targets_file, line=declared.config[finding.file], column=None)
 
 
 def fleet_findings(
@@ -61,12 +106,12 @@ def fleet_findings(
     each planned change as a notice on its config line (`plan --format github`), merged."""
     from reconciler.findings.from_plan import plan_findings
 
+    declared = declarations(Path(report.targets_file)) if report.targets_file else {}
     per_target: list[tuple[str, list[Finding]]] = []
     for result in report.targets:
-        own = list(result.findings)
-        failure = failure_finding(result, report)
-        if failure is not None:
-            own.append(failure)
+        where = declared.get(result.name)
+        own = [on_declaring_line(f, report.targets_file, where) for f in result.findings]
+        own += failure_findings(result, report, where)
         per_target.append((result.name, own))
     per_target += [(name, plan_findings(plan, loaded)) for name, plan, loaded in plans]
     return merge_findings(per_target)

@@ -27,6 +27,7 @@ import difflib
 import os
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -323,16 +324,66 @@ def _location(
 
 def _paths(check: _Checker, value: Any, path: ConfigPath, file: Path, what: str) -> tuple[str, ...]:
     """Configuration paths, relative to the targets file's folder (like `include:`)."""
-    if value is None:
-        return ()
-    items = value if isinstance(value, list) else [value]
     found: list[str] = []
-    for index, item in enumerate(items):
-        spot = (*path, index) if isinstance(value, list) else path
+    for spot, item in _listed(value, path):
         given = check.text(item, spot, what)
         if given is not None:
-            found.append(os.path.normpath(os.path.join(os.path.dirname(str(file)), given)))
+            found.append(_resolved(file, given))
     return tuple(found)
+
+
+def _listed(value: Any, path: ConfigPath) -> list[tuple[ConfigPath, Any]]:
+    """`config:` as one path or a list of them, each item with the path it is written at."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [((*path, index), item) for index, item in enumerate(value)]
+    return [(path, value)]
+
+
+def _resolved(file: Path, given: str) -> str:
+    return os.path.normpath(os.path.join(os.path.dirname(str(file)), given))
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """Where the targets file declares one target: annotations about the target go there."""
+
+    line: int | None
+    """The target's entry."""
+    config: dict[str, int]
+    """The line naming each configuration path, as `Target.config` holds it (defaults' too)."""
+
+
+def declarations(path: Path) -> dict[str, Declaration]:
+    """Each target's declaration by name, read again from a targets file that loaded (a path
+    that is missing has no line of its own to annotate: the line that names it does); {} when
+    the file cannot be read now."""
+    try:
+        parsed = parse_yaml(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return {}
+    top = parsed.data if isinstance(parsed.data, dict) else {}
+
+    def named(value: Any, at: ConfigPath) -> dict[str, int]:
+        return {
+            _resolved(path, item): line
+            for spot, item in _listed(value, at)
+            if isinstance(item, str) and (line := parsed.lines.get(spot)) is not None
+        }
+
+    defaults = top.get("defaults")
+    base = (
+        named(defaults.get("config"), ("defaults", "config")) if isinstance(defaults, dict) else {}
+    )
+    entries = top.get("targets")
+    found: dict[str, Declaration] = {}
+    for index, entry in enumerate(entries if isinstance(entries, list) else []):
+        if isinstance(entry, dict) and isinstance(entry.get("name"), str):
+            own = named(entry.get("config"), ("targets", index, "config"))
+            line = parsed.lines.get(("targets", index))
+            found.setdefault(entry["name"], Declaration(line, {**base, **own}))
+    return found
 
 
 def _variables(check: _Checker, value: Any, path: ConfigPath, what: str) -> dict[str, str]:

@@ -7,7 +7,9 @@
 Each input is what `plan --all --format json` (or `--report FILE`) wrote for one shard. The
 merged report is the one a single run over every target would have printed: targets in the
 order of the inputs, the summary recounted. Two inputs naming one target, or reports of
-different commands, are refused.
+different commands, are refused. Exit codes are a fleet run's: 1 for a failed target and for
+any error of the merge itself (usage errors included, never argparse's 2), 2 only for changes
+under --detailed-exitcode.
 """
 
 from __future__ import annotations
@@ -17,11 +19,12 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from reconciler.errors import ReconcilerError
 from reconciler.findings import Finding
 from reconciler.fleet.report import (
+    ERROR_EXIT_CODE,
     FORMAT_VERSION,
     STATUSES,
     FleetReport,
@@ -105,8 +108,16 @@ def merge_reports(documents: Sequence[tuple[Path, dict[str, Any]]]) -> FleetRepo
     )
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse exits 2 on a usage error, which `--detailed-exitcode` pipelines read as
+    changes: here, as in every reconciler command, a usage error exits 1."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(ERROR_EXIT_CODE, f"Error: {message} (see {self.prog} --help)\n")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m reconciler.fleet.merge",
         description="Join the JSON reports of fleet shards into one report.",
     )
@@ -122,7 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         report = merge_reports([(path, read_report(path)) for path in arguments.reports])
     except ReconcilerError as error:
         print(f"Error: {error}", file=sys.stderr)
-        return 1
+        return ERROR_EXIT_CODE
     renderers = {"json": render_json, "markdown": render_markdown, "text": render_text}
     sys.stdout.write(renderers[arguments.format](report))
     return report.exit_code(arguments.detailed_exitcode)

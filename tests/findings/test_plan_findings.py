@@ -109,3 +109,55 @@ def test_a_sensitive_field_is_named_never_shown(workspace: Workspace) -> None:
     (finding,) = plan_findings(Plan([change], "f"), loaded)
     assert "BEGIN SECRET" not in finding.message and "certificate" in finding.message
     assert Path(finding.file or "").name == "c.yaml"
+
+
+NESTED = """
+version: 1
+services:
+  support:
+    friendly_name: Support
+    notifications:
+      new_message:
+        enabled: true
+        template: "New message"
+address_configurations:
+  - type: sms
+    address: "+15017122661"
+    auto_creation:
+      enabled: true
+      type: webhook
+      webhook_url: https://hooks.example.com/inbound
+      webhook_method: POST
+"""
+
+
+def test_a_nested_fields_change_is_annotated_on_the_fields_own_line(
+    workspace: Workspace, sdk_client: Client
+) -> None:
+    workspace.write({"c.yaml": NESTED})
+    v1 = sdk_client.conversations.v1
+    sid = v1.services.create(friendly_name="Support").sid
+    v1.services(sid).configuration.notifications().update(
+        new_message_enabled=True, new_message_template="Old template"
+    )
+    v1.address_configurations.create(
+        type="sms",
+        address="+15017122661",
+        auto_creation_enabled=True,
+        auto_creation_type="webhook",
+        auto_creation_webhook_url="https://old.example.com/inbound",
+        auto_creation_webhook_method="POST",
+    )
+    loaded = load_config(["c.yaml"], environ={})
+    plan, _ = plan_account(loaded, LiveApi(sdk_client, concurrency=4), PlanOptions())
+
+    found = annotations(render_plan_github(plan, loaded, root=""))
+    by_message = {a["message"]: (a["command"], a["file"], a["line"]) for a in found}
+    template = "~ service_notifications support will be updated in place: new_message.template"
+    url = "will be updated in place: auto_creation.webhook_url"
+    (address,) = [message for message in by_message if message.endswith(url)]
+    assert by_message[template] == ("notice", "c.yaml", "8")
+    assert by_message[address] == ("notice", "c.yaml", "15")
+    assert workspace.line_of("c.yaml", 8).strip().startswith("template:")
+    assert workspace.line_of("c.yaml", 15).strip().startswith("webhook_url:")
+    assert len(found) == 2, found

@@ -22,6 +22,17 @@ def commands(stdout: str) -> list[tuple[str, str, str]]:
     return found
 
 
+def properties(found: tuple[str, str, str]) -> dict[str, str]:
+    return dict(item.split("=", 1) for item in found[1].strip().split(","))
+
+
+def line_of(fleet: FleetDir, text: str) -> int:
+    """The line of the targets file that holds `text` (once)."""
+    lines = (fleet.root / "reconciler-targets.yaml").read_text().splitlines()
+    (line,) = [number for number, line in enumerate(lines, 1) if text in line]
+    return line
+
+
 def test_plan_annotates_each_shared_change_once_and_a_failed_target_on_the_targets_file(
     fleet: FleetDir,
 ) -> None:
@@ -54,6 +65,7 @@ def test_plan_annotates_each_shared_change_once_and_a_failed_target_on_the_targe
     assert len(failed) == 1, found
     assert failed[0][0] == "error"
     assert "reconciler-targets.yaml" in failed[0][1]
+    assert f"line={line_of(fleet, '- name: ghost')}," in failed[0][1], "on the target's entry"
     assert failed[0][2].startswith("failed: no subaccount 'no-such-tenant'")
     assert len(found) == 5, "3 shared changes, 1 warning, 1 failure: nothing repeated per target"
 
@@ -99,3 +111,67 @@ def test_validate_writes_one_sarif_log_for_the_fleet(fleet: FleetDir) -> None:
     github = fleet.run("validate", "--all", "--format", "github", endpoint=False)
     lines = [c for c in commands(github.stdout) if "colour" in c[2]]
     assert len(lines) == 1 and lines[0][0] == "error"
+
+
+def test_a_failed_targets_annotation_is_on_the_line_its_failure_names(fleet: FleetDir) -> None:
+    def variables(name: str) -> dict[str, str]:
+        return {"HOOK_URL": f"https://hooks.example.com/{name}"}
+
+    fleet.write(
+        [
+            *tenants("tenant-001"),
+            {
+                "name": "lost",
+                "subaccount": "tenant-002",
+                "config": ["missing.yaml"],
+                "variables": variables("lost"),
+            },
+            {
+                "name": "own",
+                "credentials": {"account_sid": "OWN_ACCOUNT_SID", "auth_token": "OWN_TOKEN"},
+                "variables": variables("own"),
+            },
+            {
+                "name": "broken",
+                "subaccount": "tenant-003",
+                "config": ["extra.yaml"],
+                "variables": variables("broken"),
+            },
+        ]
+    )
+    (fleet.root / "extra.yaml").write_text("services:\n  support:\n    colour: blue\n")
+    targets_file = str(fleet.root / "reconciler-targets.yaml")
+
+    result = fleet.run("plan", "--all", "--format", "github")
+
+    assert_clean_exit(result, 1)
+    failed = {
+        c[2].rsplit(" (targets: ", 1)[1]: c for c in commands(result.stdout) if c[0] == "error"
+    }
+    assert set(failed) == {"lost)", "own)", "broken)"}, failed
+    # A missing configuration path: on the line of the targets file that names it.
+    lost = properties(failed["lost)"])
+    assert (lost["file"], lost["line"]) == (targets_file, str(line_of(fleet, "- missing.yaml")))
+    assert "missing.yaml" in failed["lost)"][2], "the message still names the path"
+    # Unset credentials: the message names the targets file's line, and so does the annotation.
+    own = properties(failed["own)"])
+    named = f"reconciler-targets.yaml:{own.get('line')})"
+    assert own["file"] == targets_file and named in failed["own)"][2], failed["own)"]
+    # A configuration error: on its own file and line, as `validate` puts it.
+    broken = properties(failed["broken)"])
+    assert (broken["file"], broken["line"]) == (str(fleet.root / "extra.yaml"), "3")
+    assert failed["broken)"][2].startswith("failed: services.support: unknown key 'colour'")
+
+    for output in ("github", "sarif"):
+        checked = fleet.run("validate", "--all", "--format", output, endpoint=False)
+        assert_clean_exit(checked, 1)
+        if output == "github":
+            (missing,) = [c for c in commands(checked.stdout) if "missing.yaml" in c[2]]
+            where = properties(missing)
+            assert (where["file"], where["line"]) == (lost["file"], lost["line"])
+            continue
+        results = sarif_of(checked)["runs"][0]["results"]
+        (entry,) = [e for e in results if "missing.yaml" in e["message"]["text"]]
+        location = entry["locations"][0]["physicalLocation"]
+        assert location["artifactLocation"]["uri"].endswith("reconciler-targets.yaml")
+        assert location["region"]["startLine"] == int(lost["line"])

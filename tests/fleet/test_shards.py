@@ -73,3 +73,19 @@ def test_a_failed_target_in_any_shard_fails_the_merged_report(fleet: FleetDir) -
     merged = merge("--format", "text", *reports)
     assert merged.returncode == 1
     assert "ghost: no subaccount 'nobody'" in merged.stdout
+
+
+def test_a_usage_error_exits_1_not_the_2_that_means_drift(tmp_path: Path) -> None:
+    report = tmp_path / "plan-1.json"
+    report.write_text("{}")
+    for args in (
+        ["--detailed-exitcode"],  # no report at all
+        ["--detailed-exitcode", "--no-such-option", str(report)],
+        ["--detailed-exitcode", "--format", "yaml", str(report)],
+    ):
+        result = merge(*args)
+        assert result.returncode == 1, (args, result.stderr)
+        assert result.stdout == ""
+        assert result.stderr.count("\n") == 1, result.stderr
+        assert result.stderr.startswith("Error: ") and "--help" in result.stderr
+    assert merge("--help").returncode == 0
