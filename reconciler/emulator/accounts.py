@@ -32,10 +32,14 @@ from datetime import datetime, timezone
 from email.utils import format_datetime
 from typing import Any, Literal
 
-from reconciler.emulator import errors
+from reconciler.emulator import errors, form
+from reconciler.emulator.apis.conversations.models.account import Account
+from reconciler.emulator.apis.conversations.models.state import (
+    STATE_VERSION as CONVERSATIONS_STATE_VERSION,
+)
 from reconciler.emulator.errors import ApiError
-from reconciler.emulator.models import STATE_VERSION as CONVERSATIONS_STATE_VERSION
-from reconciler.emulator.models import Account, Params, View, invalid, new_sid
+from reconciler.emulator.form import Params, invalid
+from reconciler.emulator.records import View, new_sid
 
 STATE_VERSION = 2
 """Version 1 files hold the main account's Conversations state only (no subaccounts)."""
@@ -328,7 +332,7 @@ class Directory:
             raise _standard_key_refused()
         record = self._visible(principal, sid)
         name = _friendly_name(params)
-        status = _last(params, "Status")
+        status = form.one(params, "Status")
         if status is not None:
             if status not in STATUSES:
                 raise _bad_status(status)
@@ -489,13 +493,8 @@ def _record_from_dict(item: Mapping[str, Any]) -> AccountRecord:
     )
 
 
-def _last(params: Params, name: str) -> str | None:
-    values = params.get(name)
-    return values[-1] if values else None
-
-
 def _friendly_name(params: Params) -> str | None:
-    name = _last(params, "FriendlyName")
+    name = form.one(params, "FriendlyName")
     if name is not None and len(name) > MAX_FRIENDLY_NAME:
         raise invalid(f"Invalid value for FriendlyName: longer than {MAX_FRIENDLY_NAME} characters")
     return name

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from reconciler.emulator.accounts import PREFIX
-from reconciler.emulator.models import View
-from reconciler.emulator.paging import query_int, window
+from reconciler.emulator.form import query_int
+from reconciler.emulator.paging import window
+from reconciler.emulator.records import View
 
 if TYPE_CHECKING:
     from reconciler.emulator.api import EmulatorApp, Request

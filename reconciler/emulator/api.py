@@ -30,11 +30,13 @@ from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 from reconciler.emulator import accounts_api, catalog, errors, faults
 from reconciler.emulator.accounts import ApiKey, Directory, Principal
+from reconciler.emulator.apis.conversations.models.account import Account
 from reconciler.emulator.errors import ApiError, TwilioCode, error_body
+from reconciler.emulator.form import Params, not_found, query_int
 from reconciler.emulator.limits import ActionsPerSecond, retry_after_header
-from reconciler.emulator.models import Account, Listing, Params, View, not_found
-from reconciler.emulator.paging import query_int, window
+from reconciler.emulator.paging import window
 from reconciler.emulator.persistence import StateStore
+from reconciler.emulator.records import Listing, View
 from reconciler.emulator.wire import BodyError
 
 CONTROL_PREFIX = "/__emulator/"

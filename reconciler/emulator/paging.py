@@ -1,4 +1,4 @@
-"""Paging both APIs share: page size and number from the query, and token windows.
+"""Paging every API shares: token windows over a list in creation order.
 
 Items are (creation sequence number, view or view maker) in creation order, so a page is
 found by bisection and costs its size, not the list's; tokens carry a sequence number
@@ -9,27 +9,12 @@ while resources are created or deleted between pages.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Mapping
 from typing import TypeVar
 
-from reconciler.emulator.models import invalid
+from reconciler.emulator.form import invalid
 
 Item = TypeVar("Item")
 BEFORE = "PB"
-
-
-def query_int(query: Mapping[str, list[str]], name: str, default: int, minimum: int) -> int:
-    """An integer query parameter (the last one given), refused as Twilio does when malformed."""
-    values = query.get(name)
-    if not values:
-        return default
-    try:
-        number = int(values[-1])
-    except ValueError:
-        raise invalid(f"Invalid value for {name}: {values[-1]!r} is not an integer") from None
-    if number < minimum:
-        raise invalid(f"Invalid value for {name}: must be at least {minimum}")
-    return number
 
 
 def window(
