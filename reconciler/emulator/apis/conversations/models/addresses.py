@@ -61,14 +61,9 @@ class AddressesModel(AccountState):
             auto["type"] = form.enum(kind, "AutoCreation.Type", catalog.AUTO_CREATION_TYPES)
         service = form.one(params, "AutoCreation.ConversationServiceSid")
         if service is not None:
-            form.sid(service, "AutoCreation.ConversationServiceSid", "IS")
-            if service not in self.services:
-                raise invalid(
-                    "Invalid value for AutoCreation.ConversationServiceSid: "
-                    f"service {service} not found",
-                    errors.SERVICE_NOT_FOUND,
-                )
-            auto["conversation_service_sid"] = service
+            auto["conversation_service_sid"] = self._referenced_service(
+                service, "AutoCreation.ConversationServiceSid"
+            )
         url = form.one(params, "AutoCreation.WebhookUrl")
         if url is not None:
             auto["webhook_url"] = form.url(

@@ -7,8 +7,28 @@ from typing import Any
 
 from reconciler.emulator import catalog, errors, form
 from reconciler.emulator.apis.conversations.models.state import AccountState
-from reconciler.emulator.form import Params, invalid
+from reconciler.emulator.errors import TwilioCode
+from reconciler.emulator.form import Params
 from reconciler.emulator.records import View
+
+TIMERS: tuple[tuple[str, str, int, TwilioCode, TwilioCode], ...] = (
+    (
+        "DefaultInactiveTimer",
+        "default_inactive_timer",
+        catalog.MIN_INACTIVE_TIMER_SECONDS,
+        errors.INACTIVE_TIMER_FORMAT,
+        errors.INACTIVE_TIMER_MINIMUM,
+    ),
+    (
+        "DefaultClosedTimer",
+        "default_closed_timer",
+        catalog.MIN_CLOSED_TIMER_SECONDS,
+        errors.CLOSED_TIMER_FORMAT,
+        errors.CLOSED_TIMER_MINIMUM,
+    ),
+)
+"""The account's timers: (parameter, field, minimum seconds, code for a malformed or too long
+value, code for one below the minimum)."""
 
 
 class ConfigurationModel(AccountState):
@@ -19,13 +39,9 @@ class ConfigurationModel(AccountState):
         changes: dict[str, Any] = {}
         service_sid = form.one(params, "DefaultChatServiceSid")
         if service_sid is not None:
-            form.sid(service_sid, "DefaultChatServiceSid", "IS")
-            if service_sid not in self.services:
-                raise invalid(
-                    f"Invalid value for DefaultChatServiceSid: service {service_sid} not found",
-                    errors.SERVICE_NOT_FOUND,
-                )
-            changes["default_chat_service_sid"] = service_sid
+            changes["default_chat_service_sid"] = self._referenced_service(
+                service_sid, "DefaultChatServiceSid"
+            )
         messaging = form.one(params, "DefaultMessagingServiceSid")
         if messaging is not None:
             changes["default_messaging_service_sid"] = (
@@ -38,24 +54,10 @@ class ConfigurationModel(AccountState):
                 if messaging
                 else None
             )
-        inactive = form.one(params, "DefaultInactiveTimer")
-        if inactive is not None:
-            changes["default_inactive_timer"] = form.timer(
-                inactive,
-                "DefaultInactiveTimer",
-                catalog.MIN_INACTIVE_TIMER_SECONDS,
-                errors.INACTIVE_TIMER_FORMAT,
-                errors.INACTIVE_TIMER_MINIMUM,
-            )
-        closed = form.one(params, "DefaultClosedTimer")
-        if closed is not None:
-            changes["default_closed_timer"] = form.timer(
-                closed,
-                "DefaultClosedTimer",
-                catalog.MIN_CLOSED_TIMER_SECONDS,
-                errors.CLOSED_TIMER_FORMAT,
-                errors.CLOSED_TIMER_MINIMUM,
-            )
+        for param, key, minimum, format_code, minimum_code in TIMERS:
+            value = form.one(params, param)
+            if value is not None:
+                changes[key] = form.timer(value, param, minimum, format_code, minimum_code)
         self.configuration.update(changes)
         self._touch("configuration")
         return self.get_configuration()

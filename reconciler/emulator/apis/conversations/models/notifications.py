@@ -19,12 +19,7 @@ class NotificationsModel(AccountState):
         self._touch("notifications", sid)
 
     def get_notifications(self, sid: str, path: str) -> View:
-        self._service(sid, path)
-        return {
-            "account_sid": self.account_sid,
-            "chat_service_sid": sid,
-            **deepcopy(self.notifications[sid]),
-        }
+        return self._service_settings(self.notifications, sid, path)
 
     def update_notifications(self, sid: str, path: str, params: Params) -> View:
         self._service(sid, path)

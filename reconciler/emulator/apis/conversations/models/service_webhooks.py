@@ -3,8 +3,6 @@ without a target, with the service scope's events."""
 
 from __future__ import annotations
 
-from copy import deepcopy
-
 from reconciler.emulator import catalog
 from reconciler.emulator.apis.conversations.models.state import AccountState
 from reconciler.emulator.apis.conversations.models.webhooks import webhook_changes
@@ -24,12 +22,7 @@ class ServiceWebhooksModel(AccountState):
         self._touch("service_webhooks", sid)
 
     def get_service_webhooks(self, sid: str, path: str) -> View:
-        self._service(sid, path)
-        return {
-            "account_sid": self.account_sid,
-            "chat_service_sid": sid,
-            **deepcopy(self.service_webhooks[sid]),
-        }
+        return self._service_settings(self.service_webhooks, sid, path)
 
     def update_service_webhooks(self, sid: str, path: str, params: Params) -> View:
         self._service(sid, path)

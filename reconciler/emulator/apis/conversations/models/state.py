@@ -15,8 +15,9 @@ from collections.abc import Callable, Mapping, Sequence
 from copy import deepcopy
 from typing import Any, TypeVar
 
-from reconciler.emulator.form import not_found
-from reconciler.emulator.records import twilio_now
+from reconciler.emulator import errors, form
+from reconciler.emulator.form import invalid, not_found
+from reconciler.emulator.records import View, twilio_now
 
 StatePath = tuple[str, ...]
 """Where one record lives in an Account: an attribute, then dictionary keys, e.g.
@@ -82,6 +83,26 @@ class AccountState:
         if service is None:
             raise not_found(path)
         return service
+
+    def _referenced_service(self, value: str, name: str) -> str:
+        """A parameter naming a service of this account: malformed is 20001, a well-formed
+        SID of no service Chat's 50050."""
+        form.sid(value, name, "IS")
+        if value not in self.services:
+            raise invalid(
+                f"Invalid value for {name}: service {value} not found", errors.SERVICE_NOT_FOUND
+            )
+        return value
+
+    def _service_settings(self, records: dict[str, dict[str, Any]], sid: str, path: str) -> View:
+        """The view of one of a service's settings records (notifications, webhooks): a copy,
+        so the caller cannot change the state through it."""
+        self._service(sid, path)
+        return {
+            "account_sid": self.account_sid,
+            "chat_service_sid": sid,
+            **deepcopy(records[sid]),
+        }
 
     # ------------------------------------------------------------ dirty tracking
 
