@@ -14,7 +14,8 @@ import click
 
 from reconciler import redact
 from reconciler.cli.main import INTERRUPTED_EXIT_CODE
-from reconciler.emulator import accounts, catalog, defaults
+from reconciler.emulator import catalog, defaults
+from reconciler.emulator.apis.accounts import models as accounts
 
 DEFAULT_PORT = 4010
 _ACCOUNT_SID = re.compile(r"^AC[0-9a-fA-F]{32}$")

@@ -1,4 +1,4 @@
-"""Paging both APIs share: page size and number from the query, and token windows.
+"""Paging every API shares: token windows over a list in creation order.
 
 Items are (creation sequence number, view or view maker) in creation order, so a page is
 found by bisection and costs its size, not the list's; tokens carry a sequence number
@@ -9,27 +9,16 @@ while resources are created or deleted between pages.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Mapping
+from collections.abc import Callable
 from typing import TypeVar
+from urllib.parse import urlencode
 
-from reconciler.emulator.models import invalid
+from reconciler.emulator.form import invalid, query_int
+from reconciler.emulator.records import Listing, View
+from reconciler.emulator.routing import Request
 
 Item = TypeVar("Item")
 BEFORE = "PB"
-
-
-def query_int(query: Mapping[str, list[str]], name: str, default: int, minimum: int) -> int:
-    """An integer query parameter (the last one given), refused as Twilio does when malformed."""
-    values = query.get(name)
-    if not values:
-        return default
-    try:
-        number = int(values[-1])
-    except ValueError:
-        raise invalid(f"Invalid value for {name}: {values[-1]!r} is not an integer") from None
-    if number < minimum:
-        raise invalid(f"Invalid value for {name}: must be at least {minimum}")
-    return number
 
 
 def window(
@@ -50,3 +39,43 @@ def window(
 
 def _sequence(item: tuple[int, object]) -> int:
     return item[0]
+
+
+def meta_page(
+    request: Request,
+    items: Listing,
+    key: str,
+    render: Callable[[View], View],
+    default_size: int,
+    maximum: int,
+    extra: list[tuple[str, str]] | None = None,
+) -> tuple[int, View]:
+    """One page of a v1 list, with Twilio's `meta` and absolute URLs; `extra` are the list's
+    filters, repeated in every page URL. Tokens carry creation sequence numbers."""
+    extra = extra or []
+    query = request.query
+    size = query_int(query, "PageSize", default_size, minimum=1)
+    size = min(size, maximum)
+    page = query_int(query, "Page", 0, minimum=0)
+    token = (query.get("PageToken") or [""])[-1]
+    chunk, has_next, has_previous = window(items, page, size, token, after="PT")
+    url = request.base + request.path
+
+    def link(page_number: int, page_token: str | None) -> str:
+        params = [*extra, ("PageSize", str(size)), ("Page", str(page_number))]
+        if page_token:
+            params.append(("PageToken", page_token))
+        return f"{url}?{urlencode(params)}"
+
+    meta = {
+        "page": page,
+        "page_size": size,
+        "first_page_url": link(0, None),
+        "previous_page_url": link(max(page - 1, 0), f"PB{chunk[0][0]}")
+        if has_previous and chunk
+        else None,
+        "url": link(page, token or None),
+        "next_page_url": link(page + 1, f"PT{chunk[-1][0]}") if has_next and chunk else None,
+        "key": key,
+    }
+    return 200, {key: [render(view()) for _, view in chunk], "meta": meta}

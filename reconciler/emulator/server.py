@@ -25,10 +25,11 @@ from types import TracebackType
 from typing import Any
 
 from reconciler.emulator import catalog, defaults, errors, wire
-from reconciler.emulator.accounts import API_KEY_TYPES, PREFIX, ApiKey, Directory
-from reconciler.emulator.api import EmulatorApp, Outcome, error_outcome
+from reconciler.emulator.apis.accounts.models import API_KEY_TYPES, PREFIX, ApiKey, Directory
+from reconciler.emulator.app import EmulatorApp
 from reconciler.emulator.faults import FaultInjector, FaultSettings
 from reconciler.emulator.persistence import MIN_JOURNAL_BYTES, StateFileError, StateStore
+from reconciler.emulator.routing import Outcome, error_outcome
 
 _UNSET: Any = object()
 IDLE_CONNECTION_SECONDS = 60

@@ -1,5 +1,5 @@
 """The HTTP face of the 2010-04-01 Accounts API: `/2010-04-01/Accounts.json` and
-`/2010-04-01/Accounts/{Sid}.json`. The rules live in accounts.py; this module translates.
+`/2010-04-01/Accounts/{Sid}.json`. The rules live in models.py; this module translates.
 
 The 2010-04-01 API pages differently from Conversations v1: the list's metadata sits beside the
 `accounts` key (`first_page_uri`, `next_page_uri`, `previous_page_uri`, `uri`, `page`,
@@ -9,26 +9,24 @@ items (default 50). The twilio SDK reads either shape; the emulator sends the on
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
-from reconciler.emulator.accounts import PREFIX
-from reconciler.emulator.models import View
-from reconciler.emulator.paging import query_int, window
-
-if TYPE_CHECKING:
-    from reconciler.emulator.api import EmulatorApp, Request
+from reconciler.emulator import form
+from reconciler.emulator.apis.accounts.models import PREFIX
+from reconciler.emulator.form import query_int
+from reconciler.emulator.paging import window
+from reconciler.emulator.records import View
+from reconciler.emulator.routing import Request
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 1000
 LIST_URI = f"{PREFIX}.json"
 
 
-def list_accounts(app: EmulatorApp, request: Request) -> tuple[int, View]:
-    friendly_name = _one(request.query, "FriendlyName")
-    status = _one(request.query, "Status")
-    items = app.directory.list_accounts(request.principal, friendly_name, status)
+def list_accounts(request: Request) -> tuple[int, View]:
+    friendly_name = form.one(request.query, "FriendlyName")
+    status = form.one(request.query, "Status")
+    items = request.directory.list_accounts(request.principal, friendly_name, status)
     filters = [
         (name, value)
         for name, value in (("FriendlyName", friendly_name), ("Status", status))
@@ -37,21 +35,16 @@ def list_accounts(app: EmulatorApp, request: Request) -> tuple[int, View]:
     return 200, _page(request, items, filters)
 
 
-def create_account(app: EmulatorApp, request: Request) -> tuple[int, View]:
-    return 201, app.directory.create_account(request.principal, request.form)
+def create_account(request: Request) -> tuple[int, View]:
+    return 201, request.directory.create_account(request.principal, request.form)
 
 
-def fetch_account(app: EmulatorApp, request: Request) -> tuple[int, View]:
-    return 200, app.directory.fetch_account(request.principal, request.args[0])
+def fetch_account(request: Request) -> tuple[int, View]:
+    return 200, request.directory.fetch_account(request.principal, request.args[0])
 
 
-def update_account(app: EmulatorApp, request: Request) -> tuple[int, View]:
-    return 200, app.directory.update_account(request.principal, request.args[0], request.form)
-
-
-def _one(query: Mapping[str, list[str]], name: str) -> str | None:
-    values = query.get(name)
-    return values[-1] if values else None
+def update_account(request: Request) -> tuple[int, View]:
+    return 200, request.directory.update_account(request.principal, request.args[0], request.form)
 
 
 def _page(request: Request, items: list[tuple[int, View]], filters: list[tuple[str, str]]) -> View:
@@ -59,7 +52,7 @@ def _page(request: Request, items: list[tuple[int, View]], filters: list[tuple[s
     before n), so paging stays stable while accounts are created."""
     size = min(query_int(request.query, "PageSize", DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE)
     page = query_int(request.query, "Page", 0, 0)
-    token = _one(request.query, "PageToken") or ""
+    token = form.one(request.query, "PageToken") or ""
     chunk, has_next, has_previous = window(items, page, size, token, after="PA")
 
     def uri(page_number: int, page_token: str | None) -> str:

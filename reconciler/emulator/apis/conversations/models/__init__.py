@@ -1,0 +1,1 @@
+"""The Conversations state of one account, one module per resource; account.py joins them."""

@@ -1,0 +1,1 @@
+"""The HTTP side of Conversations, one module per resource: form in, rendered view out."""
