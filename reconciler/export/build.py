@@ -137,6 +137,8 @@ def _values(
             keep_cleared and spec.compare is Compare.TEXT and spec.reference is None
         ):
             continue
+        if value == [] and resource.values[spec.name] is None and not keep_cleared:
+            continue  # a list Twilio leaves unset on a resource: not written, as before
         out[spec.name] = value
     return out
 
