@@ -95,6 +95,8 @@ class Plan:
     guards: list[Guard] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     kept: list[Kept] = field(default_factory=list)
+    """Live resources prune leaves in place (of a type this version does not know, the
+    account's default service): shown, never changed, so they do not make the plan non-empty."""
 
     @property
     def summary(self) -> dict[str, int]:

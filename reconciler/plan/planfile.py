@@ -25,7 +25,7 @@ from reconciler.config.models import Config
 from reconciler.errors import ReconcilerError
 from reconciler.kinds import KINDS_BY_NAME
 from reconciler.plan.diff import PlanOptions
-from reconciler.plan.model import Action, Change, FieldDiff, Guard, Plan
+from reconciler.plan.model import Action, Change, FieldDiff, Guard, Kept, Plan
 from reconciler.plan.policy import ALLOW_DESTROY, FORCE
 from reconciler.plan.render import plan_document
 
@@ -249,4 +249,15 @@ def plan_from_document(document: dict[str, Any]) -> Plan:
             Guard(guard["message"], _known_flag(guard["flag"])) for guard in document["guards"]
         ],
         notes=list(document["notes"]),
+        # Fleet reports merged from shards of a release before `kept` read as keeping nothing;
+        # a plan file saved before it is stale (a fresh plan's document has `kept`).
+        kept=[
+            Kept(
+                kind=_known_kind(item["kind"]),
+                key=str(item["key"]),
+                sid=None if item["sid"] is None else str(item["sid"]),
+                reason=str(item["reason"]),
+            )
+            for item in document.get("kept", [])
+        ],
     )

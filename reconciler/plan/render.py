@@ -10,7 +10,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from reconciler import escape
-from reconciler.plan.model import REDACTED, UNKNOWN, Action, Change, FieldDiff, Plan
+from reconciler.plan.model import (
+    REDACTED,
+    UNKNOWN,
+    Action,
+    Change,
+    FieldDiff,
+    Kept,
+    Plan,
+)
 
 JSON_FORMAT_VERSION = 1
 
@@ -52,6 +60,23 @@ def summary_line(plan: Plan) -> str:
     )
 
 
+def _kept_sid(kept: Kept) -> str | None:
+    return _unless_in_key(kept.sid, kept.key)
+
+
+def _unless_in_key(sid: str | None, key: str) -> str | None:
+    """The SID, unless there is none or the key already shows it."""
+    return sid if sid and sid not in key else None
+
+
+def _text_sid(sid: str | None) -> str:
+    return f" ({escape.terminal(sid)})" if sid else ""
+
+
+def _markdown_sid(sid: str | None) -> str:
+    return f" (<code>{escape.markdown(sid)}</code>)" if sid else ""
+
+
 def render_text(plan: Plan, colour: bool = False) -> str:
     def paint(action: Action, text: str) -> str:
         return f"\033[{COLOURS[action]}m{text}\033[0m" if colour else text
@@ -70,6 +95,11 @@ def render_text(plan: Plan, colour: bool = False) -> str:
             else:
                 lines.append(f"    ~ {diff.name}: {_before(diff)} -> {_value(diff, diff.after)}")
         lines.append("")
+    for kept in plan.kept:
+        lines.append(
+            f"Kept: {kept.kind} {escape.terminal(kept.key)}"
+            f"{_text_sid(_kept_sid(kept))}: {escape.terminal(kept.reason)}"
+        )
     for note in plan.notes:
         lines.append(f"Note: {escape.terminal(note)}")
     for guard in plan.guards:
@@ -162,6 +192,10 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         "format_version": JSON_FORMAT_VERSION,
         "summary": plan.summary,
         "changes": [change_to_json(change) for change in plan.changes],
+        "kept": [
+            {"kind": kept.kind, "key": kept.key, "sid": kept.sid, "reason": kept.reason}
+            for kept in plan.kept
+        ],
         "guards": [{"message": guard.message, "flag": guard.flag} for guard in plan.guards],
         "notes": list(plan.notes),
         "fingerprint": plan.fingerprint,
@@ -189,7 +223,12 @@ def render_markdown(plan: Plan) -> str:
         lines.append(f"> :warning: {escape.markdown(guard.message)} ({needs})")
     for note in plan.notes:
         lines.append(f"> :information_source: {escape.markdown(note)}")
-    if plan.guards or plan.notes:
+    for kept in plan.kept:
+        lines.append(
+            f"> :lock: kept {kept.kind} <code>{escape.markdown(kept.key)}</code>"
+            f"{_markdown_sid(_kept_sid(kept))}: {escape.markdown(kept.reason)}"
+        )
+    if plan.guards or plan.notes or plan.kept:
         lines.append("")
     for change in plan.changes:
         symbol = SYMBOLS[change.action]
