@@ -60,6 +60,15 @@ def summary_line(plan: Plan) -> str:
     )
 
 
+def deleted_sid(change: Change) -> str | None:
+    """The SID a delete or a replace removes, where the key does not already show it (a live
+    service's key is `Name (IS...)`): every deletion names exactly what it deletes, so a twin's
+    delete is told from the twin it keeps."""
+    if change.action not in (Action.DELETE, Action.REPLACE):
+        return None
+    return _unless_in_key(change.sid, change.key)
+
+
 def _kept_sid(kept: Kept) -> str | None:
     return _unless_in_key(kept.sid, kept.key)
 
@@ -84,7 +93,7 @@ def render_text(plan: Plan, colour: bool = False) -> str:
     lines: list[str] = []
     for change in plan.changes:
         symbol = SYMBOLS[change.action]
-        key = escape.terminal(change.key)
+        key = escape.terminal(change.key) + _text_sid(deleted_sid(change))
         lines.append(paint(change.action, f"{symbol} {change.kind} {key} {VERBS[change.action]}"))
         lines.extend(f"    # {escape.terminal(reason)}" for reason in change.reasons)
         for diff in change.diffs:
@@ -233,9 +242,10 @@ def render_markdown(plan: Plan) -> str:
     for change in plan.changes:
         symbol = SYMBOLS[change.action]
         key = escape.markdown(change.key)
+        deletes = _markdown_sid(deleted_sid(change))
         lines.append("<details>")
         lines.append(
-            f"<summary><code>{symbol}</code> {change.kind} <code>{key}</code> "
+            f"<summary><code>{symbol}</code> {change.kind} <code>{key}</code>{deletes} "
             f"{VERBS[change.action]}</summary>"
         )
         lines.append("")
