@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
@@ -21,7 +21,7 @@ from reconciler.cli.options import (
 )
 from reconciler.errors import ReconcilerError
 from reconciler.plan import Plan, PlanOptions, plan_account
-from reconciler.plan.planfile import check_unchanged, read_plan
+from reconciler.plan.planfile import check_account, check_unchanged, read_plan
 from reconciler.plan.policy import ALLOW_DESTROY, FORCE
 from reconciler.plan.render import render_text
 
@@ -74,12 +74,15 @@ def command(
     Shows the plan, asks for confirmation on a terminal (or takes --auto-approve), then runs
     the changes in dependency order and reports each one. With --plan, the configuration
     paths recorded in the plan file are used (relative to the plan file, so it works from any
-    working directory) and no confirmation is asked: the reviewed plan is the approval.
+    working directory) and no confirmation is asked: the reviewed plan is the approval. A saved
+    plan applies only to the account it was made against; a fleet target's plan file applies
+    as that target (its credentials, from the targets file its folder's manifest names).
 
     Exit 0 when everything converged, 1 when anything failed or was refused. With --all,
     --target or --shard, apply every selected target of the targets file (docs/fleet.md).
     """
-    if fleet.requested or (plan_file is not None and Path(plan_file).is_dir()):
+
+    def apply_fleet() -> NoReturn:
         fleet.apply(
             paths,
             plan_file=plan_file,
@@ -92,9 +95,16 @@ def command(
             endpoint=endpoint,
             concurrency=concurrency,
         )
+
+    if fleet.requested or (plan_file is not None and Path(plan_file).is_dir()):
+        apply_fleet()
     if bool(paths) == bool(plan_file):
         raise click.UsageError("give either configuration PATHS or --plan PLANFILE")
     saved = read_plan(Path(plan_file)) if plan_file else None
+    if saved is not None and saved.origin.target is not None:
+        # A fleet target's plan: applied as that target, with its credentials and variables
+        # from the targets file its folder's manifest names (docs/fleet.md), never as PATHS.
+        apply_fleet()
     if saved is not None and rotate_secrets and not saved.options.rotate_secrets:
         raise click.UsageError(
             "--rotate-secrets changes the plan; make the plan with `plan --rotate-secrets --out`"
@@ -105,8 +115,11 @@ def command(
     loaded = load_for_account(saved.config_paths() if saved else list(paths))
     check_selectors(options.only, loaded)
     with open_api(local, endpoint, concurrency) as api:
+        if saved is not None:
+            check_account(saved, api.account_sid, "the credentials are for account")
         plan, live = plan_account(loaded, api, options, for_apply=True)
         if saved is not None:
+            check_account(saved, live.account_sid, "the API answers for account")
             check_unchanged(saved, loaded.config, plan)
         click.echo(render_text(plan, colour=use_colour()), nl=False)
         if plan.empty:

@@ -36,7 +36,13 @@ from reconciler.fleet.pipeline import (
     Session,
     embedded_emulator,
 )
-from reconciler.fleet.planfiles import FleetPlans, TargetPlan, read_fleet_plans, save_fleet_plans
+from reconciler.fleet.planfiles import (
+    FleetPlans,
+    TargetPlan,
+    read_fleet_plans,
+    save_fleet_plans,
+    target_plans,
+)
 from reconciler.fleet.report import (
     CHANGES,
     NO_CHANGES,
@@ -50,7 +56,7 @@ from reconciler.fleet.report import (
 from reconciler.fleet.select import select_targets
 from reconciler.live.connection import endpoint_path_problem
 from reconciler.plan import PlanOptions
-from reconciler.plan.planfile import StalePlanError
+from reconciler.plan.planfile import StalePlanError, read_plan
 from reconciler.plan.policy import ALLOW_DESTROY, FORCE
 
 SYMBOLS = {"done": "done", "failed": "FAILED", "skipped": "skipped"}
@@ -249,6 +255,7 @@ def _save_plans(folder: Path, run: FleetRun, sessions: list[Session], options: P
                 session.loaded.config,
                 list(session.target.config),
                 options,
+                session.live.account_sid if session.live else None,
             )
             for session in sessions
             if session.result.plan is not None and session.loaded is not None
@@ -267,8 +274,15 @@ def show_saved(folder: Path, output_format: str) -> None:
     """`show DIR`: every target's saved plan, as the fleet's plan report (offline)."""
     plans = read_fleet_plans(folder)
     results = [
-        TargetResult(name, NO_CHANGES if plan.empty else CHANGES, plan=plan)
-        for name, plan in ((name, saved.plan()) for name, saved in plans.read().items())
+        TargetResult(
+            name,
+            NO_CHANGES if plan.empty else CHANGES,
+            plan=plan,
+            account_sid=saved.origin.account_sid,
+        )
+        for name, saved, plan in (
+            (name, saved, saved.plan()) for name, saved in plans.read().items()
+        )
     ]
     report = FleetReport("plan", results, targets_file=str(plans.targets_file))
     _echo_report(report, output_format)
@@ -290,7 +304,7 @@ def _saved_plans(
     """The fleet plans `apply --plan DIR` names; their targets and options are the approval."""
     if not plan_file:
         return None
-    if not Path(plan_file).is_dir():
+    if selection.requested and not Path(plan_file).is_dir():
         raise click.UsageError(
             "with a fleet, --plan takes the folder that `plan --all --out DIR` wrote"
         )
@@ -306,7 +320,9 @@ def _saved_plans(
                 f"{flag} comes from the saved plans in {plan_file}; drop it (plan again with "
                 "it to change what is applied)"
             )
-    return read_fleet_plans(Path(plan_file))
+    if Path(plan_file).is_dir():
+        return read_fleet_plans(Path(plan_file))
+    return target_plans(read_plan(Path(plan_file)))  # one target's plan file, applied alone
 
 
 @contextmanager

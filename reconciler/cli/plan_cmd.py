@@ -18,6 +18,7 @@ from reconciler.cli.options import (
 )
 from reconciler.findings.from_plan import render_plan_github
 from reconciler.plan import PlanOptions, plan_account, unmanaged
+from reconciler.plan.model import Origin
 from reconciler.plan.planfile import save_plan
 from reconciler.plan.render import plan_document, render_markdown, render_text
 
@@ -100,11 +101,12 @@ def command(
     check_selectors(only, loaded)
     options = PlanOptions(rotate_secrets=rotate_secrets, only=only)
     with open_api(local, endpoint, concurrency) as api:
-        plan, _ = plan_account(loaded, api, options)
+        plan, live = plan_account(loaded, api, options)
         found = unmanaged.find_unmanaged(loaded, api) if show_unmanaged else None
     extra = unmanaged.unmanaged_json(found) if found is not None else None
+    origin = Origin(live.account_sid)
     if output_format == "json":
-        document = plan_document(plan)
+        document = plan_document(plan, origin)
         if extra is not None:
             document["unmanaged"] = extra
         click.echo(json.dumps(document, indent=2, ensure_ascii=False))
@@ -119,7 +121,7 @@ def command(
     if extra is not None and output_format in ("text", "github"):
         click.echo(unmanaged.render_unmanaged_text(extra), nl=False)
     if out:
-        save_plan(Path(out), plan, loaded.config, list(paths), options)
+        save_plan(Path(out), plan, loaded.config, list(paths), options, origin)
         click.echo(
             f"Saved the plan to {out}; apply it with `reconciler apply --plan {out}`.", err=True
         )

@@ -25,18 +25,20 @@ def command(plan_file: str, output_format: str) -> None:
     """Show the plan saved in PLANFILE by `plan --out`, with no network and no credentials.
 
     This is what `apply --plan PLANFILE` will do, provided the configuration and the live
-    account still give exactly this plan. A folder written by `plan --all --out DIR` shows
-    every target's saved plan, as the fleet's plan report.
+    account still give exactly this plan; it names the account the plan was made against (and
+    the fleet target), the only account it applies to. A folder written by `plan --all --out
+    DIR` shows every target's saved plan, as the fleet's plan report.
     """
     if Path(plan_file).is_dir():
         from reconciler.cli import fleet_commands
 
         fleet_commands.show_saved(Path(plan_file), output_format)
         return
-    plan = read_plan(Path(plan_file)).plan()
+    saved = read_plan(Path(plan_file))
+    plan, origin = saved.plan(), saved.origin
     if output_format == "json":
-        click.echo(render_json(plan), nl=False)
+        click.echo(render_json(plan, origin), nl=False)
     elif output_format == "markdown":
-        click.echo(render_markdown(plan), nl=False)
+        click.echo(render_markdown(plan, origin), nl=False)
     else:
-        click.echo(render_text(plan, colour=use_colour()), nl=False)
+        click.echo(render_text(plan, colour=use_colour(), origin=origin), nl=False)

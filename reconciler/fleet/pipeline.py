@@ -51,7 +51,7 @@ from reconciler.live.api import DEFAULT_CONCURRENCY, LiveApi, Workers
 from reconciler.live.connection import ConnectionSettings
 from reconciler.live.reader import LiveState
 from reconciler.plan import PlanOptions, plan_account, unmanaged
-from reconciler.plan.planfile import SavedPlan, check_unchanged
+from reconciler.plan.planfile import SavedPlan, check_account, check_unchanged
 
 EXPORT_FILE = "conversations.yaml"
 SPARE_FILES = 64
@@ -293,11 +293,15 @@ class FleetRun:
                 parse_selectors(options.only, loaded.config)
             settings = self.resolver.settings(target)
             session.result.account_sid = settings.account_sid
+            if saved is not None:
+                how = "the target's credentials are for account"
+                check_account(saved, settings.account_sid, how)
             session.client = open_client(settings, self.settings.endpoint, self.http)
             session.api = self._api(session.client)
             plan, live = plan_account(loaded, session.api, options, for_apply)
             check_pin(target, live.account_sid, "the API answers for account")
             if saved is not None:
+                check_account(saved, live.account_sid, "the API answers for account")
                 check_unchanged(saved, loaded.config, plan)
             session.live = live
             session.result.plan = plan

@@ -6,6 +6,11 @@ targets file the plans came from (by path and digest) and the targets planned. `
 DIR` applies exactly those targets, each only if planning it now gives exactly its saved plan,
 and asks nothing: the reviewed plans are the approval, as for one account. A target whose plan
 no longer matches fails, naming the first difference, and the others go on.
+
+Each target's plan file records the target's name and the account it was read from. Applied on
+its own (`apply --plan DIR/<target>.plan.json`), it is applied as that target: with the
+manifest beside it, its targets file, its credentials and its variables, exactly as `apply
+--plan DIR` would apply that one target, never with the credentials of the environment.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from reconciler.config.models import Config
 from reconciler.errors import ReconcilerError
 from reconciler.fleet.model import TARGET_NAME
 from reconciler.plan import Plan, PlanOptions
+from reconciler.plan.model import Origin
 from reconciler.plan.planfile import SavedPlan, StalePlanError, read_plan, save_plan
 
 MANIFEST = "fleet-plan.json"
@@ -38,6 +44,8 @@ class TargetPlan:
     config: Config
     config_paths: list[str]
     options: PlanOptions
+    account_sid: str | None
+    """The account the target's plan was read from."""
 
 
 @dataclass
@@ -53,9 +61,19 @@ class FleetPlans:
         return plan_path(self.folder, name)
 
     def read(self) -> dict[str, SavedPlan]:
-        """Every target's saved plan (an unreadable one is an error for the whole run: the
-        folder is not what was reviewed)."""
-        return {name: read_plan(self.plan_path(name)) for name in self.targets}
+        """Every target's saved plan (an unreadable one, or one saved for another target, is
+        an error for the whole run: the folder is not what was reviewed)."""
+        plans = {name: read_plan(self.plan_path(name)) for name in self.targets}
+        for name, saved in plans.items():
+            if saved.origin.target != name:
+                planned = saved.origin.target
+                raise ReconcilerError(
+                    f"{saved.path}: saved "
+                    + (f"for fleet target {planned}" if planned else "for one account")
+                    + f", not for target {name} as {self.folder / MANIFEST} says; run "
+                    "`reconciler plan --all --out` again"
+                )
+        return plans
 
     def check_targets_file(self, path: Path) -> None:
         """Refuse a targets file other than the one planned (its targets' configurations,
@@ -87,7 +105,12 @@ def save_fleet_plans(folder: Path, targets_file: Path, plans: Iterable[TargetPla
     names: list[str] = []
     for item in plans:
         save_plan(
-            plan_path(folder, item.name), item.plan, item.config, item.config_paths, item.options
+            plan_path(folder, item.name),
+            item.plan,
+            item.config,
+            item.config_paths,
+            item.options,
+            Origin(item.account_sid, item.name),
         )
         names.append(item.name)
     resolved = targets_file.resolve()
@@ -133,6 +156,34 @@ def read_fleet_plans(folder: Path) -> FleetPlans:
             "run `reconciler plan --all --out` again"
         ) from None
     return FleetPlans(folder, targets_file, digest, targets)
+
+
+def target_plans(saved: SavedPlan) -> FleetPlans:
+    """A fleet target's plan file applied on its own: the fleet's saved plans of its folder,
+    narrowed to that target (so it applies with the target's credentials and variables). Refused
+    when the file is not where the manifest beside it says that target's plan is."""
+    name = saved.origin.target
+    assert name is not None, "a fleet target's plan file"
+    path = saved.path
+    folder = path.parent
+    again = (
+        f"Apply it in the folder `plan --all --out DIR` wrote (`reconciler apply --plan "
+        f"DIR/{name}{PLAN_SUFFIX}`, or `reconciler apply --plan DIR` for every target there), "
+        f"or plan the target again (`reconciler plan --target {name} --out DIR`)."
+    )
+    if not (folder / MANIFEST).is_file():
+        raise ReconcilerError(
+            f"{path}: the saved plan of fleet target {name}, which applies only with that "
+            f"target's credentials from its targets file, but {folder} holds no {MANIFEST} "
+            f"naming the targets file. {again}"
+        )
+    plans = read_fleet_plans(folder)
+    if name not in plans.targets or not plans.plan_path(name).resolve() == path.resolve():
+        raise ReconcilerError(
+            f"{path}: the saved plan of fleet target {name}, but {folder / MANIFEST} does not "
+            f"name this file as its plan. {again}"
+        )
+    return FleetPlans(folder, plans.targets_file, plans.targets_digest, [name])
 
 
 def _previous_targets(folder: Path) -> set[str]:

@@ -88,6 +88,15 @@ class Kept:
     """The config key of the service a kept role belongs to."""
 
 
+@dataclass(frozen=True)
+class Origin:
+    """Where a plan was read: the account, and the fleet target when a fleet planned it. A
+    saved plan records it, because it applies there and nowhere else."""
+
+    account_sid: str | None
+    target: str | None = None
+
+
 @dataclass
 class Plan:
     changes: list[Change]

@@ -4,6 +4,10 @@ A saved plan is the approval (Terraform's convention). It holds no values to sen
 --plan` re-plans from the configuration and the live account and runs only if the result is
 exactly the saved plan, so an edited plan file cannot apply anything nobody reviewed. Secrets
 are not in the file; a salted digest of them is, so a secret changed since the review is caught.
+
+A plan belongs to the account it was read from (and, from a fleet, to its target): the file
+records both, and `apply --plan` refuses credentials that reach another account before it
+writes anything, whether or not the configuration pins one.
 """
 
 from __future__ import annotations
@@ -23,13 +27,17 @@ from reconciler import redact
 from reconciler.atomic import write_atomically
 from reconciler.config.models import Config
 from reconciler.errors import ReconcilerError
+from reconciler.fleet.model import ACCOUNT_SID, TARGET_NAME
 from reconciler.kinds import KINDS_BY_NAME
 from reconciler.plan.diff import PlanOptions
-from reconciler.plan.model import Action, Change, FieldDiff, Guard, Kept, Plan
+from reconciler.plan.model import Action, Change, FieldDiff, Guard, Kept, Origin, Plan
+from reconciler.plan.pin import AccountMismatchError, unconfirmed
 from reconciler.plan.policy import ALLOW_DESTROY, FORCE
 from reconciler.plan.render import plan_document
 
-PLAN_FILE_VERSION = 2
+PLAN_FILE_VERSION = 3
+"""3: the file records the account (and fleet target) it was planned against, and the plan
+its kept resources. Earlier files name no account, so they are refused, not applied unchecked."""
 
 
 class StalePlanError(ReconcilerError):
@@ -63,6 +71,12 @@ class SavedPlan:
             found.append(relative if os.path.exists(relative) else entry["absolute"])
         return found
 
+    @property
+    def origin(self) -> Origin:
+        """The account this plan was read from, and the fleet target that planned it."""
+        account = self.document["account"]
+        return Origin(_account_sid(account["sid"]), _target_name(account["target"]))
+
     def plan(self) -> Plan:
         return plan_from_document(self.reviewed)
 
@@ -93,12 +107,26 @@ def _secret_values(data: Any) -> Iterable[str]:
 
 
 def save_plan(
-    path: Path, plan: Plan, config: Config, config_paths: list[str], options: PlanOptions
+    path: Path,
+    plan: Plan,
+    config: Config,
+    config_paths: list[str],
+    options: PlanOptions,
+    origin: Origin,
 ) -> None:
+    """Write the plan file; refused when the account read is unknown (the API named none),
+    since a plan that cannot say where it belongs could be applied anywhere."""
+    if origin.account_sid is None:
+        raise ReconcilerError(
+            f"{path}: not saved: the API named no account (no account SID), so the plan "
+            "cannot record the account it belongs to. Twilio's API always names the account: "
+            "check --endpoint or RECONCILER_ENDPOINT."
+        )
     salt = secrets.token_hex(16)
     folder = path.resolve().parent
     document = {
         "plan_file_version": PLAN_FILE_VERSION,
+        "account": {"sid": origin.account_sid, "target": origin.target},
         "config_paths": [
             {
                 "absolute": str(Path(given).resolve()),
@@ -127,7 +155,14 @@ def read_plan(path: Path) -> SavedPlan:
         raise ReconcilerError(
             f"{path}: not a plan file (expected the JSON that `reconciler plan --out` writes)"
         ) from None
-    if not isinstance(document, dict) or document.get("plan_file_version") != PLAN_FILE_VERSION:
+    version = document.get("plan_file_version") if isinstance(document, dict) else None
+    if version in (1, 2):
+        raise ReconcilerError(
+            f"{path}: saved by an earlier release (plan_file_version {version}), which did not "
+            "record the account it was planned against, so it is not applied anywhere; run "
+            "`reconciler plan --out` again"
+        )
+    if version != PLAN_FILE_VERSION:
         raise ReconcilerError(
             f"{path}: not a plan file of this version (expected plan_file_version "
             f"{PLAN_FILE_VERSION}); run `reconciler plan --out` again"
@@ -136,6 +171,7 @@ def read_plan(path: Path) -> SavedPlan:
         saved = SavedPlan(path, document)
         saved.config_paths()
         saved.plan()
+        saved.origin  # noqa: B018 -- validates the account block
         saved.options  # noqa: B018 -- validates the options block
     except (KeyError, TypeError, ValueError, AttributeError):
         raise ReconcilerError(
@@ -143,6 +179,24 @@ def read_plan(path: Path) -> SavedPlan:
             "--out` again"
         ) from None
     return saved
+
+
+def check_account(saved: SavedPlan, reached: str | None, how: str) -> None:
+    """Refuse unless `reached` (the account the credentials act on) is the one the plan was
+    read from: checked before anything is read and again on the API's answer, as a pin is."""
+    planned = saved.origin.account_sid
+    if reached is not None and planned is not None and reached.lower() == planned.lower():
+        return
+    if reached is None:
+        raise AccountMismatchError(
+            f"refusing to apply {saved.path}: it was planned against account {planned}, but "
+            f"{unconfirmed(how)}."
+        )
+    raise AccountMismatchError(
+        f"refusing to apply {saved.path}: it was planned against account {planned}, but {how} "
+        f"{reached}. Nothing was changed. Apply it with the credentials of {planned}, or plan "
+        f"again against {reached} and review that plan."
+    )
 
 
 def check_unchanged(saved: SavedPlan, config: Config, plan: Plan) -> None:
@@ -210,6 +264,18 @@ def _known_field(kind: str, name: str) -> str:
     return name
 
 
+def _account_sid(sid: str) -> str:
+    if not isinstance(sid, str) or not ACCOUNT_SID.match(sid):
+        raise ValueError("not an account SID")
+    return sid
+
+
+def _target_name(name: str | None) -> str | None:
+    if name is not None and (not isinstance(name, str) or not TARGET_NAME.match(name)):
+        raise ValueError("not a target name")
+    return name
+
+
 def _known_flag(flag: str | None) -> str | None:
     if flag not in (None, ALLOW_DESTROY, FORCE):
         raise ValueError(f"unknown flag {flag!r}")
@@ -250,7 +316,7 @@ def plan_from_document(document: dict[str, Any]) -> Plan:
         ],
         notes=list(document["notes"]),
         # Fleet reports merged from shards of a release before `kept` read as keeping nothing;
-        # a plan file saved before it is stale (a fresh plan's document has `kept`).
+        # a plan file has it (its version says so), and a fresh plan's is compared with it.
         kept=[
             Kept(
                 kind=_known_kind(item["kind"]),

@@ -17,6 +17,7 @@ from reconciler.plan.model import (
     Change,
     FieldDiff,
     Kept,
+    Origin,
     Plan,
 )
 
@@ -86,11 +87,22 @@ def _markdown_sid(sid: str | None) -> str:
     return f" (<code>{escape.markdown(sid)}</code>)" if sid else ""
 
 
-def render_text(plan: Plan, colour: bool = False) -> str:
+def origin_line(origin: Origin | None) -> str | None:
+    """`Account: AC... (fleet target NAME)` for a saved plan, or None when nothing is known."""
+    if origin is None or origin.account_sid is None:
+        return None
+    target = f" (fleet target {escape.terminal(origin.target)})" if origin.target else ""
+    return f"Account: {escape.terminal(origin.account_sid)}{target}"
+
+
+def render_text(plan: Plan, colour: bool = False, origin: Origin | None = None) -> str:
+    """The plan for a terminal; `origin` (a saved plan's account) heads it when given."""
+
     def paint(action: Action, text: str) -> str:
         return f"\033[{COLOURS[action]}m{text}\033[0m" if colour else text
 
-    lines: list[str] = []
+    header = origin_line(origin)
+    lines: list[str] = [header, ""] if header else []
     for change in plan.changes:
         symbol = SYMBOLS[change.action]
         key = escape.terminal(change.key) + _text_sid(deleted_sid(change))
@@ -191,13 +203,15 @@ def _put(target: dict[str, Any], dotted: str, value: Any) -> None:
     target[leaf] = value
 
 
-def plan_document(plan: Plan) -> dict[str, Any]:
+def plan_document(plan: Plan, origin: Origin | None = None) -> dict[str, Any]:
     """The plan as JSON data: what `--format json` prints and what a plan file keeps.
 
     Described by schemas/plan.schema.json (docs/plan-json.md). Deterministic, because `apply
     --plan` compares it with a fresh plan's, and free of secrets (only the REDACTED marker).
+    `origin` adds `account_sid` (and a fleet target's `target`): what `plan` read and what
+    `show` prints of a saved plan; a plan file keeps it beside this object, not in it.
     """
-    return {
+    document: dict[str, Any] = {
         "format_version": JSON_FORMAT_VERSION,
         "summary": plan.summary,
         "changes": [change_to_json(change) for change in plan.changes],
@@ -209,15 +223,28 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         "notes": list(plan.notes),
         "fingerprint": plan.fingerprint,
     }
+    if origin is not None:
+        document["account_sid"] = origin.account_sid
+        if origin.target is not None:
+            document["target"] = origin.target
+    return document
 
 
-def render_json(plan: Plan) -> str:
-    return json.dumps(plan_document(plan), indent=2, ensure_ascii=False) + "\n"
+def render_json(plan: Plan, origin: Origin | None = None) -> str:
+    return json.dumps(plan_document(plan, origin), indent=2, ensure_ascii=False) + "\n"
 
 
-def render_markdown(plan: Plan) -> str:
+def render_markdown(plan: Plan, origin: Origin | None = None) -> str:
+    """The plan as a pull-request comment; `origin` (a saved plan's account) under the title."""
     counts = plan.summary
     lines = ["### reconciler plan", ""]
+    if origin is not None and origin.account_sid is not None:
+        target = (
+            f" (fleet target <code>{escape.markdown(origin.target)}</code>)"
+            if origin.target
+            else ""
+        )
+        lines += [f"Account: <code>{escape.markdown(origin.account_sid)}</code>{target}", ""]
     if plan.empty:
         lines += ["**No changes.** The account matches the configuration.", ""]
     else:

@@ -16,6 +16,7 @@ import pytest
 from reconciler import escape, redact
 from reconciler.emulator import catalog, defaults
 from reconciler.emulator.server import EmulatorServer
+from reconciler.plan.planfile import PLAN_FILE_VERSION
 from tests.engine.conftest import CREDENTIALS_ENV, Cli, apply_ok, one_line_error
 
 HOSTILE_KEY = "</code></summary><!-- @everyone [x](https://evil.example) \x1b[2J"
@@ -138,7 +139,7 @@ def test_debug_before_or_after_the_command_or_from_the_environment(
     run: Cli, tmp_path: Path
 ) -> None:
     broken = tmp_path / "plan.json"
-    broken.write_text(json.dumps({"plan_file_version": 2, "plan": {}}))
+    broken.write_text(json.dumps({"plan_file_version": PLAN_FILE_VERSION, "plan": {}}))
     for args, env in (
         (["--debug", "show", str(broken)], None),
         (["show", str(broken), "--debug"], None),

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from reconciler.emulator import defaults
 from reconciler.emulator.server import EmulatorServer
 from tests.engine.conftest import Cli, Engine, apply_ok, one_line_error, write_yaml, writes
 
@@ -96,7 +97,13 @@ def test_show_renders_a_saved_plan_offline(run: Cli, tmp_path: Path, output_form
     assert result.exit_code == 0, result.output + result.stderr
     assert "support" in result.output
     if output_format == "json":
-        assert json.loads(result.output)["summary"]["create"] == 1
+        document = json.loads(result.output)
+        assert document["summary"]["create"] == 1
+        assert document["account_sid"] == defaults.ACCOUNT_SID and "target" not in document
+    elif output_format == "markdown":
+        assert f"Account: <code>{defaults.ACCOUNT_SID}</code>" in result.output
+    else:  # the account the plan was made against, the only one it applies to
+        assert result.output.startswith(f"Account: {defaults.ACCOUNT_SID}\n")
 
 
 def test_show_refuses_what_is_not_a_plan_file(run: Cli, tmp_path: Path) -> None:

@@ -33,7 +33,9 @@ def test_apply_plan_dir_applies_the_reviewed_plans_without_asking(fleet: FleetDi
     assert "https://hooks.example.com/tenant-002" in shown.stdout
     whole = fleet.run("show", str(plans), endpoint=False)  # the folder: every target's plan
     assert_clean_exit(whole, 0)
-    assert "=== tenant-003 ===" in whole.stdout and "3 with changes" in whole.stdout
+    tenant_003 = fleet.subaccount("tenant-003")["sid"]
+    assert f"=== tenant-003 ({tenant_003}) ===" in whole.stdout  # the account each plan is for
+    assert "3 with changes" in whole.stdout
     document = json.loads(fleet.run("show", str(plans), "--format", "json", endpoint=False).stdout)
     assert [target["name"] for target in document["targets"]] == list(NAMES)
 

@@ -15,7 +15,7 @@ import pytest
 from reconciler.config import load_config
 from reconciler.config.models import Config
 from reconciler.plan.diff import PlanOptions
-from reconciler.plan.model import Kept, Plan
+from reconciler.plan.model import Kept, Origin, Plan
 from reconciler.plan.planfile import (
     StalePlanError,
     check_unchanged,
@@ -39,6 +39,7 @@ DEFAULT = Kept(
     reason="the account's default service is never pruned",
 )
 FINGERPRINT = "f" * 64
+ACCOUNT = "AC" + "0" * 31 + "1"
 
 
 def kept_only() -> Plan:
@@ -90,7 +91,7 @@ def saved(tmp_path: Path) -> tuple[Path, Config]:
     config_path.write_text("version: 1\n", encoding="utf-8")
     config = load_config([config_path], environ={}).config
     planfile = tmp_path / "kept.plan"
-    save_plan(planfile, kept_only(), config, [str(config_path)], PlanOptions())
+    save_plan(planfile, kept_only(), config, [str(config_path)], PlanOptions(), Origin(ACCOUNT))
     return planfile, config
 
 
@@ -100,6 +101,7 @@ def test_the_plan_file_keeps_the_kept_list_and_apply_compares_it(
     planfile, config = saved
     reread = read_plan(planfile)
     assert reread.plan().kept == kept_only().kept
+    assert reread.origin == Origin(ACCOUNT, None)
     assert reread.document["plan"]["kept"][0]["key"] == TELEGRAM.key
     check_unchanged(reread, config, kept_only())
     keeps_less = Plan(changes=[], fingerprint=FINGERPRINT, kept=[DEFAULT])
