@@ -323,6 +323,7 @@ def plan_from_document(document: dict[str, Any]) -> Plan:
                 key=str(item["key"]),
                 sid=None if item["sid"] is None else str(item["sid"]),
                 reason=str(item["reason"]),
+                service=None if item.get("service") is None else str(item["service"]),
             )
             for item in document.get("kept", [])
         ],

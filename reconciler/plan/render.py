@@ -216,7 +216,13 @@ def plan_document(plan: Plan, origin: Origin | None = None) -> dict[str, Any]:
         "summary": plan.summary,
         "changes": [change_to_json(change) for change in plan.changes],
         "kept": [
-            {"kind": kept.kind, "key": kept.key, "sid": kept.sid, "reason": kept.reason}
+            {
+                "kind": kept.kind,
+                "key": kept.key,
+                "sid": kept.sid,
+                "service": kept.service,
+                "reason": kept.reason,
+            }
             for kept in plan.kept
         ],
         "guards": [{"message": guard.message, "flag": guard.flag} for guard in plan.guards],

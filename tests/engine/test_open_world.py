@@ -198,6 +198,16 @@ def test_export_validate_plan_apply_keep_every_unknown_value(
     pruning = write_yaml(tmp_path, everything, "prune.yaml")
     planned = run("plan", str(exported), str(pruning), "--detailed-exitcode")
     assert planned.exit_code == 0, planned.output
+    narrow = {"version": 1, "policy": everything["policy"]}
+    shown = run("plan", str(write_yaml(tmp_path, narrow, "narrow.yaml")), "--format", "json")
+    kept = {(item["kind"], item["key"]) for item in json.loads(shown.stdout)["kept"]}
+    assert {
+        ("address_configuration", "telegram:12345"),
+        ("credential", "push"),
+        ("service", "Default Conversations Service"),
+    } <= {(kind, key.split(" (IS")[0]) for kind, key in kept}
+    text = run("plan", str(write_yaml(tmp_path, narrow, "narrow.yaml")))
+    assert "Kept: address_configuration telegram:12345" in text.stdout
     apply_ok(run, str(exported), str(pruning), "--allow-destroy")
     assert _live_view(engine) == before
 

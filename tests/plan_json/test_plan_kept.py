@@ -66,7 +66,8 @@ def test_a_plan_that_only_keeps_has_no_changes_and_lists_what_it_keeps() -> None
     assert_valid(document)
     assert document["summary"] == dict.fromkeys(("create", "update", "replace", "delete"), 0)
     assert document["kept"] == [
-        {"kind": k.kind, "key": k.key, "sid": k.sid, "reason": k.reason} for k in plan.kept
+        {"kind": k.kind, "key": k.key, "sid": k.sid, "service": k.service, "reason": k.reason}
+        for k in plan.kept
     ]
     assert plan_from_document(document).kept == plan.kept
 
