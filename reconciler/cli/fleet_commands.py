@@ -62,9 +62,11 @@ from reconciler.plan.policy import ALLOW_DESTROY, FORCE
 SYMBOLS = {"done": "done", "failed": "FAILED", "skipped": "skipped"}
 
 
-def validate(selection: FleetSelection, paths: tuple[str, ...], output_format: str) -> NoReturn:
+def validate(
+    selection: FleetSelection, paths: tuple[str, ...], output_format: str, strict: bool = False
+) -> NoReturn:
     _no_paths(paths)
-    with _run(selection, RunSettings(parallel=selection.parallel)) as run:
+    with _run(selection, RunSettings(parallel=selection.parallel, strict=strict)) as run:
         report = run.report("validate", run.validate(), selection.shard_label)
     if output_format == "json":
         click.echo(render_json(report), nl=False)

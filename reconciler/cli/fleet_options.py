@@ -155,10 +155,12 @@ class FleetSelection:
 
     # ------------------------------------------------------------ hand-offs
 
-    def validate(self, paths: tuple[str, ...], output_format: str) -> NoReturn:
+    def validate(
+        self, paths: tuple[str, ...], output_format: str, strict: bool = False
+    ) -> NoReturn:
         from reconciler.cli import fleet_commands
 
-        fleet_commands.validate(self, paths, output_format)
+        fleet_commands.validate(self, paths, output_format, strict)
 
     def plan(self, paths: tuple[str, ...], **options: Any) -> NoReturn:
         """Options: output_format, out, detailed_exitcode, rotate_secrets, only,

@@ -82,8 +82,9 @@ def _verdict(shown: str, report: Report, loaded: LoadedConfig | None) -> str:
     "--strict",
     is_flag=True,
     help="Values outside this version's lists of Twilio's values (permissions, filters, "
-    "types, methods) and text longer than Twilio documents are errors, not warnings. "
-    "`policy.strict: true` in the configuration does the same for every command.",
+    "types, methods) and text longer than Twilio documents are errors, not warnings (in "
+    "every target of a fleet too). `policy.strict: true` in the configuration does the same "
+    "for every command.",
 )
 @fleet_options
 def command(
@@ -110,12 +111,7 @@ def command(
     --target or --shard, validate every selected target of the targets file (docs/fleet.md).
     """
     if fleet.requested:
-        if strict:
-            raise click.UsageError(
-                "--strict applies to one configuration; for a fleet, set `policy.strict: true` "
-                "in the targets' configuration"
-            )
-        fleet.validate(paths, output_format)
+        fleet.validate(paths, output_format, strict)
     fleet.require_paths(paths)
     report, loaded = check(paths, strict)
     findings: list[Finding] = list(report.findings)

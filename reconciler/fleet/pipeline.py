@@ -72,6 +72,8 @@ class RunSettings:
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     parent: ConnectionSettings | None = None
     """Overrides the parent's credentials (the embedded emulator's main account with --local)."""
+    strict: bool = False
+    """`validate --strict`: values outside this version's lists are errors in every target."""
 
 
 @dataclass
@@ -158,12 +160,15 @@ def embedded_emulator(state_dir: Path | None = None) -> Iterator[RunSettings]:
 
 
 def load_target(
-    target: Target, environ: Mapping[str, str], defer_secrets: bool = False
+    target: Target, environ: Mapping[str, str], defer_secrets: bool = False, strict: bool = False
 ) -> tuple[LoadedConfig, list[Finding]]:
     """The target's configuration with its own variables, and the team's policy findings
     (raises ConfigError or PolicyError as the single-account commands do)."""
     loaded = load_config(
-        list(target.config), environ=target.environment(dict(environ)), defer_secrets=defer_secrets
+        list(target.config),
+        environ=target.environment(dict(environ)),
+        defer_secrets=defer_secrets,
+        strict=strict,
     )
     findings = lint.check(loaded)
     return loaded, findings
@@ -228,7 +233,9 @@ class FleetRun:
     def _validate_one(self, target: Target) -> TargetResult:
         started = time.monotonic()
         try:
-            loaded, findings = load_target(target, self.settings.environ, defer_secrets=True)
+            loaded, findings = load_target(
+                target, self.settings.environ, defer_secrets=True, strict=self.settings.strict
+            )
         except ConfigError as error:
             findings = findings_from_issues(error.issues)
             return TargetResult(

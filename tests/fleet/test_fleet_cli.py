@@ -364,3 +364,26 @@ def test_a_guarded_target_is_not_applied_and_the_others_are(fleet: FleetDir) -> 
     assert "1 applied" in result.stdout
     names = [s["friendly_name"] for s in fleet.emulator.snapshot(one["sid"])["services"]]
     assert "Legacy" in names and "Support" not in names, "nothing applied to the guarded target"
+
+
+def test_validate_strict_over_targets_makes_unknown_values_errors(fleet: FleetDir) -> None:
+    """A value this version does not know is a warning in every target, an error with --strict."""
+    fleet.write(
+        [
+            *tenants("tenant-001"),
+            {
+                "name": "future",
+                "subaccount": "x",
+                "config": ["base", "extra.yaml"],
+                "variables": {"HOOK_URL": "https://hooks.example.com/future"},
+            },
+        ]
+    )
+    extra = "services:\n  support:\n    roles:\n      bot: {type: conversation, permissions: [summonAI]}\n"
+    (fleet.root / "extra.yaml").write_text(extra)
+    lenient = fleet.run("validate", "--all", endpoint=False)
+    assert_clean_exit(lenient, 0)
+    assert "'summonAI' is not a value this version knows" in lenient.stderr
+    strict = fleet.run("validate", "--all", "--strict", endpoint=False)
+    assert_clean_exit(strict, 1)
+    assert "future: invalid (" in strict.stdout and "tenant-001: valid" in strict.stdout
