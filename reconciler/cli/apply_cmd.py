@@ -83,7 +83,10 @@ def command(
     """
 
     def apply_fleet() -> NoReturn:
-        fleet.apply(
+        from reconciler.cli import fleet_commands
+
+        fleet_commands.apply(
+            fleet,
             paths,
             plan_file=plan_file,
             auto_approve=auto_approve,

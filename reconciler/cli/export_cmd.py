@@ -34,7 +34,11 @@ def command(
     of the parent (docs/fleet.md).
     """
     if fleet.requested:
-        fleet.export(out=out, local=local, endpoint=endpoint, concurrency=concurrency)
+        from reconciler.cli import fleet_commands
+
+        fleet_commands.export(
+            fleet, out=out, local=local, endpoint=endpoint, concurrency=concurrency
+        )
     fleet.single()
     with open_api(local, endpoint, concurrency) as api:
         text = export_account(api)

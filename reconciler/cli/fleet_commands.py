@@ -23,6 +23,7 @@ from click.core import ParameterSource
 from reconciler import escape, redact
 from reconciler.apply import StepResult
 from reconciler.atomic import write_atomically
+from reconciler.cli.counts import describe_counts
 from reconciler.cli.fleet_options import FLEET_FLAGS, FleetSelection
 from reconciler.cli.options import confirm, use_colour
 from reconciler.findings import Report, render_github, render_sarif
@@ -399,8 +400,6 @@ def _check_endpoint(endpoint: str) -> None:
 
 def _resources(counts: dict[str, int] | None) -> str:
     """`1 service, 3 roles, ...`, as `validate` says it for one configuration."""
-    from reconciler.cli.validate_cmd import describe_counts
-
     return describe_counts(counts) if counts else ""
 
 

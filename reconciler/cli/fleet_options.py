@@ -1,9 +1,9 @@
 """The fleet options of validate, plan, apply and export, and the hand-off to reconciler.fleet.
 
 Each command gets `@fleet_options` and one early branch: when `--all`, `--target` or `--shard`
-is given, the command's other options go to the matching `FleetSelection` method, which runs
-the fleet layer (through fleet_commands.py, imported only then) and exits with the fleet's
-code. Everything else about those commands is unchanged, and this module stays cheap to import.
+is given, the command hands its options and the `FleetSelection` to the matching function of
+fleet_commands.py (imported only then), which runs the fleet layer and exits with the fleet's
+code. This module knows nothing of fleet_commands (no import cycle) and stays cheap to import.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, NoReturn, TypeVar
+from typing import Any, TypeVar
 
 import click
 from click.core import ParameterSource
@@ -152,35 +152,6 @@ class FleetSelection:
         context = click.get_current_context()
         param = next(p for p in context.command.params if p.name == "paths")
         raise click.MissingParameter(ctx=context, param=param)
-
-    # ------------------------------------------------------------ hand-offs
-
-    def validate(
-        self, paths: tuple[str, ...], output_format: str, strict: bool = False
-    ) -> NoReturn:
-        from reconciler.cli import fleet_commands
-
-        fleet_commands.validate(self, paths, output_format, strict)
-
-    def plan(self, paths: tuple[str, ...], **options: Any) -> NoReturn:
-        """Options: output_format, out, detailed_exitcode, rotate_secrets, only,
-        show_unmanaged, local, endpoint, concurrency."""
-        from reconciler.cli import fleet_commands
-
-        fleet_commands.plan(self, paths, **options)
-
-    def apply(self, paths: tuple[str, ...], **options: Any) -> NoReturn:
-        """Options: plan_file, auto_approve, allow_destroy, force, rotate_secrets, only, local,
-        endpoint, concurrency."""
-        from reconciler.cli import fleet_commands
-
-        fleet_commands.apply(self, paths, **options)
-
-    def export(self, **options: Any) -> NoReturn:
-        """Options: out, local, endpoint, concurrency."""
-        from reconciler.cli import fleet_commands
-
-        fleet_commands.export(self, **options)
 
     @property
     def shard_label(self) -> str | None:

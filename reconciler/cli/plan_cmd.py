@@ -82,7 +82,10 @@ def command(
     of the targets file instead (docs/fleet.md).
     """
     if fleet.requested:
-        fleet.plan(
+        from reconciler.cli import fleet_commands
+
+        fleet_commands.plan(
+            fleet,
             paths,
             output_format=output_format,
             out=out,

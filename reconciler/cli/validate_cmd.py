@@ -5,41 +5,26 @@ from __future__ import annotations
 import click
 
 from reconciler import lint
+from reconciler.cli.counts import count, describe_counts
 from reconciler.cli.fleet_options import FleetSelection, fleet_options
 from reconciler.config import ConfigError, LoadedConfig, load_config
 from reconciler.findings import (
     Finding,
     Report,
-    count,
     findings_from_issues,
     render_github,
     render_json,
     render_sarif,
     render_text,
 )
+from reconciler.findings import count as count_findings
 
 FORMATS = ("text", "json", "github", "sarif")
-
-
-def _count(number: int, singular: str, plural: str | None = None) -> str:
-    return f"{number} {singular if number == 1 else (plural or singular + 's')}"
 
 
 def summary(loaded: LoadedConfig) -> str:
     """What the configuration manages, e.g. "2 services, 5 roles, 3 address configurations"."""
     return describe_counts(loaded.resource_counts())
-
-
-def describe_counts(counts: dict[str, int]) -> str:
-    """`LoadedConfig.resource_counts()` in words, as validate says it."""
-    return ", ".join(
-        [
-            _count(counts["services"], "service"),
-            _count(counts["roles"], "role"),
-            _count(counts["address_configurations"], "address configuration"),
-            _count(counts["credentials"], "credential"),
-        ]
-    )
 
 
 def check(paths: tuple[str, ...], strict: bool = False) -> tuple[Report, LoadedConfig | None]:
@@ -58,13 +43,13 @@ def check(paths: tuple[str, ...], strict: bool = False) -> tuple[Report, LoadedC
 
 
 def _verdict(shown: str, report: Report, loaded: LoadedConfig | None) -> str:
-    counts = count(report.findings)
+    counts = count_findings(report.findings)
     warnings = counts["warnings"]
     if report.valid and loaded is not None:
-        extra = f"; {_count(warnings, 'warning')}" if warnings else ""
+        extra = f"; {count(warnings, 'warning')}" if warnings else ""
         return f"{shown}: valid ({summary(loaded)}{extra})"
-    extra = f", {_count(warnings, 'warning')}" if warnings else ""
-    return f"{shown}: invalid ({_count(counts['errors'], 'error')}{extra})"
+    extra = f", {count(warnings, 'warning')}" if warnings else ""
+    return f"{shown}: invalid ({count(counts['errors'], 'error')}{extra})"
 
 
 @click.command("validate")
@@ -111,7 +96,9 @@ def command(
     --target or --shard, validate every selected target of the targets file (docs/fleet.md).
     """
     if fleet.requested:
-        fleet.validate(paths, output_format, strict)
+        from reconciler.cli import fleet_commands
+
+        fleet_commands.validate(fleet, paths, output_format, strict)
     fleet.require_paths(paths)
     report, loaded = check(paths, strict)
     findings: list[Finding] = list(report.findings)
