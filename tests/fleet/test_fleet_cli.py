@@ -379,7 +379,8 @@ def test_validate_strict_over_targets_makes_unknown_values_errors(fleet: FleetDi
             },
         ]
     )
-    extra = "services:\n  support:\n    roles:\n      bot: {type: conversation, permissions: [summonAI]}\n"
+    bot = "{type: conversation, permissions: [summonAI]}"
+    extra = f"services:\n  support:\n    roles:\n      bot: {bot}\n"
     (fleet.root / "extra.yaml").write_text(extra)
     lenient = fleet.run("validate", "--all", endpoint=False)
     assert_clean_exit(lenient, 0)
