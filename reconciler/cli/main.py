@@ -77,6 +77,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "reconciler.cli.export_cmd",
         "Write the live account's Conversations configuration as YAML.",
     ),
+    "doctor": (
+        "reconciler.cli.doctor_cmd",
+        "Check credentials, endpoint and clock, and list what this version does not know.",
+    ),
     "schema": (
         "reconciler.cli.schema_cmd",
         "Print the JSON Schema (draft 2020-12) of the configuration format.",

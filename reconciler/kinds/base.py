@@ -8,7 +8,9 @@ in the API's JSON (`auto_creation.webhook_url`). Nothing outside `kinds/` knows 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, ClassVar
@@ -222,6 +224,43 @@ class Kind:
             values[spec.name] = dig(payload, spec.response_path)
         return values
 
+    def unread_keys(self, record: Mapping[str, Any], resource: Resource) -> list[str]:
+        """The dotted paths in `record` (as the API sent it) that this kind's read of it into
+        `resource` does not take: neither a field, nor the identity the read took from it, nor
+        the metadata every record carries (RECORD_METADATA). Twilio's newer fields show here
+        before this version knows them (`reconciler doctor`)."""
+        read = {spec.response_path for spec in self.fields}
+        identity = {
+            key
+            for key, value in record.items()
+            if isinstance(value, str) and value in resource.identity
+        }
+        return sorted(_unread(record, read, "", RECORD_METADATA | identity))
+
+
+def _unread(
+    record: Mapping[str, Any], read: set[str], prefix: str, skip: frozenset[str]
+) -> list[str]:
+    """Paths under `prefix` that no read path names; a nested object the kind reads parts of
+    is walked (a null one is read as missing values)."""
+    found: list[str] = []
+    for key, value in record.items():
+        path = f"{prefix}{key}"
+        if path in read or key in skip:
+            continue
+        if any(name.startswith(f"{path}.") for name in read):
+            if isinstance(value, Mapping):
+                found += _unread(value, read, f"{path}.", frozenset())
+            continue
+        found.append(path)
+    return found
+
+
+RECORD_METADATA = frozenset(
+    {"sid", "account_sid", "chat_service_sid", "url", "links", "date_created", "date_updated"}
+)
+"""Keys that say where a record is and when it changed, never how it is configured."""
+
 
 class UnexpectedAnswer(ValueError):
     """The API answered JSON that is not shaped like Twilio's: the endpoint is not Twilio's
@@ -262,7 +301,9 @@ class _RecordPage(Page):
     """A page of a list whose records stay the JSON the API sent (see `list_records`)."""
 
     def load_page(self, payload: dict[str, Any]) -> list[dict[str, Any]]:
-        return _page_records(payload)
+        records = _page_records(payload)
+        _keep(records)
+        return records
 
     def get_instance(self, payload: dict[str, Any]) -> dict[str, Any]:
         return payload
@@ -301,7 +342,32 @@ def fetch_record(context: Any) -> dict[str, Any]:
     )
     if not isinstance(record, dict) or not any(mark in record for mark in RESOURCE_MARKS):
         raise UnexpectedAnswer(f"a resource with {_shape(record)}, not Twilio's url or account_sid")
+    _keep([record])
     return record
+
+
+_kept = threading.local()
+
+
+@contextmanager
+def keeping_records() -> Iterator[list[dict[str, Any]]]:
+    """Every record that `list_records` and `fetch_record` return in this thread while the block
+    runs, in the order read: `reconciler doctor` holds them against what the kinds took
+    (`Kind.unread_keys`). Reads outside such a block keep nothing: a plan holds no second copy
+    of the account."""
+    outer = getattr(_kept, "records", None)
+    records: list[dict[str, Any]] = []
+    _kept.records = records
+    try:
+        yield records
+    finally:
+        _kept.records = outer
+
+
+def _keep(records: list[dict[str, Any]]) -> None:
+    kept: list[dict[str, Any]] | None = getattr(_kept, "records", None)
+    if kept is not None:
+        kept.extend(records)
 
 
 def created_at(instance: Any) -> str:

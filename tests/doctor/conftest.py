@@ -1,0 +1,104 @@
+"""Doctor against emulators: clean, seeded with what this version does not know, and behind a
+relay that answers as a newer Twilio would (more fields, concurrency headers, another clock).
+
+Everything goes through the real stack: the CLI (or `diagnose`), the twilio SDK over loopback
+sockets, the emulator. The seeded account is built as the open-world tests build theirs
+(tests/engine/test_open_world.py, whose `seeded` fixture this is): through the API, then the
+emulator's state file edited.
+"""
+
+from __future__ import annotations
+
+import http.server
+import json
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from email.utils import formatdate, parsedate_to_datetime
+from typing import Any
+
+import pytest
+
+from reconciler.emulator.server import EmulatorServer
+from tests.engine.conftest import engine as engine
+from tests.engine.conftest import run as run
+from tests.engine.test_open_world import seeded as seeded
+
+SKEW_SECONDS = 3600
+NEWER_HEADERS = {"Twilio-Concurrent-Requests": "3", "Twilio-Request-Id": "RQ" + "0" * 32}
+DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+"""No proxy from the environment between the relay and the emulator."""
+
+
+def newer_twilio(path: str, document: Any) -> Any:
+    """What a newer API might answer: a field on services, one inside an address
+    configuration's auto_creation, and one on the account's configuration."""
+    route = path.split("?")[0]
+    records = document.get(document["meta"]["key"]) if "meta" in document else [document]
+    for record in records:
+        if route.startswith("/v1/Services") and str(record.get("sid", "")).startswith("IS"):
+            record["ai_assistant_sid"] = "AI" + "1" * 32
+        if isinstance(record.get("auto_creation"), dict):
+            record["auto_creation"]["ai_agent_sid"] = "AG" + "2" * 32
+        if route == "/v1/Configuration":
+            record["default_ai_settings"] = {"enabled": True}
+    return document
+
+
+class _Relay(http.server.BaseHTTPRequestHandler):
+    """Forwards each request to the emulator; answers its JSON through `change`, with the
+    Twilio headers above and a Date SKEW_SECONDS ahead."""
+
+    target: str
+    change: Callable[[str, Any], Any]
+
+    def _forward(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        request = urllib.request.Request(
+            self.target + self.path,
+            data=self.rfile.read(length) if length else None,
+            headers={
+                name: value
+                for name, value in self.headers.items()
+                if name.lower() not in ("host", "content-length", "connection", "accept-encoding")
+            },
+            method=self.command,
+        )
+        try:
+            with DIRECT.open(request, timeout=10) as answer:
+                status, headers, payload = answer.status, answer.headers, answer.read()
+        except urllib.error.HTTPError as error:
+            status, headers, payload = error.code, error.headers, error.read()
+        if status == 200 and payload:
+            payload = json.dumps(self.change(self.path, json.loads(payload))).encode()
+        served = parsedate_to_datetime(headers["Date"]).timestamp() + SKEW_SECONDS
+        self.send_response_only(status)
+        self.send_header("Date", formatdate(served, usegmt=True))
+        for name, value in NEWER_HEADERS.items():
+            self.send_header(name, value)
+        self.send_header("Content-Type", headers.get("Content-Type", "application/json"))
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    do_GET = do_POST = do_DELETE = _forward
+
+    def log_message(self, *args: object) -> None:
+        return
+
+
+@pytest.fixture
+def newer(emulator: EmulatorServer) -> Iterator[str]:
+    """The URL of the emulator behind a relay that answers as `newer_twilio` says."""
+    handler = type(
+        "Handler", (_Relay,), {"target": emulator.url, "change": staticmethod(newer_twilio)}
+    )
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
