@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -123,25 +124,37 @@ def _restart(state: Path, edit: Callable[[dict[str, Any]], None]) -> EmulatorSer
     return server
 
 
-@pytest.fixture
-def seeded(tmp_path: Path) -> Iterator[tuple[Cli, Engine]]:
-    state = tmp_path / "state.json"
+@contextmanager
+def account_holding(
+    folder: Path, edit: Callable[[dict[str, Any]], None] = _seed
+) -> Iterator[EmulatorServer]:
+    """An emulator serving BASE, built through the API, then edited in its state file as an
+    account of another year would hold it."""
+    state = folder / "state.json"
     first = EmulatorServer(state_path=state)
     first.start()
     try:
-        builder = Engine(first, tmp_path / "build")
+        builder = Engine(first, folder / "build")
         builder.converge(BASE)
         builder.close()
     finally:
         first.stop()
-    assert not list(tmp_path.glob("state.json.journal*")), "the snapshot must hold everything"
-    server = _restart(state, _seed)
-    engine = Engine(server, tmp_path / "config")
+    assert not list(folder.glob("state.json.journal*")), "the snapshot must hold everything"
+    server = _restart(state, edit)
     try:
-        yield Cli(server, tmp_path / "cli"), engine
+        yield server
     finally:
-        engine.close()
         server.stop()
+
+
+@pytest.fixture
+def seeded(tmp_path: Path) -> Iterator[tuple[Cli, Engine]]:
+    with account_holding(tmp_path) as server:
+        engine = Engine(server, tmp_path / "config")
+        try:
+            yield Cli(server, tmp_path / "cli"), engine
+        finally:
+            engine.close()
 
 
 def _live_view(engine: Engine) -> dict[str, Any]:
@@ -385,3 +398,23 @@ def test_a_default_roles_type_change_runs_after_the_plan_repoints_the_default(
     flipped = {"roles": moved["roles"]}  # the live default stays on agent
     plan, _ = engine.plan(engine.load({"version": 1, "services": {"s": flipped}}))
     assert [guard.flag for guard in plan.guards] == [None], "the default stays on it: refused"
+
+
+def test_export_names_what_it_cannot_express_and_exits_1(tmp_path: Path) -> None:
+    """A value this version cannot write as valid configuration (an SMS address that is no phone
+    number, as an old account may hold) fails the export, naming it; no file is written."""
+
+    def malformed(conversations: dict[str, Any]) -> None:
+        sms = next(a for a in conversations["addresses"] if a["type"] == "sms")
+        sms["address"] = "501-712-2661"
+
+    out = tmp_path / "exported.yaml"
+    with account_holding(tmp_path, malformed) as server:
+        result = Cli(server, tmp_path / "cli")("export", "--out", str(out))
+    assert result.exit_code == 1
+    assert "nothing was exported" in result.stderr
+    assert (
+        "exported.yaml:" in result.stderr
+        and "'501-712-2661' is not a valid address" in result.stderr
+    )
+    assert not out.exists()

@@ -16,8 +16,8 @@ from twilio.rest import Client
 
 from reconciler.emulator.server import EmulatorServer
 from tests.conftest import client_for
-from tests.engine.conftest import EXAMPLE_ENV, EXAMPLES, Cli, apply_ok, example_dirs, write_yaml
-from tests.engine.test_open_world import BASE, _restart, _seed
+from tests.engine.conftest import EXAMPLE_ENV, EXAMPLES, Cli, apply_ok, example_dirs
+from tests.engine.test_open_world import account_holding
 
 Shape = Callable[[Cli, Client, Path], None]
 
@@ -72,15 +72,5 @@ def test_export_validates_and_plans_clean(
 def test_export_validates_and_plans_clean_on_an_account_this_version_does_not_know(
     tmp_path: Path,
 ) -> None:
-    state = tmp_path / "state.json"
-    first = EmulatorServer(state_path=state)
-    first.start()
-    try:
-        apply_ok(Cli(first, tmp_path / "build"), str(write_yaml(tmp_path, BASE)))
-    finally:
-        first.stop()
-    server = _restart(state, _seed)
-    try:
+    with account_holding(tmp_path) as server:
         assert_export_keeps_its_promise(Cli(server, tmp_path / "cli"), tmp_path)
-    finally:
-        server.stop()
