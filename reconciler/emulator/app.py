@@ -152,10 +152,10 @@ class EmulatorApp:
             return self._control(method, path, read)
         host, api_path = registry.split_host(path)
         route, args = registry.match(host or lowered.get("host", ""), api_path, host is not None)
-        self.stats.count_request(method, route.template if route else None)
+        prefix = f"/{host}" if host else ""
+        self.stats.count_request(method, prefix + route.template if route else None)
         self.stats.begin()
         try:
-            prefix = f"/{host}" if host else ""
             outcome = self._api(method, api_path, prefix, split.query, lowered, read, route, args)
         finally:
             self.stats.end()

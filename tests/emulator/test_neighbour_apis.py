@@ -95,6 +95,9 @@ def test_every_product_on_one_url(client: Client, emulator: EmulatorServer) -> N
     conversations = client.conversations.v1.services.list()
     assert len(conversations) == 1 and conversations[0].sid.startswith("IS")
     assert service.url == f"{emulator.url}/messaging.twilio.com/v1/Services/{service.sid}"
+    routes = emulator.stats()["by_route"]
+    assert routes["GET /messaging.twilio.com/v1/Services"] == 1
+    assert routes["GET /v1/Services"] == 1, "Conversations', told apart in the counters too"
     assert flow.url == f"{emulator.url}/studio.twilio.com/v2/Flows/{flow.sid}"
 
 
