@@ -131,8 +131,9 @@ def command() -> None:
     type=click.IntRange(min=0),
     default=catalog.DEFAULT_APS_LIMIT,
     show_default=True,
-    help="Role creates, updates and deletes allowed per second per service, as Twilio "
-    "limits them (more get 429 with code 50063); 0 turns the limit off.",
+    help="Role writes and conversation creates and deletes allowed per second per service "
+    "(conversation updates: per conversation), as Twilio limits them (more get 429 with code "
+    "50063); 0 turns the limit off.",
 )
 @click.option(
     "--subaccounts",

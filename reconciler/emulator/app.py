@@ -150,11 +150,13 @@ class EmulatorApp:
         path = split.path.rstrip("/") or "/"
         if path.startswith(CONTROL_PREFIX) or path + "/" == CONTROL_PREFIX:
             return self._control(method, path, read)
-        route, args = registry.match(lowered.get("host", ""), path)
-        self.stats.count_request(method, route.template if route else None)
+        host, api_path = registry.split_host(path)
+        route, args = registry.match(host or lowered.get("host", ""), api_path, host is not None)
+        prefix = f"/{host}" if host else ""
+        self.stats.count_request(method, prefix + route.template if route else None)
         self.stats.begin()
         try:
-            outcome = self._api(method, path, split.query, lowered, read, route, args)
+            outcome = self._api(method, api_path, prefix, split.query, lowered, read, route, args)
         finally:
             self.stats.end()
         if not outcome.drop:
@@ -165,12 +167,16 @@ class EmulatorApp:
         self,
         method: str,
         path: str,
+        prefix: str,
         query_string: str,
         headers: Mapping[str, str],
         read: BodyReader,
         route: Route | None,
         args: tuple[str, ...],
     ) -> Outcome:
+        """One API request; `path` is the API's own (`/v1/Services`), `prefix` the Twilio host
+        the request named before it (`/messaging.twilio.com`, or empty): absolute URLs in the
+        answer keep it, so following them reaches the same API."""
         settings = self.injector.settings
         if settings.latency_ms > 0:
             time.sleep(settings.latency_ms / 1000.0)  # outside every lock: requests overlap
@@ -194,7 +200,9 @@ class EmulatorApp:
             if early is not None:
                 return early
         if route is None:
-            return error_outcome(errors.NOT_FOUND, f"The requested resource {path} was not found")
+            return error_outcome(
+                errors.NOT_FOUND, f"The requested resource {prefix}{path} was not found"
+            )
         handler = route.methods.get(method)
         if handler is None:
             return error_outcome(
@@ -209,7 +217,7 @@ class EmulatorApp:
             form=parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
             if method == "POST"
             else {},
-            base=base_url(headers),
+            base=base_url(headers) + prefix,
             principal=principal,
             directory=self.directory,
             args=args,
@@ -251,8 +259,8 @@ class EmulatorApp:
             self.store.compact(self.directory.to_dict())
 
     def _rate_limit(self, route: Route, request: Request) -> Outcome | None:
-        """Writes on a limited route (Conversations' roles) count against their key's actions
-        per second; a refused one does not count."""
+        """Writes on a limited route (Conversations' roles and conversations) count against
+        their key's actions per second; a refused one does not count."""
         if route.limit is None or request.method not in faults.WRITE_METHODS:
             return None
         with self.lock:
@@ -263,7 +271,7 @@ class EmulatorApp:
         return error_outcome(
             errors.ACTIONS_PER_SECOND,
             f"Actions per second limit exceeded: at most {self.limiter.limit} "
-            f"{route.limit.actions} per second on service {key}",
+            f"{route.limit.actions} per second on {_limited_thing(key)} {key}",
             {"Retry-After": retry_after_header(wait)},
         )
 
@@ -317,3 +325,9 @@ class EmulatorApp:
                 {"Allow": "GET, DELETE"},
             )
         return error_outcome(errors.NOT_FOUND, f"The requested resource {path} was not found")
+
+
+def _limited_thing(key: str) -> str:
+    """What an actions-per-second key is: a conversation (updates count against it) or a
+    service (everything else)."""
+    return "conversation" if key.startswith("CH") else "service"

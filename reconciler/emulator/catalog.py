@@ -107,7 +107,15 @@ MAX_BODY_BYTES: Final = 1024 * 1024
 # Actions per second: "a single 30 APS limit applying to each Service as a whole" for role
 # create, update and delete (Twilio changelog, "Increasing Actions Per Second for
 # Conversations", 2020-03-31).
+# Conversations' limits page ("Operational limits") says the same of conversations: creates and
+# deletes count against the service, updates against the conversation itself.
 DEFAULT_APS_LIMIT: Final = rules.ROLE_ACTIONS_PER_SECOND_PER_SERVICE
+
+# Conversations (Conversations' limits page, "Length limits"): FriendlyName 256 characters,
+# Attributes 16KB; the states a conversation may be given (OpenAPI `conversation_enum_state`).
+MAX_CONVERSATION_NAME: Final = 256
+MAX_CONVERSATION_ATTRIBUTES: Final = 16 * 1024
+CONVERSATION_STATES: Final = ("initializing", "inactive", "active", "closed")
 
 # Address auto-creation: which keys `auto_creation` holds for each type (the examples on
 # the Address Configuration page show one shape per type).
@@ -125,6 +133,7 @@ MAX_PAGE_SIZE: Final = {
     "credentials": 100,
     "roles": 50,
     "address_configurations": 50,
+    "conversations": 100,
 }
 
 # Default push-notification settings of a new service.

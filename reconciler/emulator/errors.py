@@ -65,7 +65,15 @@ CREATOR_ROLE_NOT_FOUND: Final = TwilioCode(
     50106, 400, "Programmable Chat: Channel creator role not found"
 )
 CONVERSATION_ROLE_NOT_FOUND: Final = TwilioCode(50109, 400, "Conversation role not found")
+ATTRIBUTES_TOO_LONG: Final = TwilioCode(50303, 400, "Programmable Chat: Attributes too long")
+ATTRIBUTES_NOT_JSON: Final = TwilioCode(50304, 400, "Programmable Chat: Attributes not valid JSON")
 INVALID_MESSAGING_SERVICE: Final = TwilioCode(50341, 400, "Invalid messaging service SID")
+FOREIGN_MESSAGING_SERVICE: Final = TwilioCode(
+    50342, 400, "Messaging service does not belong to account"
+)
+DUPLICATE_UNIQUE_NAME: Final = TwilioCode(
+    50353, 409, "Conversation with provided unique name already exists"
+)
 INVALID_WEBHOOK_FILTER: Final = TwilioCode(50365, 400, "Invalid conversation webhook filter")
 INVALID_FLOW_SID: Final = TwilioCode(50367, 400, "Invalid conversation webhook flow SID")
 WEBHOOK_URL_MISSING: Final = TwilioCode(50369, 400, "Conversation webhook URL not provided")
@@ -78,6 +86,9 @@ CLOSED_TIMER_MINIMUM: Final = TwilioCode(
 )
 INACTIVE_TIMER_FORMAT: Final = TwilioCode(50379, 400, "TimeToInactive format is invalid")
 CLOSED_TIMER_FORMAT: Final = TwilioCode(50380, 400, "TimeToClosed format is invalid")
+UNIQUE_NAME_IS_SID: Final = TwilioCode(
+    50390, 400, "Unique name should not match conversation sid pattern"
+)
 
 ALL_CODES: Final[tuple[TwilioCode, ...]] = tuple(
     value for value in list(globals().values()) if isinstance(value, TwilioCode)

@@ -137,11 +137,18 @@ def text(value: str, name: str, limit: int, code: TwilioCode) -> str:
     return value
 
 
-def friendly_name(params: Params, name: str, limit: int, is_required: bool = False) -> str | None:
-    """A name of bounded length: too long is Chat's 50003, whichever resource it names."""
+def friendly_name(
+    params: Params,
+    name: str,
+    limit: int,
+    is_required: bool = False,
+    code: TwilioCode = errors.FRIENDLY_NAME_TOO_LONG,
+) -> str | None:
+    """A name of bounded length: too long is Chat's 50003, whichever Conversations resource
+    it names (other APIs pass their own code)."""
     value = required(params, name) if is_required else one(params, name)
     if value is not None:
-        text(value, name, limit, errors.FRIENDLY_NAME_TOO_LONG)
+        text(value, name, limit, code)
     return value
 
 

@@ -79,3 +79,46 @@ def meta_page(
         "key": key,
     }
     return 200, {key: [render(view()) for _, view in chunk], "meta": meta}
+
+
+URI_DEFAULT_PAGE_SIZE = 50
+URI_MAX_PAGE_SIZE = 1000
+
+
+def uri_page(
+    request: Request,
+    items: Listing | list[tuple[int, View]],
+    key: str,
+    list_uri: str,
+    filters: list[tuple[str, str]],
+) -> View:
+    """One page of a 2010-04-01 list: the metadata beside the items (`first_page_uri`,
+    `next_page_uri`, `previous_page_uri`, `uri`, `page`, `page_size`, `start`, `end`), URIs
+    relative to the API's host, up to 1,000 items a page (default 50). Tokens carry creation
+    order (`PA<n>`: after n, `PB<n>`: before n), so paging stays stable while items are
+    created."""
+    size = min(query_int(request.query, "PageSize", URI_DEFAULT_PAGE_SIZE, 1), URI_MAX_PAGE_SIZE)
+    page = query_int(request.query, "Page", 0, 0)
+    token = (request.query.get("PageToken") or [""])[-1]
+    chunk, has_next, has_previous = window(list(items), page, size, token, after="PA")
+
+    def uri(page_number: int, page_token: str | None) -> str:
+        params = [*filters, ("PageSize", str(size)), ("Page", str(page_number))]
+        if page_token:
+            params.append(("PageToken", page_token))
+        return f"{list_uri}?{urlencode(params)}"
+
+    start_index = page * size
+    return {
+        key: [item() if callable(item) else item for _, item in chunk],
+        "end": start_index + max(len(chunk) - 1, 0),
+        "first_page_uri": uri(0, None),
+        "next_page_uri": uri(page + 1, f"PA{chunk[-1][0]}") if has_next and chunk else None,
+        "page": page,
+        "page_size": size,
+        "previous_page_uri": uri(max(page - 1, 0), f"PB{chunk[0][0]}")
+        if has_previous and chunk
+        else None,
+        "start": start_index,
+        "uri": uri(page, token or None),
+    }

@@ -224,8 +224,9 @@ class EmulatorServer:
         api_key_type: str = "standard",
         min_journal_bytes: int = MIN_JOURNAL_BYTES,
     ) -> None:
-        """`aps_limit`: role writes per second per service, Twilio's 30 by default (0 turns
-        the limit off). `max_body_bytes`: larger request bodies are refused with 413.
+        """`aps_limit`: role and conversation writes per second per service (conversation
+        updates: per conversation), Twilio's 30 by default (0 turns the limit off).
+        `max_body_bytes`: larger request bodies are refused with 413.
         `subaccounts`: make sure subaccounts tenant-001 ... tenant-N exist (kept in the state
         file, so restarting with the same N adds none). `api_key_type`: "standard" (the
         default; it cannot manage subaccounts) or "main". `min_journal_bytes`: with a state

@@ -410,10 +410,10 @@ def build_client(
     endpoint: str | None = None,
     http_client: RecordingHttpClient | None = None,
 ) -> Client:
-    """The real SDK client; with an endpoint (an emulator), its Conversations and 2010-04-01
-    (Accounts) calls go there instead. `http_client` (a connection pool that other clients
-    share) is its own one unless given; the credentials are always the client's own, sent by
-    the SDK with each of its requests."""
+    """The real SDK client; with an endpoint (an emulator), its calls go there instead: see
+    `aim_at_emulator`. `http_client` (a connection pool that other clients share) is its own
+    one unless given; the credentials are always the client's own, sent by the SDK with each
+    of its requests."""
     http_client = http_client or RecordingHttpClient()
     client = Client(
         username=settings.username,
@@ -425,6 +425,26 @@ def build_client(
         environment={},
     )
     if endpoint:
-        client.conversations.base_url = endpoint
-        client.api.base_url = endpoint
+        aim_at_emulator(client, endpoint)
     return client
+
+
+HOST_PREFIXED_DOMAINS = ("messaging", "studio")
+"""The SDK domains whose requests name their Twilio host in the path (docs/emulator.md,
+"Hosts"): Messaging's /v1/Services is also a Conversations path, and Studio is kept apart the
+same way."""
+
+
+def aim_at_emulator(client: Client, endpoint: str) -> None:
+    """Send the SDK's calls to one emulator URL. Conversations and the 2010-04-01 API (Accounts,
+    IncomingPhoneNumbers) go to the endpoint itself, as they always have; the other products go
+    to `{endpoint}/{their Twilio host}` (`http://127.0.0.1:4010/messaging.twilio.com`), which
+    the emulator routes to that product. A path prefix, rather than a header or the Host,
+    survives proxies and every HTTP client, and comes back in the URLs the emulator answers
+    with, so the SDK's next-page requests reach the same product."""
+    client.conversations.base_url = endpoint
+    client.api.base_url = endpoint
+    for name in HOST_PREFIXED_DOMAINS:
+        domain = getattr(client, name)
+        host = urlsplit(domain.base_url).netloc
+        domain.base_url = f"{endpoint}/{host}"

@@ -149,6 +149,11 @@ def _duplicate_role(api: Api) -> requests.Response:
     return api.post("/v1/Roles", {**ROLE, "FriendlyName": "twice"})
 
 
+def _duplicate_conversation(api: Api) -> requests.Response:
+    api.post("/v1/Conversations", {"UniqueName": "twice"})
+    return api.post("/v1/Conversations", {"UniqueName": "twice"})
+
+
 def _aps(api: Api) -> requests.Response:
     api.server.configure_aps_limit(1)
     try:
@@ -279,6 +284,17 @@ TRIGGERS: dict[TwilioCode, list[Trigger]] = {
     errors.CLOSED_TIMER_FORMAT: [
         lambda api: api.post("/v1/Configuration", {"DefaultClosedTimer": "10 minutes"}),
         lambda api: api.post("/v1/Configuration", {"DefaultClosedTimer": "P" + "9" * 40 + "D"}),
+    ],
+    errors.ATTRIBUTES_TOO_LONG: [
+        lambda api: api.post("/v1/Conversations", {"Attributes": '"' + "x" * 16384 + '"'})
+    ],
+    errors.ATTRIBUTES_NOT_JSON: [lambda api: api.post("/v1/Conversations", {"Attributes": "{"})],
+    errors.FOREIGN_MESSAGING_SERVICE: [
+        lambda api: api.post("/v1/Conversations", {"MessagingServiceSid": "MG" + "0" * 32})
+    ],
+    errors.DUPLICATE_UNIQUE_NAME: [_duplicate_conversation],
+    errors.UNIQUE_NAME_IS_SID: [
+        lambda api: api.post("/v1/Conversations", {"UniqueName": "CH" + "0" * 32})
     ],
 }
 

@@ -2,9 +2,11 @@
 
     python tests/emulator/spec/make_subset.py ../shared/reference
 
-Keeps the configuration endpoints of the Conversations OpenAPI description (with every
-component they reference, and the description's own `info`) and the error codes the emulator
-answers with (reconciler/emulator/errors.py). See NOTICE.md for where the files come from.
+Keeps the configuration and conversation endpoints of the Conversations OpenAPI description
+(with every component they reference, and the description's own `info`) and the error codes
+the emulator answers with (reconciler/emulator/errors.py), and copies Twilio's subsets of the
+Messaging, Studio and 2010-04-01 descriptions as they are. See NOTICE.md for where the files
+come from.
 """
 
 from __future__ import annotations
@@ -38,7 +40,17 @@ CONFIGURATION_PATHS = (
     "/v1/Services/{ChatServiceSid}/Configuration/Webhooks",
     "/v1/Services/{ChatServiceSid}/Roles",
     "/v1/Services/{ChatServiceSid}/Roles/{Sid}",
+    "/v1/Conversations",
+    "/v1/Conversations/{Sid}",
+    "/v1/Services/{ChatServiceSid}/Conversations",
+    "/v1/Services/{ChatServiceSid}/Conversations/{Sid}",
 )
+NEIGHBOUR_SPECS = (
+    "twilio_messaging_v1.openapi.subset.json",
+    "twilio_studio_v2.openapi.subset.json",
+    "twilio_api_v2010.openapi.subset.json",
+)
+"""Twilio's own subsets of the APIs a configuration points into, copied as they are."""
 
 
 def _refs(node: Any) -> set[str]:
@@ -102,6 +114,10 @@ def main(reference: Path) -> None:
         subset = make(json.loads(raw))
         (HERE / name).write_text(json.dumps(subset, indent=1, sort_keys=False) + "\n")
         print(f"{name}: from sha256 {hashlib.sha256(raw).hexdigest()}")
+    for name in NEIGHBOUR_SPECS:
+        raw = (reference / name).read_bytes()
+        (HERE / name).write_bytes(raw)
+        print(f"{name}: copied, sha256 {hashlib.sha256(raw).hexdigest()}")
 
 
 if __name__ == "__main__":

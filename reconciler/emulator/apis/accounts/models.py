@@ -30,7 +30,6 @@ from collections.abc import Mapping
 from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from email.utils import format_datetime
 from typing import Any, Literal
 
 from reconciler.emulator import errors, form
@@ -38,9 +37,12 @@ from reconciler.emulator.apis.conversations.models.account import Account
 from reconciler.emulator.apis.conversations.models.state import (
     STATE_VERSION as CONVERSATIONS_STATE_VERSION,
 )
+from reconciler.emulator.apis.incoming_phone_numbers.models import IncomingPhoneNumbers
+from reconciler.emulator.apis.messaging.models import MessagingServices
+from reconciler.emulator.apis.studio.models import Flows
 from reconciler.emulator.errors import ApiError
 from reconciler.emulator.form import Params, invalid
-from reconciler.emulator.records import View, new_sid
+from reconciler.emulator.records import Collection, View, new_sid, rfc2822_now
 
 STATE_VERSION = 2
 """Version 1 files hold the main account's Conversations state only (no subaccounts)."""
@@ -78,11 +80,6 @@ SUBRESOURCES: tuple[tuple[str, str], ...] = (
 """`subresource_uris` of an account, as Twilio's examples list them (relative URIs)."""
 
 CredentialKind = Literal["auth_token", "main_key", "standard_key"]
-
-
-def rfc2822_now() -> str:
-    """The 2010-04-01 API's date format: `Thu, 30 Jul 2015 20:00:00 +0000`."""
-    return format_datetime(datetime.now(timezone.utc).replace(microsecond=0))
 
 
 def default_friendly_name() -> str:
@@ -135,7 +132,8 @@ class Principal:
 
 @dataclass
 class AccountRecord:
-    """One account: its 2010-04-01 properties and its own Conversations state."""
+    """One account: its 2010-04-01 properties, its own Conversations state, and its records of
+    the other APIs (Messaging Services, Studio Flows, phone numbers)."""
 
     sid: str
     friendly_name: str
@@ -147,9 +145,22 @@ class AccountRecord:
     date_created: str = field(default_factory=rfc2822_now)
     date_updated: str = ""
     seq: int = 0
+    messaging: MessagingServices = field(default_factory=MessagingServices)
+    studio: Flows = field(default_factory=Flows)
+    phone_numbers: IncomingPhoneNumbers = field(default_factory=IncomingPhoneNumbers)
 
     def __post_init__(self) -> None:
         self.date_updated = self.date_updated or self.date_created
+
+    @property
+    def neighbours(self) -> dict[str, Collection]:
+        """The other APIs' collections by state-file key. A record saved before an API existed
+        has no key for it: its collection starts empty."""
+        return {
+            "messaging": self.messaging,
+            "studio": self.studio,
+            "incoming_phone_numbers": self.phone_numbers,
+        }
 
     @property
     def is_main(self) -> bool:
@@ -187,7 +198,16 @@ class AccountRecord:
         }
 
     def to_dict(self) -> dict[str, Any]:
-        return {**self.properties(), "conversations": self.conversations.to_dict()}
+        return {
+            **self.properties(),
+            "conversations": self.conversations.to_dict(),
+            **{key: collection.to_dict() for key, collection in self.neighbours.items()},
+        }
+
+    def discard_changes(self) -> None:
+        self.conversations.discard_changes()
+        for collection in self.neighbours.values():
+            collection.discard_changes()
 
 
 class Directory:
@@ -242,6 +262,14 @@ class Directory:
     def conversations(self, principal: Principal) -> Account:
         """The Conversations state a request sees: its credentials' own account's."""
         return self.records[principal.account_sid].conversations
+
+    def own(self, principal: Principal) -> AccountRecord:
+        """The credentials' own account: the one APIs whose URLs name no account act on."""
+        return self.records[principal.account_sid]
+
+    def visible(self, principal: Principal, sid: str) -> AccountRecord:
+        """The account a 2010-04-01 URL names, if these credentials may act on it (below)."""
+        return self._visible(principal, sid)
 
     # ------------------------------------------------------------ subaccounts
 
@@ -370,7 +398,7 @@ class Directory:
         changes: list[dict[str, Any]] = []
         for sid in self._created:
             record = self.records[sid]
-            record.conversations.discard_changes()  # the whole record carries them
+            record.discard_changes()  # the whole record carries them
             changes.append({"account": sid, "record": record.to_dict()})
         for sid in self._updated:
             if sid not in self._created:
@@ -381,6 +409,12 @@ class Directory:
                     {"account": record.sid, **change}
                     for change in record.conversations.drain_changes()
                 ]
+            for key, collection in record.neighbours.items():
+                if collection.has_changes:
+                    changes += [
+                        {"account": record.sid, "api": key, **change}
+                        for change in collection.drain_changes()
+                    ]
         self._created = {}
         self._updated = {}
         return {"seq": self.seq, "changes": changes} if changes else None
@@ -390,8 +424,7 @@ class Directory:
         self._created = {}
         self._updated = {}
         for record in self.records.values():
-            if record.conversations.has_changes:
-                record.conversations.discard_changes()
+            record.discard_changes()
 
     def replay(self, entry: Mapping[str, Any]) -> None:
         """Apply one journal entry (as drain_changes made it) on top of the snapshot."""
@@ -411,6 +444,11 @@ class Directory:
                 raise ValueError(f"unknown account {sid!r}")
             if "properties" in change:
                 _update_properties(target, change["properties"])
+            elif "api" in change:
+                collection = target.neighbours.get(change["api"])
+                if collection is None:
+                    raise ValueError(f"unknown API {change['api']!r}")
+                collection.apply_change(change["sid"], change["value"])
             elif "path" in change:
                 target.conversations.apply_change(change["path"], change["value"])
             else:
@@ -491,6 +529,9 @@ def _record_from_dict(item: Mapping[str, Any]) -> AccountRecord:
         date_created=str(item["date_created"]),
         date_updated=str(item["date_updated"]),
         seq=int(item["seq"]),
+        messaging=MessagingServices.from_dict(item.get("messaging")),
+        studio=Flows.from_dict(item.get("studio")),
+        phone_numbers=IncomingPhoneNumbers.from_dict(item.get("incoming_phone_numbers")),
     )
 
 

@@ -1,5 +1,7 @@
 """Conversations' routes (moto's urls.py): path template -> the resource's handlers.
 
+Role and conversation writes count against Twilio's actions per second (their ``LIMIT``).
+
 Served on conversations.twilio.com; ``API`` is what registry.py lists.
 """
 
@@ -8,6 +10,7 @@ from __future__ import annotations
 from reconciler.emulator.apis.conversations.responses import (
     addresses,
     configuration,
+    conversations,
     credentials,
     notifications,
     roles,
@@ -20,6 +23,15 @@ from reconciler.emulator.routing import Api, route
 
 _ROLES = {"GET": roles.list_roles, "POST": roles.create_role}
 _ROLE = {"GET": roles.get_role, "POST": roles.update_role, "DELETE": roles.delete_role}
+_CONVERSATIONS = {
+    "GET": conversations.list_conversations,
+    "POST": conversations.create_conversation,
+}
+_CONVERSATION = {
+    "GET": conversations.get_conversation,
+    "POST": conversations.update_conversation,
+    "DELETE": conversations.delete_conversation,
+}
 
 API = Api(
     name="conversations",
@@ -86,5 +98,9 @@ API = Api(
         route("/v1/Services/{Sid}/Roles/{Sid}", _ROLE, roles.LIMIT),
         route("/v1/Roles", _ROLES, roles.LIMIT),
         route("/v1/Roles/{Sid}", _ROLE, roles.LIMIT),
+        route("/v1/Services/{Sid}/Conversations", _CONVERSATIONS, conversations.LIMIT),
+        route("/v1/Services/{Sid}/Conversations/{Sid}", _CONVERSATION, conversations.LIMIT),
+        route("/v1/Conversations", _CONVERSATIONS, conversations.LIMIT),
+        route("/v1/Conversations/{Sid}", _CONVERSATION, conversations.LIMIT),
     ),
 )

@@ -14,12 +14,20 @@ from __future__ import annotations
 
 from reconciler.emulator.apis.conversations.models.addresses import AddressesModel
 from reconciler.emulator.apis.conversations.models.configuration import ConfigurationModel
+from reconciler.emulator.apis.conversations.models.conversations import ConversationsModel
 from reconciler.emulator.apis.conversations.models.credentials import CredentialsModel
 from reconciler.emulator.apis.conversations.models.services import ServicesModel
 from reconciler.emulator.apis.conversations.models.webhooks import WebhooksModel
 
 
-class Account(ConfigurationModel, WebhooksModel, ServicesModel, AddressesModel, CredentialsModel):
+class Account(
+    ConfigurationModel,
+    WebhooksModel,
+    ServicesModel,
+    ConversationsModel,
+    AddressesModel,
+    CredentialsModel,
+):
     """One Twilio account's Conversations configuration. Not thread-safe: callers lock."""
 
     @classmethod

@@ -2,10 +2,10 @@
 configuration, notifications and webhooks.
 
 The default service (``/v1/Configuration.default_chat_service_sid``) cannot be deleted;
-repoint the default first. Deleting a service removes its roles, configuration, notifications
-and webhooks. Address configurations that auto-create into it are left untouched, pointing at
-the deleted service: Twilio does not cascade across resources, which is exactly the drift the
-reconciler exists to report.
+repoint the default first. Deleting a service removes its roles, configuration, notifications,
+webhooks and conversations. Address configurations that auto-create into it are left
+untouched, pointing at the deleted service: Twilio does not cascade across resources, which is
+exactly the drift the reconciler exists to report.
 """
 
 from __future__ import annotations
@@ -87,3 +87,5 @@ class ServicesModel(
         ):
             del getattr(self, collection)[sid]
             self._touch(collection, sid)
+        if self.conversations.pop(sid, None) is not None:
+            self._touch("conversations", sid)

@@ -37,6 +37,7 @@ STATE_PATH_LENGTHS: dict[str, tuple[int, ...]] = {
     "roles": (2, 3),  # a service's whole set of roles, or one role
     "addresses": (2,),
     "credentials": (2,),
+    "conversations": (2, 3),  # a service's whole set of conversations, or one conversation
 }
 
 
@@ -67,6 +68,8 @@ class AccountState:
         self.roles: dict[str, dict[str, dict[str, Any]]] = {}
         self.addresses: dict[str, dict[str, Any]] = {}
         self.credentials: dict[str, dict[str, Any]] = {}
+        self.conversations: dict[str, dict[str, dict[str, Any]]] = {}
+        """Service SID -> its conversations by SID; a service without any has no entry."""
         # Records changed since the last drain_changes(), in the order they were first
         # touched (a dict as an ordered set): the journal then costs a write what it changed,
         # not what the account holds.
@@ -187,6 +190,10 @@ class AccountState:
             "roles": {sid: list(roles.values()) for sid, roles in self.roles.items()},
             "addresses": list(self.addresses.values()),
             "credentials": list(self.credentials.values()),
+            "conversations": {
+                sid: list(conversations.values())
+                for sid, conversations in self.conversations.items()
+            },
         }
 
     @classmethod
@@ -207,4 +214,9 @@ class AccountState:
         }
         account.addresses = {item["sid"]: item for item in data["addresses"]}
         account.credentials = {item["sid"]: item for item in data["credentials"]}
+        # Conversations came later: a state file from before them holds none.
+        account.conversations = {
+            sid: {item["sid"]: item for item in items}
+            for sid, items in data.get("conversations", {}).items()
+        }
         return account

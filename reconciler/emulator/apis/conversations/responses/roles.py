@@ -5,8 +5,12 @@ Role writes count against the service's actions-per-second limit (``LIMIT``, on 
 
 from __future__ import annotations
 
-from reconciler.emulator.apis.conversations.responses.common import account, page
-from reconciler.emulator.form import not_found
+from reconciler.emulator.apis.conversations.responses.common import (
+    account,
+    limited_service,
+    page,
+    service_scope,
+)
 from reconciler.emulator.records import View
 from reconciler.emulator.routing import ActionsLimit, Request, with_url
 
@@ -15,21 +19,11 @@ DEFAULT_SERVICE_PREFIX = "/v1/Roles"
 
 def _scope(request: Request) -> tuple[str, str]:
     """(service SID, URL prefix): /v1/Roles is the default service's roles."""
-    if request.path.startswith(DEFAULT_SERVICE_PREFIX):
-        service_sid = account(request).configuration["default_chat_service_sid"]
-        if not service_sid:
-            raise not_found(request.path)
-        return service_sid, DEFAULT_SERVICE_PREFIX
-    service_sid = request.args[0]
-    return service_sid, f"/v1/Services/{service_sid}/Roles"
+    return service_scope(request, DEFAULT_SERVICE_PREFIX, "Roles")
 
 
 def _limited_service(request: Request) -> str:
-    """The service whose actions per second a role write counts against (`/v1/Roles`: the
-    default service's; none yet: a key of its own)."""
-    if request.path.startswith(DEFAULT_SERVICE_PREFIX):
-        return account(request).configuration["default_chat_service_sid"] or ""
-    return request.args[0]
+    return limited_service(request, DEFAULT_SERVICE_PREFIX)
 
 
 LIMIT = ActionsLimit(_limited_service, "role creates, updates and deletes")
