@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from reconciler.config.models import Config
-from reconciler.kinds.base import Compare, Field, Identity, Reference
+from reconciler.kinds.base import Compare, Field, Identity, Product, Reference
 from reconciler.kinds.singleton import ACCOUNT, SingletonKind
 
 
@@ -20,7 +20,12 @@ class AccountConfigurationKind(SingletonKind):
             response="default_chat_service_sid",
             reference=Reference.SERVICE,
         ),
-        Field("default_messaging_service_sid", "DefaultMessagingServiceSid", compare=Compare.TEXT),
+        Field(
+            "default_messaging_service_sid",
+            "DefaultMessagingServiceSid",
+            compare=Compare.TEXT,
+            product=Product.MESSAGING_SERVICE,
+        ),
         Field("default_inactive_timer", "DefaultInactiveTimer", compare=Compare.TEXT),
         Field("default_closed_timer", "DefaultClosedTimer", compare=Compare.TEXT),
     )

@@ -12,6 +12,7 @@ from reconciler.kinds.base import (
     Field,
     Identity,
     Kind,
+    Product,
     Reference,
     Resource,
     list_records,
@@ -25,6 +26,8 @@ class AddressConfigurationKind(Kind):
     name = "address_configuration"
     prune_name = "address_configurations"
     known_types = rules.ADDRESS_TYPES
+    phone_number_types: tuple[str, ...] = ("sms",)
+    """Address types whose address is one of the account's own phone numbers (E.164)."""
     fields = (
         Field("friendly_name", "FriendlyName", compare=Compare.TEXT),
         Field("address_country", "AddressCountry", immutable=True, compare=Compare.TEXT),
@@ -44,7 +47,12 @@ class AddressConfigurationKind(Kind):
             compare=Compare.SET,
             clear_value=CLEAR_LIST,
         ),
-        Field("auto_creation.studio_flow_sid", "AutoCreation.StudioFlowSid", compare=Compare.TEXT),
+        Field(
+            "auto_creation.studio_flow_sid",
+            "AutoCreation.StudioFlowSid",
+            compare=Compare.TEXT,
+            product=Product.STUDIO_FLOW,
+        ),
         Field("auto_creation.studio_retry_count", "AutoCreation.StudioRetryCount"),
     )
 

@@ -59,6 +59,13 @@ def _blank_is_none(value: Any) -> Any:
     return None if value == "" else value
 
 
+class Product(str, Enum):
+    """Another Twilio product a field's SID points into (kinds/neighbours.py reads it)."""
+
+    MESSAGING_SERVICE = "Messaging Service"
+    STUDIO_FLOW = "Studio Flow"
+
+
 class Compare(Enum):
     """How a field's desired and live values are normalized before they are compared."""
 
@@ -95,6 +102,8 @@ class Field:
     """Only settable on create: a change forces a replace."""
     clear_value: Any = ""
     """What to send to clear the field (null, or an empty list, in the config)."""
+    product: Product | None = None
+    """The other Twilio product whose resource the value's SID names (plan checks it exists)."""
 
     @property
     def response_path(self) -> str:
@@ -317,6 +326,15 @@ def list_records(listing: Any, page_size: int) -> Iterator[dict[str, Any]]:
     every date in its record, which costs more CPU than the rest of a read and which the
     engine never uses. Dates stay the API's text.
     """
+    page: Page | None = first_page(listing, page_size)
+    while page is not None:
+        yield from page
+        page = page.next_page()
+
+
+def first_page(listing: Any, page_size: int) -> Page:
+    """The first page of an SDK list resource, its records JSON dicts (see `list_records`);
+    `next_page_url` says whether more exist without asking for them."""
     version = listing._version
     response = version.page(
         method="GET",
@@ -324,10 +342,7 @@ def list_records(listing: Any, page_size: int) -> Iterator[dict[str, Any]]:
         params={"PageSize": page_size},
         headers={"Accept": "application/json"},
     )
-    page: Page | None = _RecordPage(version, response)
-    while page is not None:
-        yield from page
-        page = page.next_page()
+    return _RecordPage(version, response)
 
 
 def fetch_record(context: Any) -> dict[str, Any]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from reconciler.config.loader import LoadedConfig
 from reconciler.live.api import LiveApi
 from reconciler.live.reader import LiveState, read_live
-from reconciler.plan.diff import PlanOptions, build_plan
+from reconciler.plan.diff import PlanOptions, build_plan, count_conversations
 from reconciler.plan.model import Action, Change, FieldDiff, Guard, Plan
+from reconciler.plan.neighbours import check_neighbours, reading_neighbours
 from reconciler.plan.pin import check_account
 from reconciler.plan.references import check_references
 
@@ -25,10 +26,20 @@ def plan_account(
     arriving: `read_live`'s settle_twins); a plan only shown does not wait.
     """
     check_account(loaded, api.account_sid, "the credentials are for account")
-    live = read_live(api, loaded.config, loaded.locate, settle_twins=for_apply)
+    config = loaded.config
+    with reading_neighbours(api, config) as neighbours_read:
+        live = read_live(api, config, loaded.locate, settle_twins=for_apply)
     check_account(loaded, live.account_sid, "the API answers for account")
-    check_references(loaded.config, live, loaded.locate)
-    return build_plan(loaded.config, live, options or PlanOptions()), live
+    check_references(config, live, loaded.locate)
+    verdict = check_neighbours(config, live, neighbours_read(), loaded.locate)
+    plan = build_plan(
+        config,
+        live,
+        options or PlanOptions(),
+        count_conversations=lambda sids: count_conversations(api, sids),
+    )
+    plan.notes.extend([*verdict.warnings, *verdict.not_checked])
+    return plan, live
 
 
 __all__ = ["Action", "Change", "FieldDiff", "Guard", "Plan", "PlanOptions", "plan_account"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +12,8 @@ from pydantic import SecretStr
 from reconciler import kinds
 from reconciler.config.models import Config
 from reconciler.kinds import Kind, Resource
+from reconciler.kinds.neighbours import ConversationCount, NotReadable, conversations_of
+from reconciler.live.api import LiveApi
 from reconciler.live.reader import LiveState
 from reconciler.plan.model import Action, Change, FieldDiff, Kept, Plan
 from reconciler.plan.order import level_of, sort_key
@@ -26,7 +29,18 @@ class PlanOptions:
     """--only selectors: a partial plan of these config paths (see plan/select.py)."""
 
 
-def build_plan(config: Config, live: LiveState, options: PlanOptions = PlanOptions()) -> Plan:
+CountConversations = Callable[[list[str]], dict[str, "ConversationCount | NotReadable"]]
+
+
+def build_plan(
+    config: Config,
+    live: LiveState,
+    options: PlanOptions = PlanOptions(),
+    count_conversations: CountConversations | None = None,
+) -> Plan:
+    """The changes that make the account match `config`. `count_conversations` reads how many
+    conversations each service the plan deletes or replaces holds (one page each), so that the
+    plan and its --allow-destroy refusal say what the deletion destroys."""
     changes: list[Change] = []
     notes: list[str] = []
     kept: list[Kept] = []
@@ -43,6 +57,8 @@ def build_plan(config: Config, live: LiveState, options: PlanOptions = PlanOptio
             "deletions included, are neither shown nor applied"
         )
     plan = Plan(changes=changes, fingerprint=live.fingerprint(), notes=notes, kept=kept)
+    if count_conversations is not None:
+        _count_destroyed(plan.changes, count_conversations)
     apply_policy(plan, config, live)
     plan.changes.sort(key=lambda change: sort_key(change.level, change.kind, change.key))
     return plan
@@ -117,6 +133,44 @@ def _diff_kind(
             kept.append(Kept(kind.name, resource.display, resource.sid, reason, parent_key))
     changes.extend(_prunes(kind, config, live, prunable, twins))
     return changes
+
+
+def _count_destroyed(changes: list[Change], count: CountConversations) -> None:
+    """Each deleted or replaced service's conversations, in its reasons and for the guard."""
+    doomed = [
+        change
+        for change in changes
+        if change.kind == kinds.SERVICE.name
+        and change.action in (Action.DELETE, Action.REPLACE)
+        and change.sid
+    ]
+    if not doomed:
+        return
+    counts = count([str(change.sid) for change in doomed])
+    for change in doomed:
+        found = counts[str(change.sid)]
+        if isinstance(found, NotReadable):
+            change.reasons.append(f"its conversations were not counted: {found} (not checked)")
+        else:
+            change.conversations = found
+            change.reasons.append(f"holds {found}, which the {change.action.value} destroys")
+
+
+def count_conversations(
+    api: LiveApi, sids: list[str]
+) -> dict[str, ConversationCount | NotReadable]:
+    """One page of each service's conversations, concurrently."""
+
+    def counter(sid: str) -> Callable[[Any], ConversationCount | NotReadable]:
+        def run(v1: Any) -> ConversationCount | NotReadable:
+            try:
+                return conversations_of(v1, sid)
+            except NotReadable as refused:
+                return refused
+
+        return run
+
+    return dict(zip(sids, api.gather([counter(sid) for sid in sids]), strict=True))
 
 
 DEFAULT_SERVICE_KEPT = "the account's default service, which Twilio refuses to delete"

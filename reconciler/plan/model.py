@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import SecretStr
 
 from reconciler.kinds import Identity
+from reconciler.kinds.neighbours import ConversationCount
 
 UNKNOWN = "(known after apply)"
 REDACTED = "(sensitive value)"
@@ -53,6 +54,8 @@ class Change:
     reasons: list[str] = field(default_factory=list)
     built_in: bool = False
     """A built-in role of a service this plan creates: found by name after the create."""
+    conversations: ConversationCount | None = None
+    """For a service the plan deletes or replaces: the conversations that go with it."""
     source: tuple[str | int, ...] = ()
 
     @property

@@ -146,9 +146,10 @@ def _guard_services(plan: Plan, config: Config, live: LiveState) -> None:
                 )
             )
         else:
+            held = f" ({change.conversations})" if change.conversations else ""
             plan.guards.append(
                 Guard(
-                    f"{verb} service {change.key} destroys every conversation in it",
+                    f"{verb} service {change.key} destroys every conversation in it{held}",
                     ALLOW_DESTROY,
                 )
             )

@@ -1,0 +1,208 @@
+"""References into other Twilio products, checked at plan time against the account.
+
+`validate` is offline, so it cannot know whether `MG...` is a Messaging Service of this account,
+whether `FW...` is a published Studio Flow, or whether an SMS address is one of the account's
+phone numbers. The plan reads exactly those (one fetch per SID named, one listing of the
+account's numbers), concurrently with the account's own read, and then:
+- refuses a SID that names nothing, at the configuration's file and line, when the plan would
+  write it (a SID the account already holds unchanged is warned about instead: refusing it
+  would make an exported configuration unplannable);
+- warns for a flow that is not published and an SMS address that is not the account's;
+- notes each check the credentials may not make ("not checked"), never failing for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from reconciler import kinds
+from reconciler.config import rules
+from reconciler.config.models import Config
+from reconciler.errors import ReconcilerError
+from reconciler.kinds import Resource
+from reconciler.kinds.base import Product
+from reconciler.kinds.neighbours import (
+    NotReadable,
+    flow_is_published,
+    incoming_numbers,
+    messaging_service,
+    studio_flow,
+)
+from reconciler.live.api import LiveApi
+from reconciler.live.reader import LiveState
+
+Locate = Callable[[Sequence[str | int]], "str | None"]
+
+_FETCH: dict[Product, Callable[[Any, str], dict[str, Any] | None]] = {
+    Product.MESSAGING_SERVICE: messaging_service,
+    Product.STUDIO_FLOW: studio_flow,
+}
+_SID = {
+    Product.MESSAGING_SERVICE: rules.sid_pattern("MG"),
+    Product.STUDIO_FLOW: rules.sid_pattern("FW"),
+}
+
+
+class MissingNeighbour(ReconcilerError):
+    """The configuration names a Messaging Service or Studio Flow the account does not have."""
+
+
+@dataclass(frozen=True)
+class Pointer:
+    """A configuration value that names something in another product."""
+
+    kind: str
+    identity: tuple[str, ...]
+    field: str
+    product: Product
+    value: str
+    where: tuple[str | int, ...]
+
+
+@dataclass
+class NeighbourReads:
+    """What was read of the other products (None: not readable with these credentials)."""
+
+    found: dict[tuple[Product, str], dict[str, Any] | NotReadable | None] = field(
+        default_factory=dict
+    )
+    numbers: set[str] | NotReadable | None = None
+    """The account's phone numbers, when the configuration has SMS addresses to check."""
+
+
+def pointers(config: Config) -> list[Pointer]:
+    """Every value of the configuration that names a resource of another product."""
+    found = []
+    for kind in kinds.ALL_KINDS:
+        specs = [spec for spec in kind.fields if spec.product is not None]
+        if not specs:
+            continue
+        for resource in kind.desired(config):
+            for spec in specs:
+                value = resource.values.get(spec.name)
+                if isinstance(value, str) and spec.product and _SID[spec.product].match(value):
+                    where = (*resource.source, *spec.name.split("."))
+                    found.append(
+                        Pointer(kind.name, resource.identity, spec.name, spec.product, value, where)
+                    )
+    return found
+
+
+def _phone_addresses(config: Config) -> list[Resource]:
+    kind = kinds.ADDRESS_CONFIGURATION
+    return [
+        resource
+        for resource in kind.desired(config)
+        if resource.identity[0] in kind.phone_number_types
+        and rules.E164.match(str(resource.identity[1]))
+    ]
+
+
+@contextmanager
+def reading_neighbours(api: LiveApi, config: Config) -> Iterator[Callable[[], NeighbourReads]]:
+    """Read the other products while the block reads the account; the value yielded returns
+    what was read (waiting for it). No thread when the configuration points nowhere."""
+    if not pointers(config) and not _phone_addresses(config):
+        yield NeighbourReads  # nothing to read: an empty result
+        return
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="reconciler-neighbours") as side:
+        future: Future[NeighbourReads] = side.submit(_read, api, config)
+        yield future.result
+
+
+def _read(api: LiveApi, config: Config) -> NeighbourReads:
+    reads = NeighbourReads()
+    wanted = sorted({(pointer.product, pointer.value) for pointer in pointers(config)})
+    operations: list[Callable[[Any], Any]] = [
+        _guarded(_fetcher(api, product, sid)) for product, sid in wanted
+    ]
+    check_numbers = bool(_phone_addresses(config))
+    if check_numbers:
+        operations.append(_guarded(lambda _v1: incoming_numbers(api.client)))
+    results = api.gather(operations)
+    reads.found = dict(zip(wanted, results[: len(wanted)], strict=True))
+    if check_numbers:
+        reads.numbers = results[-1]
+    return reads
+
+
+def _fetcher(api: LiveApi, product: Product, sid: str) -> Callable[[Any], Any]:
+    return lambda _v1: _FETCH[product](api.client, sid)
+
+
+def _guarded(read: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A read whose refusal for lack of permission is its result, not an error."""
+
+    def run(v1: Any) -> Any:
+        try:
+            return read(v1)
+        except NotReadable as refused:
+            return refused
+
+    return run
+
+
+@dataclass
+class NeighbourCheck:
+    """The verdicts: problems refuse the plan; warnings and notes are shown with it."""
+
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    not_checked: list[str] = field(default_factory=list)
+
+
+def check_neighbours(
+    config: Config, live: LiveState, reads: NeighbourReads, locate: Locate
+) -> NeighbourCheck:
+    """Judge what was read; raises MissingNeighbour when the plan would write a SID that names
+    nothing, else returns the warnings and not-checked notes."""
+    verdict = NeighbourCheck()
+    held = {
+        (resource.kind, resource.identity): resource.values
+        for kind in kinds.ALL_KINDS
+        for resource in live.of(kind.name)
+    }
+    for pointer in pointers(config):
+        at = _at(locate, pointer.where)
+        answer = reads.found.get((pointer.product, pointer.value))
+        if isinstance(answer, NotReadable):
+            verdict.not_checked.append(f"{at}{pointer.field}: {answer} (not checked)")
+        elif answer is None:
+            product = pointer.product.value
+            message = f"{at}{pointer.field}: {pointer.value} is not a {product} of this account"
+            unchanged = held.get((pointer.kind, pointer.identity), {}).get(pointer.field)
+            if unchanged == pointer.value:
+                verdict.warnings.append(f"{message} (the account already holds it unchanged)")
+            else:
+                verdict.problems.append(message)
+        elif pointer.product is Product.STUDIO_FLOW and not flow_is_published(answer):
+            verdict.warnings.append(
+                f"{at}{pointer.field}: Studio Flow {pointer.value} is not published (status "
+                f"{answer.get('status')!r}): inbound messages will not run it until it is"
+            )
+    numbers = reads.numbers
+    for address in _phone_addresses(config):
+        at = _at(locate, (*address.source, "address"))
+        number = str(address.identity[1])
+        if isinstance(numbers, NotReadable):
+            verdict.not_checked.append(f"{at}address {number}: {numbers} (not checked)")
+        elif numbers is not None and number not in numbers:
+            verdict.warnings.append(
+                f"{at}address {number} is not a phone number of this account "
+                "(IncomingPhoneNumbers): Twilio will not route its messages here"
+            )
+    if verdict.problems:
+        raise MissingNeighbour(
+            "the configuration names resources of other Twilio products that the account does "
+            "not have:\n" + "\n".join(verdict.problems)
+        )
+    return verdict
+
+
+def _at(locate: Locate, where: tuple[str | int, ...]) -> str:
+    found = locate(where)
+    return f"{found}: " if found else ""
