@@ -2,7 +2,7 @@
 
 jactionlint is actionlint's checks plus composite actions and security rules, installed from
 PyPI as a binary wheel by the `dev` extra. Two passes:
-1. action.yml and the workflow as they are;
+1. action.yml and the workflows (the CI kit's, and the parity suite's recording) as they are;
 2. the workflow in a scratch repository where `YOUR-ORG/reconciler@...` is `./` next to a copy
    of action.yml, so the inputs the workflow gives the action are checked against action.yml.
 Ignored: `unpinned-uses` (the kit cannot know your commit SHAs; pin them when you copy it) and
@@ -21,6 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 ACTION = ROOT / "action.yml"
 WORKFLOW = ROOT / "examples" / "ci" / "_github" / "workflows" / "reconciler.yml.example"
+PARITY = ROOT / "examples" / "ci" / "_github" / "workflows" / "parity.yml.example"
+"""The parity suite's recording workflow (docs/parity.md): uses no action of this project."""
 OPTIONS = [
     "--shellcheck=",
     "--no-color",
@@ -41,7 +43,9 @@ def linter() -> str:
 
 def main() -> int:
     binary = linter()
-    status = subprocess.run([binary, *OPTIONS, str(ACTION), str(WORKFLOW)], cwd=ROOT).returncode
+    status = subprocess.run(
+        [binary, *OPTIONS, str(ACTION), str(WORKFLOW), str(PARITY)], cwd=ROOT
+    ).returncode
     with tempfile.TemporaryDirectory() as scratch:
         repo = Path(scratch)
         subprocess.run(["git", "init", "--quiet", str(repo)], check=True)
@@ -55,7 +59,7 @@ def main() -> int:
             return 1
         (workflows / "reconciler.yml").write_text(local, encoding="utf-8")
         status |= subprocess.run([binary, *OPTIONS], cwd=repo).returncode
-    print("action.yml and the CI kit's workflow: " + ("clean" if status == 0 else "see above"))
+    print("action.yml and the CI kit's workflows: " + ("clean" if status == 0 else "see above"))
     return status
 
 

@@ -1,0 +1,144 @@
+"""Running scenarios against a target: recording snapshots, making the published ones, and
+checking a run against the committed snapshots.
+
+Every run starts by removing what an interrupted parity run left (names matching any parity
+prefix), and every scenario ends, however it ends, by removing what this run created.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from twilio.rest import Client
+
+from reconciler.parity import compare, snapshots
+from reconciler.parity.scenarios import SCENARIOS, Scenario
+from reconciler.parity.session import PREFIX_PATTERN, Answer, Session, new_run_prefix, sweep
+from reconciler.parity.target import Target, open_target
+from reconciler.parity.transform import Transformer
+
+
+@dataclass
+class Played:
+    """One scenario's run: its raw answers and the transformer that saw them."""
+
+    scenario: Scenario
+    answers: list[Answer]
+    transformer: Transformer
+
+
+@dataclass
+class Report:
+    """What a check found: scenarios checked, differences accepted by declaration."""
+
+    checked: list[str] = field(default_factory=list)
+    declared: list[compare.Mismatch] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+
+def selected(names: Iterable[str] | None) -> list[Scenario]:
+    chosen = list(names or SCENARIOS)
+    unknown = [name for name in chosen if name not in SCENARIOS]
+    if unknown:
+        raise KeyError(f"unknown scenario(s) {', '.join(unknown)}: one of {', '.join(SCENARIOS)}")
+    return [SCENARIOS[name] for name in chosen]
+
+
+def _session(target: Target, client: Client, prefix: str) -> Session:
+    transformer = Transformer(
+        bases=target.bases, run_prefix=prefix, account_sid=target.settings.account_sid
+    )
+    transformer.add_secrets(target.secrets)
+    return Session(client=client, transformer=transformer, prefix=prefix)
+
+
+def play(
+    target: Target, client: Client, scenarios: list[Scenario], removed: list[str] | None = None
+) -> Iterator[Played]:
+    """Each scenario, run with cleanup: leftovers of earlier runs first, its own after."""
+    prefix = new_run_prefix()
+    log = removed if removed is not None else []
+    log.extend(sweep(_session(target, client, prefix), PREFIX_PATTERN))
+    for scenario in scenarios:
+        session = _session(target, client, prefix)
+        try:
+            scenario.run(session)
+        finally:
+            log.extend(sweep(session))
+        yield Played(scenario, session.answers, session.transformer)
+
+
+@contextmanager
+def _opened(kind: str, endpoint: str | None, **options: Any) -> Iterator[tuple[Target, Client]]:
+    with open_target(kind, endpoint, **options) as opened:
+        yield opened
+
+
+def record(
+    kind: str = "emulator",
+    names: Iterable[str] | None = None,
+    directory: Path = snapshots.SNAPSHOT_DIR,
+    endpoint: str | None = None,
+    **options: Any,
+) -> list[Path]:
+    """Record each scenario's answers from the target as its snapshot."""
+    written = []
+    with _opened(kind, endpoint, **options) as (target, client):
+        for played in play(target, client, selected(names)):
+            document = snapshots.document(
+                played.scenario.name,
+                snapshots.source_for(target.kind),
+                snapshots.recorded(played.answers, played.transformer),
+            )
+            written.append(snapshots.write(directory, document, played.transformer.secrets))
+    return written
+
+
+def make_published(
+    names: Iterable[str] | None = None, directory: Path = snapshots.SNAPSHOT_DIR
+) -> list[Path]:
+    """The published snapshots: each scenario's steps, run against an in-process emulator to
+    learn its requests, answered with Twilio's examples and error list."""
+    written = []
+    with _opened("emulator", None) as (target, client):
+        for played in play(target, client, selected(names)):
+            document = snapshots.document(
+                played.scenario.name,
+                dict(snapshots.PUBLISHED_SOURCE),
+                snapshots.published(played.answers, played.transformer),
+            )
+            written.append(snapshots.write(directory, document, played.transformer.secrets))
+    return written
+
+
+def check(
+    kind: str = "emulator",
+    names: Iterable[str] | None = None,
+    directory: Path = snapshots.SNAPSHOT_DIR,
+    endpoint: str | None = None,
+    **options: Any,
+) -> Report:
+    """Run each scenario and compare it with its snapshot; raises ParityFailure on the first
+    undeclared difference. Snapshots are read before anything runs."""
+    chosen = selected(names)
+    stored = {scenario.name: snapshots.read(directory, scenario.name) for scenario in chosen}
+    report = Report()
+    label = "the emulator" if kind == "emulator" else ("Twilio" if kind == "twilio" else kind)
+    with _opened(kind, endpoint, **options) as (target, client):
+        for played in play(target, client, chosen, report.removed):
+            snapshot = stored[played.scenario.name]
+            answers = snapshots.recorded(played.answers, played.transformer)
+            found = compare.compare(played.scenario.name, snapshot, answers)
+            report.declared += compare.judge(
+                played.scenario.name,
+                str(snapshot["source"]["kind"]),
+                found,
+                played.scenario.differences,
+                label,
+            )
+            report.checked.append(played.scenario.name)
+    return report

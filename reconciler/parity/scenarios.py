@@ -1,0 +1,509 @@
+"""The parity scenarios: every configuration endpoint the engine uses, read, written, refused
+and paged, as a caller meets them.
+
+Each scenario is a function of a `Session`; its steps are the answers its snapshot holds, in
+order. A step that expects a refusal names the Twilio code the project reads Twilio's error
+list to give for it (`refusal=`): a published snapshot takes that code's entry from the list.
+Setup and cleanup calls are `quiet` (outside the snapshot). Everything created is named with
+the run's prefix; account-wide singletons a scenario changes are put back as they were read.
+
+Differences between the emulator and a snapshot that the project knows about are declared on
+the scenario, with the reason (`Difference`); the check reports them and fails if one no longer
+occurs, so a declaration cannot outlive its cause.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from reconciler.parity.session import ACCOUNTS, Session
+
+UNKNOWN = "0" * 32
+ADDRESS_ENV = "RECONCILER_PARITY_ADDRESS"
+DEFAULT_ADDRESS = "+15005550006"
+"""Twilio's magic test number; on a live account set RECONCILER_PARITY_ADDRESS to a number
+the account owns (address configurations need one)."""
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A known difference: the emulator's answer at `path` of `step` differs from snapshots of
+    the sources in `against`, for `reason`."""
+
+    step: str
+    path: str
+    reason: str
+    against: tuple[str, ...] = ("published",)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    run: Callable[[Session], None]
+    summary: str
+    differences: tuple[Difference, ...] = ()
+
+
+def _service(session: Session, suffix: str = "svc") -> str:
+    """A service of this run, created outside the snapshot; its SID."""
+    created = session.quiet("POST", "/v1/Services", {"FriendlyName": session.name(suffix)})
+    if not created:
+        raise RuntimeError("could not create the scenario's service")
+    return str(created["sid"])
+
+
+def _roles(session: Session, service: str) -> dict[str, str]:
+    page = session.quiet("GET", f"/v1/Services/{service}/Roles") or {}
+    return {role["friendly_name"]: role["sid"] for role in page.get("roles", [])}
+
+
+def account_configuration(s: Session) -> None:
+    before = s.call("fetch", "GET", "/v1/Configuration").body or {}
+    try:
+        s.call(
+            "update timers",
+            "POST",
+            "/v1/Configuration",
+            {"DefaultInactiveTimer": "PT1M", "DefaultClosedTimer": "PT10M"},
+        )
+        s.call(
+            "refused: inactive timer under a minute",
+            "POST",
+            "/v1/Configuration",
+            {"DefaultInactiveTimer": "PT30S"},
+            refusal=50375,
+        )
+        s.call(
+            "refused: unknown default service",
+            "POST",
+            "/v1/Configuration",
+            {"DefaultChatServiceSid": "IS" + UNKNOWN},
+            refusal=50050,
+        )
+    finally:
+        s.quiet(
+            "POST",
+            "/v1/Configuration",
+            {
+                "DefaultInactiveTimer": before.get("default_inactive_timer") or "PT0S",
+                "DefaultClosedTimer": before.get("default_closed_timer") or "PT0S",
+            },
+        )
+
+
+def account_webhooks(s: Session) -> None:
+    before = s.call("fetch", "GET", "/v1/Configuration/Webhooks").body or {}
+    try:
+        s.call(
+            "update",
+            "POST",
+            "/v1/Configuration/Webhooks",
+            {
+                "PreWebhookUrl": "https://hooks.example.com/pre",
+                "PostWebhookUrl": "https://hooks.example.com/post",
+                "Method": "POST",
+                "Filters": ["onConversationAdded", "onMessageAdded"],
+                "Target": "webhook",
+            },
+        )
+        s.call(
+            "refused: unknown target",
+            "POST",
+            "/v1/Configuration/Webhooks",
+            {"Target": "pager"},
+            refusal=20001,
+        )
+        s.call(
+            "refused: unknown filter",
+            "POST",
+            "/v1/Configuration/Webhooks",
+            {"Filters": ["onSomethingElse"]},
+            refusal=20001,
+        )
+    finally:
+        s.quiet(
+            "POST",
+            "/v1/Configuration/Webhooks",
+            {
+                "PreWebhookUrl": before.get("pre_webhook_url") or "",
+                "PostWebhookUrl": before.get("post_webhook_url") or "",
+                "Method": before.get("method") or "POST",
+                "Filters": before.get("filters") or [""],
+                "Target": before.get("target") or "webhook",
+            },
+        )
+
+
+def services(s: Session) -> None:
+    default = (s.quiet("GET", "/v1/Configuration") or {}).get("default_chat_service_sid")
+    s.call("fetch the default service", "GET", f"/v1/Services/{default}")
+    created = s.call("create", "POST", "/v1/Services", {"FriendlyName": s.name("svc")})
+    sid = created.field("sid")
+    s.call("fetch", "GET", f"/v1/Services/{sid}")
+    s.call("list (own and default only)", "GET", "/v1/Services", own_only=True)
+    s.call("refused: no friendly name", "POST", "/v1/Services", {}, refusal=20001)
+    s.call("refused: unknown SID", "GET", f"/v1/Services/IS{UNKNOWN}", refusal=20404)
+    s.call(
+        "refused: delete the default service",
+        "DELETE",
+        f"/v1/Services/{default}",
+        refusal=20409,
+    )
+    s.call("delete", "DELETE", f"/v1/Services/{sid}")
+    s.call("fetch deleted", "GET", f"/v1/Services/{sid}", refusal=20404)
+
+
+def service_configuration(s: Session) -> None:
+    service = _service(s)
+    roles = _roles(s, service)
+    path = f"/v1/Services/{service}/Configuration"
+    s.call("fetch", "GET", path)
+    s.call(
+        "update",
+        "POST",
+        path,
+        {
+            "DefaultConversationCreatorRoleSid": roles.get("channel admin", ""),
+            "DefaultConversationRoleSid": roles.get("channel user", ""),
+            "DefaultChatServiceRoleSid": roles.get("service user", ""),
+            "ReachabilityEnabled": True,
+        },
+    )
+    s.call(
+        "refused: a service role as the conversation role",
+        "POST",
+        path,
+        {"DefaultConversationRoleSid": roles.get("service admin", "")},
+        refusal=50105,
+    )
+    s.call(
+        "refused: unknown role",
+        "POST",
+        path,
+        {"DefaultConversationRoleSid": "RL" + UNKNOWN},
+        refusal=50109,
+    )
+
+
+def service_notifications(s: Session) -> None:
+    path = f"/v1/Services/{_service(s)}/Configuration/Notifications"
+    s.call("fetch", "GET", path)
+    s.call(
+        "update",
+        "POST",
+        path,
+        {
+            "LogEnabled": True,
+            "NewMessage.Enabled": True,
+            "NewMessage.Template": "${PARTICIPANT}: ${MESSAGE}",
+            "NewMessage.Sound": "default",
+            "NewMessage.BadgeCountEnabled": True,
+            "NewMessage.WithMedia.Enabled": True,
+            "NewMessage.WithMedia.Template": "${PARTICIPANT} sent a file",
+            "AddedToConversation.Enabled": True,
+            "AddedToConversation.Template": "You joined ${CONVERSATION}",
+            "AddedToConversation.Sound": "ring",
+            "RemovedFromConversation.Enabled": False,
+        },
+    )
+    s.call("fetch after update", "GET", path)
+
+
+def service_webhooks(s: Session) -> None:
+    path = f"/v1/Services/{_service(s)}/Configuration/Webhooks"
+    s.call("fetch", "GET", path, example="fetchEmpty")
+    s.call(
+        "update",
+        "POST",
+        path,
+        {
+            "PreWebhookUrl": "https://hooks.example.com/pre",
+            "PostWebhookUrl": "https://hooks.example.com/post",
+            "Filters": ["onMessageAdd", "onParticipantAdd"],
+            "Method": "POST",
+        },
+    )
+    s.call("fetch after update", "GET", path)
+    s.call("refused: method PATCH", "POST", path, {"Method": "PATCH"}, refusal=50055)
+    s.call(
+        "refused: not a URL", "POST", path, {"PostWebhookUrl": "hooks.example.com"}, refusal=50054
+    )
+
+
+def _role_steps(s: Session, base: str) -> None:
+    """Create, refuse, read, update and delete roles under `base` (a service's, or /v1/Roles)."""
+    created = s.call(
+        "create a conversation role",
+        "POST",
+        base,
+        {
+            "FriendlyName": s.name("agent"),
+            "Type": "conversation",
+            "Permission": ["sendMessage", "leaveConversation"],
+        },
+    )
+    s.call(
+        "create a service role",
+        "POST",
+        base,
+        {"FriendlyName": s.name("lead"), "Type": "service", "Permission": ["createConversation"]},
+    )
+    s.call(
+        "refused: no permission",
+        "POST",
+        base,
+        {"FriendlyName": s.name("bare"), "Type": "conversation"},
+        refusal=20001,
+    )
+    s.call(
+        "refused: unknown role type",
+        "POST",
+        base,
+        {"FriendlyName": s.name("odd"), "Type": "channel", "Permission": ["sendMessage"]},
+        refusal=50105,
+    )
+    s.call(
+        "refused: a conversation permission on a service role",
+        "POST",
+        base,
+        {"FriendlyName": s.name("mixed"), "Type": "service", "Permission": ["sendMessage"]},
+        refusal=50104,
+    )
+    sid = created.field("sid")
+    s.call("fetch", "GET", f"{base}/{sid}")
+    s.call(
+        "update permissions",
+        "POST",
+        f"{base}/{sid}",
+        {"Permission": ["sendMessage", "sendMediaMessage", "leaveConversation"]},
+    )
+    s.call("refused: unknown SID", "GET", f"{base}/RL{UNKNOWN}", refusal=20404)
+    s.call("delete", "DELETE", f"{base}/{sid}")
+    s.call("fetch deleted", "GET", f"{base}/{sid}", refusal=20404)
+
+
+def service_roles(s: Session) -> None:
+    base = f"/v1/Services/{_service(s)}/Roles"
+    s.call("list the built-in roles", "GET", base)
+    _role_steps(s, base)
+
+
+def default_service_roles(s: Session) -> None:
+    s.call("list (own and built-in only)", "GET", "/v1/Roles", own_only=True)
+    _role_steps(s, "/v1/Roles")
+
+
+def role_paging(s: Session) -> None:
+    base = f"/v1/Services/{_service(s)}/Roles"
+    for number in range(3):
+        s.quiet(
+            "POST",
+            base,
+            {
+                "FriendlyName": s.name(f"r{number}"),
+                "Type": "conversation",
+                "Permission": "sendMessage",
+            },
+        )
+    page = s.call("page 1 of 7 roles, 3 a page", "GET", base, query={"PageSize": 3})
+    for number in (2, 3):
+        url = ((page.body or {}).get("meta") or {}).get("next_page_url")
+        if not url:
+            break
+        page = s.call(f"page {number}", "GET", url)
+    s.call("page size over the maximum", "GET", base, query={"PageSize": 1000}, example="readFull")
+
+
+def address_configurations(s: Session) -> None:
+    address = os.environ.get(ADDRESS_ENV) or DEFAULT_ADDRESS
+    s.transformer.replacements[address] = "<address>"
+    base = "/v1/Configuration/Addresses"
+    s.call(
+        "list sms addresses (own only)",
+        "GET",
+        base,
+        query={"Type": "sms"},
+        own_only=True,
+        example="readByAddressType",
+    )
+    created = s.call(
+        "create",
+        "POST",
+        base,
+        {
+            "Type": "sms",
+            "Address": address,
+            "FriendlyName": s.name("sms"),
+            "AutoCreation.Enabled": True,
+            "AutoCreation.Type": "webhook",
+            "AutoCreation.WebhookUrl": "https://hooks.example.com/inbound",
+            "AutoCreation.WebhookMethod": "POST",
+            "AutoCreation.WebhookFilters": ["onParticipantAdded", "onMessageAdded"],
+        },
+    )
+    sid = created.field("sid")
+    s.call("fetch", "GET", f"{base}/{sid}")
+    s.call(
+        "update",
+        "POST",
+        f"{base}/{sid}",
+        {"FriendlyName": s.name("sms-renamed"), "AutoCreation.Enabled": False},
+    )
+    s.call(
+        "refused: unknown type",
+        "POST",
+        base,
+        {"Type": "pager", "Address": address},
+        refusal=20001,
+    )
+    s.call("refused: no address", "POST", base, {"Type": "sms"}, refusal=20001)
+    s.call(
+        "refused: a filter that is not a conversation event",
+        "POST",
+        f"{base}/{sid}",
+        {"AutoCreation.Enabled": True, "AutoCreation.WebhookFilters": ["onUserAdded"]},
+        refusal=50365,
+    )
+    s.call("delete", "DELETE", f"{base}/{sid}")
+    s.call("fetch deleted", "GET", f"{base}/{sid}", refusal=20404)
+
+
+def credentials(s: Session) -> None:
+    base = "/v1/Credentials"
+    s.call("list (own only)", "GET", base, own_only=True)
+    created = s.call(
+        "create fcm",
+        "POST",
+        base,
+        {"Type": "fcm", "FriendlyName": s.name("push"), "Secret": s.secret("fcm")},
+        example="createPushTypeFcm",
+    )
+    sid = created.field("sid")
+    s.call("fetch", "GET", f"{base}/{sid}")
+    s.call(
+        "update",
+        "POST",
+        f"{base}/{sid}",
+        {"FriendlyName": s.name("push-2"), "Secret": s.secret("fcm")},
+    )
+    s.call(
+        "refused: unknown type",
+        "POST",
+        base,
+        {"Type": "pager", "FriendlyName": s.name("odd"), "Secret": s.secret("odd")},
+        refusal=20001,
+    )
+    s.call(
+        "refused: fcm without its secret",
+        "POST",
+        base,
+        {"Type": "fcm", "FriendlyName": s.name("bare")},
+        refusal=20001,
+    )
+    s.call("delete", "DELETE", f"{base}/{sid}")
+    s.call("fetch deleted", "GET", f"{base}/{sid}", refusal=20404)
+
+
+def accounts(s: Session) -> None:
+    me = s.transformer.account_sid
+    s.call("fetch own account", "GET", f"{ACCOUNTS}/{me}.json")
+    created = s.call(
+        "create a subaccount", "POST", f"{ACCOUNTS}.json", {"FriendlyName": s.name("sub")}
+    )
+    sid = created.field("sid")
+    s.call("fetch the subaccount", "GET", f"{ACCOUNTS}/{sid}.json")
+    s.call(
+        "list by friendly name",
+        "GET",
+        f"{ACCOUNTS}.json",
+        query={"FriendlyName": s.name("sub")},
+        example="readFull",
+    )
+    s.call(
+        "rename",
+        "POST",
+        f"{ACCOUNTS}/{sid}.json",
+        {"FriendlyName": s.name("sub-renamed")},
+    )
+    s.call("refused: unknown SID", "GET", f"{ACCOUNTS}/AC{UNKNOWN}.json", refusal=20003)
+    s.call("close", "POST", f"{ACCOUNTS}/{sid}.json", {"Status": "closed"})
+
+
+def _scenario(run: Callable[[Session], None], *differences: Difference) -> Scenario:
+    summary = (run.__doc__ or "").strip() or run.__name__.replace("_", " ")
+    return Scenario(run.__name__, run, summary, differences)
+
+
+SCENARIOS: dict[str, Scenario] = {
+    scenario.name: scenario
+    for scenario in (
+        _scenario(account_configuration),
+        _scenario(account_webhooks),
+        _scenario(services),
+        _scenario(service_configuration),
+        _scenario(service_notifications),
+        _scenario(
+            service_webhooks,
+            Difference(
+                "fetch",
+                "$.body.method",
+                "Twilio's fetchEmpty example (a service without webhooks) shows method null, "
+                "which its own schema does not allow (the method enum is not nullable); the "
+                "emulator answers POST, the method a new service's webhooks are sent with",
+            ),
+        ),
+        _scenario(service_roles),
+        _scenario(default_service_roles),
+        _scenario(
+            role_paging,
+            *(
+                Difference(
+                    step,
+                    "$.body.meta.url",
+                    "the published list example is a first page; a later page's own URL "
+                    "carries the PageToken of the next_page_url that led to it",
+                )
+                for step in ("page 2", "page 3")
+            ),
+        ),
+        _scenario(
+            address_configurations,
+            *(
+                Difference(
+                    step,
+                    "$.body.auto_creation.conversation_service_sid",
+                    "Twilio's examples show auto_creation.conversation_service_sid on every "
+                    "address configuration (presumably the default service, filled in); the "
+                    "emulator leaves the key out unless AutoCreation.ConversationServiceSid "
+                    "was sent. Not published: what Twilio fills in",
+                )
+                for step in ("create", "fetch", "update")
+            ),
+            *(
+                Difference(
+                    "update",
+                    f"$.body.auto_creation.{key}",
+                    "the published update example switches auto-creation to studio; this "
+                    "step keeps type webhook, and auto_creation holds its type's keys only "
+                    "(as the examples of each type show)",
+                )
+                for key in (
+                    "studio_flow_sid",
+                    "studio_retry_count",
+                    "webhook_url",
+                    "webhook_method",
+                    "webhook_filters",
+                )
+            ),
+        ),
+        _scenario(credentials),
+        _scenario(accounts),
+    )
+}
+
+
+def step_names(answers: list[Any]) -> list[str]:
+    return [answer.step for answer in answers]

@@ -1,0 +1,238 @@
+"""One scenario's conversation with a target: every call goes through the twilio SDK (its
+domains' `request`, so the SDK's authentication, headers and base URLs) and every answer is
+kept as it came (status, Twilio code, JSON body) for the snapshot.
+
+Everything a scenario creates is named with the run's prefix (`parity-<run id>-`), so that
+cleanup can find it, and find nothing else: `sweep` deletes services, roles of the default
+service, credentials and address configurations, and closes subaccounts, whose friendly name
+starts with a parity prefix, never anything else.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from twilio.rest import Client
+
+from reconciler.kinds.role import BUILT_IN_ROLE_NAMES
+from reconciler.parity.transform import Transformer
+
+SID = re.compile(r"\b[A-Z]{2}[0-9a-f]{32}\b")
+
+PREFIX_PATTERN = re.compile(r"^parity-[0-9a-f]{8}-")
+"""Names any parity run gives (`parity-` and an 8-hex run id): what start-of-run cleanup
+looks for, since an interrupted run's id is not known."""
+ACCOUNTS = "/2010-04-01/Accounts"
+
+
+def new_run_prefix() -> str:
+    return f"parity-{secrets.token_hex(4)}-"
+
+
+class ScenarioBroken(Exception):
+    """An answer lacks what the scenario needs to go on (the SID it just created, say)."""
+
+
+@dataclass
+class Answer:
+    """One call and what the target answered."""
+
+    step: str
+    method: str
+    path: str
+    params: dict[str, Any]
+    status: int
+    code: int | None
+    body: Any
+    example: str | None = None
+    """Which published example of the operation this step corresponds to (None: the first)."""
+    refusal: int | None = None
+    """The Twilio code this step expects (the project's reading of Twilio's error list)."""
+    own_only: bool = False
+    """A list page cut to the scenario's own items (see `Session.call`)."""
+
+    def field(self, name: str) -> Any:
+        """A field of the body the scenario needs to continue."""
+        if not isinstance(self.body, Mapping) or self.body.get(name) is None:
+            raise ScenarioBroken(
+                f"step {self.step!r}: the answer ({self.status}) has no {name!r} to continue with"
+            )
+        return self.body[name]
+
+
+@dataclass
+class Session:
+    """What a scenario calls: `call` records, `quiet` does not (setup and cleanup reads)."""
+
+    client: Client
+    transformer: Transformer
+    prefix: str
+    answers: list[Answer] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)
+    """SIDs that recorded answers (and requests) have shown so far."""
+
+    def name(self, suffix: str) -> str:
+        return f"{self.prefix}{suffix}"
+
+    def secret(self, label: str) -> str:
+        """A fresh secret value to send: registered so no snapshot can hold it."""
+        value = f"{label}-{secrets.token_hex(16)}"
+        self.transformer.add_secrets([value])
+        return value
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        data: Mapping[str, Any] | None,
+        query: Mapping[str, Any] | None,
+    ) -> tuple[int, Any]:
+        form = {key: _wire(value) for key, value in (data or {}).items()}
+        params = {key: _wire(value) for key, value in (query or {}).items()}
+        if path.startswith("http"):
+            response = self.client.request(method, path, params=params or None)
+        else:
+            domain = (
+                self.client.api if path.startswith("/2010-04-01") else self.client.conversations
+            )
+            response = domain.request(method, path, params=params or None, data=form or None)
+        body: Any = None
+        if response.text:
+            try:
+                body = json.loads(response.text)
+            except ValueError:
+                body = {"<not JSON>": response.text[:200]}
+        return response.status_code, body
+
+    def call(
+        self,
+        step: str,
+        method: str,
+        path: str,
+        data: Mapping[str, Any] | None = None,
+        query: Mapping[str, Any] | None = None,
+        *,
+        example: str | None = None,
+        refusal: int | None = None,
+        own_only: bool = False,
+    ) -> Answer:
+        """One recorded call. `own_only` cuts a list page to the items this scenario knows:
+        named with the run's prefix, seen before in this scenario (the default service, the
+        caller's account), or built in by Twilio (the four roles of every service). What else
+        an account holds differs from account to account and is not the suite's business."""
+        status, body = self._send(method, path, data, query)
+        if own_only and status == 200:
+            body = self._own_items(body)
+        code = body.get("code") if status >= 400 and isinstance(body, Mapping) else None
+        answer = Answer(
+            step=step,
+            method=method,
+            path=path,
+            params={**(query or {}), **(data or {})},
+            status=status,
+            code=code if isinstance(code, int) else None,
+            body=body,
+            example=example,
+            refusal=refusal,
+            own_only=own_only,
+        )
+        if isinstance(body, Mapping):  # tokens a body hands out are secrets from now on
+            self.transformer.add_secrets(_secret_values(body))
+        self.seen.update(SID.findall(json.dumps([path, body])))
+        self.answers.append(answer)
+        return answer
+
+    def _own_items(self, body: Any) -> Any:
+        if not isinstance(body, Mapping):
+            return body
+        key = (body.get("meta") or {}).get("key") or ("accounts" if "accounts" in body else None)
+        if key is None or not isinstance(body.get(key), list):
+            return body
+
+        def own(item: Any) -> bool:
+            name = str(item.get("friendly_name") or "") if isinstance(item, Mapping) else ""
+            sid = item.get("sid") if isinstance(item, Mapping) else None
+            return (
+                name.startswith(self.prefix)
+                or sid in self.seen
+                or sid == self.transformer.account_sid
+                or name in BUILT_IN_ROLE_NAMES
+            )
+
+        return {**body, key: [item for item in body[key] if own(item)]}
+
+    def quiet(self, method: str, path: str, data: Mapping[str, Any] | None = None) -> Any:
+        """A call outside the snapshot: setup reads and cleanup."""
+        status, body = self._send(method, path, data, None)
+        if isinstance(body, Mapping):
+            self.transformer.add_secrets(_secret_values(body))
+        return body if status < 400 else None
+
+
+def _wire(value: Any) -> Any:
+    """Form values as Twilio reads them: booleans as true/false, lists as repeated keys."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return [_wire(item) for item in value]
+    return str(value)
+
+
+def _secret_values(body: Any) -> Iterator[str]:
+    from reconciler.parity.transform import is_secret_field
+
+    if isinstance(body, Mapping):
+        for key, value in body.items():
+            if isinstance(value, str) and is_secret_field(str(key)):
+                yield value
+            else:
+                yield from _secret_values(value)
+    elif isinstance(body, list):
+        for item in body:
+            yield from _secret_values(item)
+
+
+def _records(session: Session, path: str, key: str) -> Iterator[dict[str, Any]]:
+    """Every record of a list, following its next-page links, unrecorded."""
+    url: str | None = path
+    while url:
+        page = session.quiet("GET", url)
+        if not isinstance(page, Mapping):
+            return
+        yield from page.get(key) or []
+        meta = page.get("meta") or {}
+        relative = page.get("next_page_uri")  # the 2010-04-01 API links relative to its host
+        url = meta.get("next_page_url") or (
+            f"{session.client.api.base_url}{relative}" if relative else None
+        )
+
+
+def sweep(session: Session, pattern: re.Pattern[str] | None = None) -> list[str]:
+    """Delete (or, for subaccounts, close) what parity runs created: names matching `pattern`
+    (default: this run's prefix). Returns what it removed, for the run's log."""
+    matches = pattern or re.compile("^" + re.escape(session.prefix))
+    removed: list[str] = []
+
+    def mine(record: Mapping[str, Any]) -> bool:
+        return bool(matches.match(str(record.get("friendly_name") or "")))
+
+    for path, key in (
+        ("/v1/Roles", "roles"),
+        ("/v1/Credentials", "credentials"),
+        ("/v1/Configuration/Addresses", "address_configurations"),
+        ("/v1/Services", "services"),
+    ):
+        for record in list(_records(session, path, key)):
+            if mine(record):
+                session.quiet("DELETE", f"{path}/{record['sid']}")
+                removed.append(f"{key[:-1]} {record['friendly_name']}")
+    for record in list(_records(session, f"{ACCOUNTS}.json", "accounts")):
+        if mine(record) and record.get("status") != "closed":
+            session.quiet("POST", f"{ACCOUNTS}/{record['sid']}.json", {"Status": "closed"})
+            removed.append(f"subaccount {record['friendly_name']} (closed)")
+    return removed

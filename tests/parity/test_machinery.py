@@ -1,0 +1,227 @@
+"""The parts of the parity suite on their own: who may be targeted, cleanup by prefix after an
+interrupted run, the transformers, the comparison rules and declared differences."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from reconciler.emulator import defaults
+from reconciler.live.connection import ConnectionSettings
+from reconciler.parity import runner, snapshots
+from reconciler.parity.__main__ import main
+from reconciler.parity.compare import ParityFailure, compare_answer, judge
+from reconciler.parity.scenarios import Difference, Scenario
+from reconciler.parity.session import Session
+from reconciler.parity.target import Target, TargetRefused, resolve
+from reconciler.parity.transform import Transformer
+from reconciler.testing import emulator
+
+REAL = "AC" + "1" * 32
+OTHER = "AC" + "2" * 32
+WORKFLOW = snapshots.spec.REPO / "examples" / "ci" / "_github" / "workflows" / "parity.yml.example"
+
+
+# --- targets: Twilio only when the opt-in names the credentials' account ----------------------
+
+
+def test_twilio_needs_the_opt_in_naming_the_same_account() -> None:
+    credentials = {"TWILIO_ACCOUNT_SID": REAL, "TWILIO_AUTH_TOKEN": "live-token-123"}
+    with pytest.raises(TargetRefused, match="RECONCILER_PARITY_ACCOUNT="):
+        resolve("twilio", environ=credentials)
+    with pytest.raises(TargetRefused, match="does not name"):
+        resolve("twilio", environ={**credentials, "RECONCILER_PARITY_ACCOUNT": OTHER})
+    with pytest.raises(TargetRefused, match="TWILIO_ACCOUNT_SID"):
+        resolve("twilio", environ={"RECONCILER_PARITY_ACCOUNT": REAL})
+    with pytest.raises(TargetRefused, match="RECONCILER_ENDPOINT"):
+        resolve(
+            "twilio",
+            environ={
+                **credentials,
+                "RECONCILER_PARITY_ACCOUNT": REAL,
+                "RECONCILER_ENDPOINT": "http://127.0.0.1:4010",
+            },
+        )
+    target = resolve("twilio", environ={**credentials, "RECONCILER_PARITY_ACCOUNT": REAL})
+    assert target is not None and target.kind == "twilio" and target.endpoint is None
+    assert target.secrets == ("live-token-123",)
+
+
+def test_an_endpoint_off_this_machine_needs_the_opt_in_too() -> None:
+    credentials = {"TWILIO_ACCOUNT_SID": REAL, "TWILIO_AUTH_TOKEN": "live-token-123"}
+    with pytest.raises(TargetRefused, match="RECONCILER_PARITY_ACCOUNT"):
+        resolve("endpoint", "https://proxy.example.com", credentials)
+    local = resolve("endpoint", "http://127.0.0.1:4010/", {})
+    assert local is not None and local.settings.account_sid == defaults.ACCOUNT_SID
+
+
+def test_the_command_refuses_twilio_without_the_opt_in(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    monkeypatch.setenv("TWILIO_ACCOUNT_SID", REAL)
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "live-token-123")
+    monkeypatch.delenv("RECONCILER_PARITY_ACCOUNT", raising=False)
+    monkeypatch.delenv("RECONCILER_ENDPOINT", raising=False)
+    assert main(["record", "--target", "twilio", "--snapshots", str(tmp_path)]) == 2
+    assert "RECONCILER_PARITY_ACCOUNT" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- cleanup: what a run (or an interrupted one) created, and nothing else ---------------------
+
+
+def test_cleanup_removes_parity_leftovers_and_an_interrupted_scenarios_own_only() -> None:
+    running = emulator()
+    with running as client:
+        api = client.conversations.v1
+        api.services.create(friendly_name="parity-0badc0de-svc")  # what a killed run left
+        api.services.create(friendly_name="customer support")
+        api.services.create(friendly_name="parity-notes")  # parity-ish, but no run's name
+        api.credentials.create(type="fcm", friendly_name="parity", secret="s3cret-value")
+
+        def interrupted(session: Session) -> None:
+            session.call("create", "POST", "/v1/Services", {"FriendlyName": session.name("a")})
+            role = {"FriendlyName": session.name("r"), "Type": "service", "Permission": "x"}
+            session.quiet("POST", "/v1/Roles", {**role, "Permission": "createConversation"})
+            raise KeyboardInterrupt
+
+        settings = ConnectionSettings(
+            account_sid=running.account_sid,
+            username=running.account_sid,
+            password=running.auth_token,
+        )
+        target = Target("emulator", settings, running.url, (running.auth_token,))
+        with pytest.raises(KeyboardInterrupt):
+            list(runner.play(target, client, [Scenario("interrupted", interrupted, "")]))
+        services = {item.friendly_name for item in api.services.list()}
+        credentials = {item.friendly_name for item in api.credentials.list()}
+        roles = {role.friendly_name for role in api.roles.list()}
+    assert services == {"Default Conversations Service", "customer support", "parity-notes"}
+    assert credentials == {"parity"}
+    assert not any(role.startswith("parity-") for role in roles)
+
+
+# --- transformers ------------------------------------------------------------------------------
+
+
+def test_placeholders_keep_identity_within_a_scenario() -> None:
+    service, other = "IS" + "a" * 32, "IS" + "b" * 32
+    transformer = Transformer(
+        bases=("http://127.0.0.1:999",), run_prefix="parity-12345678-", account_sid=REAL
+    )
+    transformer.add_secrets(["fcm-very-secret"])
+    body = {
+        "sid": other,
+        "account_sid": REAL,
+        "links": {"roles": f"http://127.0.0.1:999/v1/Services/{service}/Roles?PageToken=PTx&a=1"},
+        "chat_service_sid": service,
+        "again": other,
+        "friendly_name": "parity-12345678-svc",
+        "date_created": "2026-01-02T03:04:05Z",
+        "date_updated": "Mon, 07 Dec 2026 04:25:05 +0000",
+        "auth_token": "anything",
+        "note": "key fcm-very-secret inside",
+    }
+    assert transformer.value(body) == {
+        "sid": "<IS:1>",
+        "account_sid": "<AC:1>",
+        "links": {"roles": "<base>/v1/Services/<IS:2>/Roles?PageToken=<page-token>&a=1"},
+        "chat_service_sid": "<IS:2>",
+        "again": "<IS:1>",
+        "friendly_name": "parity-<run>-svc",
+        "date_created": "<date>",
+        "date_updated": "<date:rfc2822>",
+        "auth_token": "<secret>",
+        "note": "key <secret> inside",
+    }
+
+
+def test_a_snapshot_with_a_secret_is_not_written(tmp_path: Path) -> None:
+    document = snapshots.document("leaky", {"kind": "emulator"}, [{"body": "tok-123456"}])
+    with pytest.raises(snapshots.SecretLeak) as leak:
+        snapshots.write(tmp_path, document, {"tok-123456"})
+    assert "tok-123456" not in str(leak.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- comparison rules --------------------------------------------------------------------------
+
+
+def _answer(body: Any, source: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
+    answer: dict[str, Any] = {
+        "step": "fetch",
+        "request": {"method": "GET", "path": "/v1/Configuration", "params": {}},
+        "status": 200,
+        "code": None,
+        "body": body,
+        **extra,
+    }
+    if source:
+        answer["source"] = source
+    return answer
+
+
+EXAMPLE = {"kind": "openapi-example", "spec": "conversations", "operation": "FetchConfiguration"}
+
+
+def test_published_answers_compare_shape_and_recorded_ones_values() -> None:
+    example = {
+        "default_chat_service_sid": "<IS:1>",
+        "default_inactive_timer": "PT1M",
+        "url": "<base>/v1/Configuration",
+    }
+    ours = {
+        "default_chat_service_sid": "<IS:4>",
+        "default_inactive_timer": None,
+        "url": "<base>/v1/Configuration",
+    }
+    assert compare_answer("s", _answer(example, EXAMPLE), _answer(ours)) == []  # nullable
+    extra = compare_answer("s", _answer(example, EXAMPLE), _answer({**ours, "region": "us1"}))
+    assert [(item.path, item.actual) for item in extra] == [("$.body.region", "us1")]
+    renamed = {**ours, "default_chat_service_sid": "<MG:1>", "url": "<base>/v1/Config"}
+    assert [
+        item.path for item in compare_answer("s", _answer(example, EXAMPLE), _answer(renamed))
+    ] == [
+        "$.body.default_chat_service_sid",
+        "$.body.url",
+    ]
+    typed = compare_answer("s", _answer({"a": "1"}, EXAMPLE), _answer({"a": 1}))
+    assert [item.path for item in typed] == ["$.body.a"]
+    exact = compare_answer("s", _answer(example), _answer(ours))
+    assert [item.path for item in exact] == [
+        "$.body.default_chat_service_sid",  # recorded: <IS:1> and <IS:4> are other SIDs
+        "$.body.default_inactive_timer",
+    ]
+
+
+def test_declared_differences_are_accepted_and_stale_ones_fail() -> None:
+    found = compare_answer("s", _answer({"a": 1}), _answer({"a": 2}))
+    declared = (Difference("fetch", "$.body.a", "known", against=("emulator",)),)
+    assert [item.declared for item in judge("s", "emulator", found, declared)] == list(declared)
+    with pytest.raises(ParityFailure, match=r"scenario s, step 'fetch': \$\.body\.a"):
+        judge("s", "published", found, declared)  # declared for another source
+    with pytest.raises(ParityFailure, match="no longer occurs"):
+        judge("s", "emulator", [], declared)
+
+
+# --- the recording workflow ---------------------------------------------------------------------
+
+
+def test_the_recording_workflow_runs_by_hand_or_weekly_with_the_opt_in() -> None:
+    data = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    triggers = data[True]  # YAML 1.1 reads `on` as a boolean
+    assert set(triggers) == {"workflow_dispatch", "schedule"}
+    steps = data["jobs"]["record"]["steps"]
+    record = next(step for step in steps if "record --target twilio" in step.get("run", ""))
+    assert record["run"] == "python -m reconciler.parity record --target twilio"
+    env = record["env"]
+    assert env["RECONCILER_PARITY_ACCOUNT"] == "${{ vars.PARITY_ACCOUNT }}"
+    assert env["TWILIO_ACCOUNT_SID"].startswith("${{ secrets.")
+    upload = next(step for step in steps if step.get("uses", "").startswith("actions/upload"))
+    assert "tests/parity/snapshots/" in upload["with"]["path"]
+    assert all("secrets." not in json.dumps(step) for step in steps if step is not record)
+    assert "parity.yml.example" in (snapshots.spec.REPO / "scripts" / "lint_actions.py").read_text()
