@@ -85,7 +85,7 @@ def test_existing_neighbours_plan_and_an_unpublished_flow_or_foreign_number_is_w
 
 
 def test_an_unchanged_missing_neighbour_is_warned_not_refused(run: Cli, engine: Engine) -> None:
-    """Twilio keeps a deleted Messaging Service's SID; refusing it would make an export unplannable."""
+    """Twilio keeps a deleted Messaging Service's SID: refusing it breaks an exported config."""
     messaging, flow = neighbours(engine)
     path = run.config(pointing(messaging, flow))
     assert run("apply", path, "--auto-approve").exit_code == 0
