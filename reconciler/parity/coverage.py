@@ -21,7 +21,7 @@ from typing import Any
 from reconciler.emulator import registry
 from reconciler.emulator.server import EmulatorServer
 from reconciler.fleet.credentials import list_accounts
-from reconciler.kinds import ALL_KINDS, Kind
+from reconciler.kinds import ALL_KINDS, Kind, neighbours
 from reconciler.live.connection import ConnectionSettings, build_client
 from reconciler.parity import snapshots, spec
 from reconciler.testing import close_client
@@ -75,11 +75,24 @@ def engine_operations() -> set[str]:
             server.reset_stats()
             for kind in ALL_KINDS:
                 _exercise(kind, api, service if kind.parent else None)
+            _exercise_neighbours(client, service)
             list_accounts(client)
             routes = server.stats()["by_route"]
         finally:
             close_client(client)
     return set(routes)
+
+
+def _exercise_neighbours(client: Any, service: str) -> None:
+    """The plan's reads of other products and of a doomed service's conversations."""
+    calls: tuple[Callable[[], object], ...] = (
+        lambda: neighbours.messaging_service(client, "MG" + "0" * 32),
+        lambda: neighbours.studio_flow(client, "FW" + "0" * 32),
+        lambda: neighbours.incoming_numbers(client),
+        lambda: neighbours.conversations_of(client.conversations.v1, service),
+    )
+    for call in calls:
+        call()
 
 
 def _exercise(kind: Kind, api: Any, parent: str | None) -> None:
