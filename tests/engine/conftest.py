@@ -51,6 +51,23 @@ EXAMPLE_ENV = {
         )
     },
 }
+NEIGHBOUR_VARIABLES = ("PROD_MESSAGING_SERVICE_SID", "PROD_STUDIO_FLOW_SID")
+"""The examples' variables that name resources of other products (plan checks they exist)."""
+
+
+def example_env(client: Client) -> dict[str, str]:
+    """EXAMPLE_ENV plus the SIDs of a Messaging Service and a published Studio Flow made in the
+    emulator behind `client`, for the examples that point into those products."""
+    service = client.messaging.v1.services.create(friendly_name="Example sender")
+    flow = client.studio.v2.flows.create(
+        friendly_name="Example inbound",
+        status="published",
+        definition={"description": "example", "states": [], "initial_state": "Trigger"},
+    )
+    messaging, studio = NEIGHBOUR_VARIABLES
+    return {**EXAMPLE_ENV, messaging: str(service.sid), studio: str(flow.sid)}
+
+
 FAST_RETRIES = RetryPolicy(attempts=12, base_delay=0.001, max_delay=0.01, budget_seconds=20)
 _counter = itertools.count()
 

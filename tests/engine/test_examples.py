@@ -11,7 +11,16 @@ import pytest
 from reconciler.config import load_config
 from reconciler.config.loader import DEFERRED_ACCOUNT
 from reconciler.emulator.server import EmulatorServer
-from tests.engine.conftest import EXAMPLE_ENV, EXAMPLES, Cli, example_dirs, one_line_error, writes
+from tests.engine.conftest import (
+    EXAMPLE_ENV,
+    EXAMPLES,
+    Cli,
+    Engine,
+    example_dirs,
+    example_env,
+    one_line_error,
+    writes,
+)
 
 EXAMPLE_DIRS = example_dirs()
 
@@ -24,27 +33,29 @@ def test_examples_are_found() -> None:
     "example", EXAMPLE_DIRS, ids=[str(path.relative_to(EXAMPLES)) for path in EXAMPLE_DIRS]
 )
 def test_example_plans_applies_and_then_plans_clean(
-    example: Path, run: Cli, emulator: EmulatorServer
+    example: Path, run: Cli, emulator: EmulatorServer, engine: Engine
 ) -> None:
     path = str(example)
-    first = run("plan", path, "--detailed-exitcode", "--format", "json", env=EXAMPLE_ENV)
+    env = example_env(engine.client)
+    emulator.reset_stats()
+    first = run("plan", path, "--detailed-exitcode", "--format", "json", env=env)
     assert first.exit_code == 2, first.output
     planned = json.loads(first.stdout)
     assert sum(planned["summary"].values()) == len(planned["changes"]) > 0
     assert emulator.stats()["by_method"].get("POST", 0) == 0, "plan never writes"
 
     emulator.reset_stats()
-    applied = run("apply", path, "--auto-approve", env=EXAMPLE_ENV)
+    applied = run("apply", path, "--auto-approve", env=env)
     assert applied.exit_code == 0, applied.output
     assert "0 failed, 0 skipped" in applied.stdout
     assert writes(emulator.stats()) >= len(planned["changes"])
 
-    after = run("plan", path, "--detailed-exitcode", env=EXAMPLE_ENV)
+    after = run("plan", path, "--detailed-exitcode", env=env)
     assert after.exit_code == 0, after.output
     assert "No changes" in after.stdout
 
     emulator.reset_stats()
-    again = run("apply", path, "--auto-approve", env=EXAMPLE_ENV)
+    again = run("apply", path, "--auto-approve", env=env)
     assert again.exit_code == 0, again.output
     assert writes(emulator.stats()) == 0, emulator.stats()
 

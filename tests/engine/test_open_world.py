@@ -9,6 +9,7 @@ method, a 300-character service name, and references to a service and a role tha
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -306,7 +307,7 @@ CLEARABLE_SET: dict[str, Any] = {
     "version": 1,
     "account": {
         "configuration": {
-            "default_messaging_service_sid": "MG" + "a" * 32,
+            "default_messaging_service_sid": "(a Messaging Service of the account)",
             "default_inactive_timer": "PT1H",
             "default_closed_timer": "P1D",
         },
@@ -363,8 +364,11 @@ def _cleared(node: Any) -> Any:
 
 def test_every_null_the_readme_calls_cleared_applies_and_plans_clean(engine: Engine) -> None:
     """What `validate` lets through as `null`, Twilio (the emulator) clears: no apply fails."""
-    engine.converge(CLEARABLE_SET)
-    cleared = _cleared(CLEARABLE_SET)
+    sender = engine.client.messaging.v1.services.create(friendly_name="sender")
+    everything = copy.deepcopy(CLEARABLE_SET)
+    everything["account"]["configuration"]["default_messaging_service_sid"] = sender.sid
+    engine.converge(everything)
+    cleared = _cleared(everything)
     assert cleared["address_configurations"][0]["auto_creation"]["webhook_url"] is None
     cleared["address_configurations"][0]["auto_creation"]["webhook_url"] = "https://h.example/x"
     engine.converge(cleared)

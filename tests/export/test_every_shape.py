@@ -16,7 +16,7 @@ from twilio.rest import Client
 
 from reconciler.emulator.server import EmulatorServer
 from tests.conftest import client_for
-from tests.engine.conftest import EXAMPLE_ENV, EXAMPLES, Cli, apply_ok, example_dirs
+from tests.engine.conftest import EXAMPLES, Cli, apply_ok, example_dirs, example_env
 from tests.engine.test_open_world import account_holding
 
 Shape = Callable[[Cli, Client, Path], None]
@@ -36,7 +36,7 @@ def twins(run: Cli, client: Client, folder: Path) -> None:
 
 def example(path: Path) -> Shape:
     def build(run: Cli, client: Client, folder: Path) -> None:
-        apply_ok(run, str(path), env=EXAMPLE_ENV)
+        apply_ok(run, str(path), env=example_env(client))
 
     return build
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -14,10 +15,12 @@ from tests.export.conftest import (
     AGENT,
     DOLLAR_SERVICE,
     KEYWORD_SERVICE,
+    MESSAGING_SERVICE,
     NUMERIC_SERVICE,
     ON_CALL,
     SALES,
     SECRETS,
+    STUDIO_FLOW,
     SUPERVISOR,
     SUPPORT,
     TEMPLATE,
@@ -32,6 +35,12 @@ def plan_exit(run: Cli, path: Path, env: Mapping[str, str | None] | None = None)
     result = run("plan", str(path), "--detailed-exitcode", env=env)
     assert result.exit_code in (0, 2), result.output
     return result.exit_code
+
+
+def _swap(text: str, sids: dict[str, str]) -> str:
+    for old, new in sids.items():
+        text = text.replace(old, new)
+    return text
 
 
 def filled_in(path: Path) -> Path:
@@ -85,13 +94,27 @@ def test_apply_to_fresh_account_recreates_an_equal_configuration(
 ) -> None:
     build_rich_account(sdk_client)
     path = filled_in(run.export())
+    # The other account has a Messaging Service and a Studio Flow of its own (plan refuses SIDs
+    # that name nothing there): point the configuration at them, as a user adopting it would.
+    theirs = {
+        MESSAGING_SERVICE: str(fresh_client.messaging.v1.services.create(friendly_name="s").sid),
+        STUDIO_FLOW: str(
+            fresh_client.studio.v2.flows.create(
+                friendly_name="f", status="published", definition={"states": []}
+            ).sid
+        ),
+    }
+    path.write_text(_swap(path.read_text("utf-8"), theirs), "utf-8")
     fresh = Cli(fresh_emulator, run.folder)
     applied = fresh("apply", str(path), "--auto-approve", env=SECRETS)
     assert applied.exit_code == 0, applied.output
     assert plan_exit(fresh, path, env=SECRETS) == 0
 
-    assert account_view(fresh_client) == account_view(sdk_client)
-    assert fresh("export").stdout == run("export").stdout
+    ours = {fresh_sid: sid for sid, fresh_sid in theirs.items()}
+    assert json.loads(_swap(json.dumps(account_view(fresh_client)), ours)) == account_view(
+        sdk_client
+    )
+    assert _swap(fresh("export").stdout, ours) == run("export").stdout
     secrets = [item["secret_digests"] for item in fresh_emulator.snapshot()["credentials"]]
     assert all(secrets), "apply sent every write-only secret from the filled-in lines"
 

@@ -31,12 +31,14 @@ def test_no_change_plan_reads_at_most_four_per_service_plus_a_handful(account: A
     assert reads.by_route["/v1/Services/{Sid}/Configuration"] == shape.services
     assert reads.by_route["/v1/Services/{Sid}/Configuration/Webhooks"] == shape.services
     assert reads.per_service == 3 * shape.services
-    # The services list, the account configuration, two pages of address configurations.
+    # The services list, the account configuration, two pages of address configurations, and
+    # one page of the account's phone numbers (the SMS addresses are checked against it).
     assert reads.by_route == {
         **{route: n for route, n in reads.by_route.items() if route.startswith("/v1/Services/{")},
         "/v1/Services": 1,
         "/v1/Configuration": 1,
         "/v1/Configuration/Addresses": 2,
+        "/2010-04-01/Accounts/{Sid}/IncomingPhoneNumbers.json": 1,
     }
 
 
