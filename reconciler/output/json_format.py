@@ -10,7 +10,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from reconciler.output.base import Output, Renderer, out, register
-from reconciler.output.text import fleet_findings_text, fleet_tail, saved_note, verdict_line
+from reconciler.output.text import fleet_document, saved_note, verdict_line
 
 if TYPE_CHECKING:
     from reconciler.api.results import (
@@ -63,6 +63,4 @@ class JsonRenderer(Renderer):
     def render_fleet(self, result: FleetResult) -> Output:
         from reconciler.fleet.report import render_json
 
-        report = result.report
-        findings = fleet_findings_text(report) if report.command == "plan" else Output()
-        return findings + out(render_json(report)) + fleet_tail(result)
+        return fleet_document(result, render_json(result.report))

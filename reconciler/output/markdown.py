@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from reconciler.output.base import Output, Renderer, out, register
-from reconciler.output.text import fleet_findings_text, fleet_tail, saved_note
+from reconciler.output.text import fleet_document, saved_note
 
 if TYPE_CHECKING:
     from reconciler.api.results import (
@@ -49,6 +49,4 @@ class MarkdownRenderer(Renderer):
     def render_fleet(self, result: FleetResult) -> Output:
         from reconciler.fleet.report import render_markdown
 
-        report = result.report
-        findings = fleet_findings_text(report) if report.command == "plan" else Output()
-        return findings + out(render_markdown(report)) + fleet_tail(result)
+        return fleet_document(result, render_markdown(result.report))

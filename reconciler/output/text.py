@@ -78,6 +78,14 @@ def fleet_findings_text(
     )
 
 
+def fleet_document(result: FleetResult, document: str) -> Output:
+    """A fleet report as one document on stdout (JSON, Markdown): a plan's findings on stderr
+    first, as the text format shows them."""
+    report = result.report
+    findings = fleet_findings_text(report) if report.command == "plan" else Output()
+    return findings + out(document) + fleet_tail(result)
+
+
 def fleet_tail(result: FleetResult) -> Output:
     """What every format says last of a fleet run: where the JSON report was written."""
     if result.report_file is None:
