@@ -11,18 +11,9 @@ from __future__ import annotations
 import click
 from click.core import ParameterSource
 
-from reconciler.cli.options import connection_options, open_api, use_colour
-from reconciler.compare import (
-    Comparison,
-    Side,
-    compare_configs,
-    compare_with_live,
-    render_json,
-    render_markdown,
-    render_text,
-)
-from reconciler.config import ConfigError, LoadedConfig, load_config
-from reconciler.errors import ReconcilerError
+from reconciler import api, output
+from reconciler.cli.options import connect, connection_options
+from reconciler.cli.render import notifier, show
 
 DIFFERENCES_EXIT_CODE = 2
 SIDES = ("A", "B")
@@ -72,18 +63,6 @@ def resolve_sides(
     return sides
 
 
-def _load(name: str, paths: tuple[str, ...]) -> LoadedConfig:
-    """A side's configuration: every variable but secrets, which are never compared."""
-    try:
-        loaded = load_config(list(paths), defer_secrets=True)
-    except ConfigError as error:
-        raise ReconcilerError(f"side {name} ({' + '.join(paths)}):\n{error}") from None
-    for warning in loaded.warnings:
-        if warning.severity == "warning":
-            click.echo(f"{name}: {warning}", err=True)
-    return loaded
-
-
 def _explicit(name: str) -> bool:
     context = click.get_current_context()
     return context.get_parameter_source(name) is ParameterSource.COMMANDLINE
@@ -116,7 +95,7 @@ def _explicit(name: str) -> bool:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json", "markdown"]),
+    type=click.Choice(output.formats("diff")),
     default="text",
     show_default=True,
     help="text for terminals, json for scripts (schemas/diff.schema.json), markdown for a "
@@ -156,25 +135,12 @@ def command(
             "--endpoint and --local choose the account for --live; without --live both sides "
             "are configurations and no account is read"
         )
-    loaded = {name: _load(name, found) for name, found in sides.items() if found is not None}
-    described = {
-        name: Side(name, paths=found) for name, found in sides.items() if found is not None
-    }
-    comparison: Comparison
-    if live:
-        (config_name,) = loaded
-        live_name = "B" if config_name == "A" else "A"
-        with open_api(local, endpoint, concurrency) as api:
-            comparison = compare_with_live(
-                loaded[config_name], api, described[config_name], live_name
-            )
-    else:
-        comparison = compare_configs(loaded["A"], loaded["B"], described["A"], described["B"])
-    if output_format == "json":
-        click.echo(render_json(comparison), nl=False)
-    elif output_format == "markdown":
-        click.echo(render_markdown(comparison), nl=False)
-    else:
-        click.echo(render_text(comparison, colour=use_colour()), nl=False)
-    if detailed_exitcode and not comparison.same:
+    result = api.diff(
+        sides["A"],
+        sides["B"],
+        connect(local, endpoint, concurrency),
+        notify=notifier(output_format),
+    )
+    show(output_format, result)
+    if detailed_exitcode and not result.same:
         raise SystemExit(DIFFERENCES_EXIT_CODE)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
-from reconciler.atomic import write_atomically
+from reconciler import api
 from reconciler.cli.fleet_options import FleetSelection, fleet_options
-from reconciler.cli.options import connection_options, open_api
-from reconciler.export import export_account
+from reconciler.cli.options import connect, connection_options
+from reconciler.cli.render import show
 
 
 @click.command("export")
@@ -40,10 +38,4 @@ def command(
             fleet, out=out, local=local, endpoint=endpoint, concurrency=concurrency
         )
     fleet.single()
-    with open_api(local, endpoint, concurrency) as api:
-        text = export_account(api)
-    if out is None:
-        click.echo(text, nl=False)
-        return
-    write_atomically(Path(out), text)
-    click.echo(f"Exported the account to {out}.", err=True)
+    show("text", api.export(connect(local, endpoint, concurrency), out=out))

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import click
 from click.core import ParameterSource
 
+from reconciler.api.fleet import Selection
 from reconciler.fleet.model import DEFAULT_PARALLEL, DEFAULT_TARGETS_FILE, TARGETS_FILE_VARIABLE
 from reconciler.fleet.select import Shard, parse_shard
 
@@ -156,6 +157,15 @@ class FleetSelection:
     @property
     def shard_label(self) -> str | None:
         return str(self.shard) if self.shard else None
+
+    def selection(self) -> Selection:
+        """The targets these options pick, for the API's fleet functions."""
+        return Selection(
+            targets_file=self.targets_file,
+            targets=self.patterns,
+            shard=self.shard,
+            parallel=self.parallel,
+        )
 
 
 def _given(name: str) -> bool:

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import os
+import re
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import click
 from click.core import ParameterSource
 
-from reconciler.config import ConfigError, LoadedConfig, load_config
+from reconciler.api import Approve, Connect
 from reconciler.errors import ReconcilerError
-from reconciler.live.api import DEFAULT_CONCURRENCY, LiveApi
-from reconciler.live.connection import Connection, ConnectionSettings, endpoint_path_problem
+from reconciler.live.api import DEFAULT_CONCURRENCY
+from reconciler.live.connection import endpoint_path_problem
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -48,80 +48,57 @@ def connection_options(function: F) -> F:
     return function
 
 
-@contextmanager
-def open_api(local: bool, endpoint: str | None, concurrency: int) -> Iterator[LiveApi]:
-    """Credentials from TWILIO_* variables, or none with --local.
+@dataclass(frozen=True)
+class CommandLineConnect(Connect):
+    """--local, --endpoint and --concurrency as given: checked, as usage errors, when the
+    command connects (after the configuration is read, as before). --local wins over
+    RECONCILER_ENDPOINT from the environment; only an explicit --endpoint conflicts with it."""
 
-    --local wins over RECONCILER_ENDPOINT from the environment; only an explicit --endpoint
-    conflicts with it.
-    """
+    endpoint_from_environment: bool = False
+
+    def check(self, fleet: bool = False) -> None:
+        if self.local and self.endpoint and not self.endpoint_from_environment:
+            raise click.UsageError("--local and --endpoint cannot be used together")
+        if self.local or not self.endpoint:
+            return
+        if fleet and not re.match(r"^https?://[^/\s]+", self.endpoint):
+            raise click.UsageError(
+                f"--endpoint {self.endpoint!r} is not an http(s) URL such as http://127.0.0.1:4010"
+            )
+        problem = endpoint_path_problem(self.endpoint)
+        if problem:
+            raise click.UsageError(problem)
+
+
+def connect(local: bool, endpoint: str | None, concurrency: int) -> CommandLineConnect:
+    """The connection options of the command running now."""
     context = click.get_current_context(silent=True)
     from_environment = (
         context is not None
         and context.get_parameter_source("endpoint") is ParameterSource.ENVIRONMENT
     )
-    if local and endpoint and not from_environment:
-        raise click.UsageError("--local and --endpoint cannot be used together")
-    if endpoint and not local:
-        _check_endpoint(endpoint)
-    settings = (
-        ConnectionSettings.local()
-        if local
-        else ConnectionSettings.from_environment(endpoint=endpoint)
+    return CommandLineConnect(
+        local=local,
+        endpoint=endpoint,
+        concurrency=concurrency,
+        endpoint_from_environment=from_environment,
     )
-    with Connection(settings) as connection:
-        yield LiveApi(connection.client, concurrency=concurrency)
 
 
-def _check_endpoint(endpoint: str) -> None:
-    """The base URL only: the API's own paths (/v1/...) are added by the client."""
-    problem = endpoint_path_problem(endpoint)
-    if problem:
-        raise click.UsageError(problem)
-
-
-def confirm(auto_approve: bool, question: str) -> None:
+def approver(auto_approve: bool) -> Approve | None:
     """A person types `yes`, or --auto-approve stands for them; refused off a terminal."""
     if auto_approve:
-        return
-    if not sys.stdin.isatty():
-        raise ReconcilerError(
-            "nothing was applied: not on a terminal, so no one can confirm; pass --auto-approve"
-        )
-    answer = click.prompt(f"{question} Only 'yes' is accepted", default="", show_default=False)
-    if answer.strip() != "yes":
-        raise ReconcilerError("apply cancelled; nothing was changed")
+        return None
 
+    def ask(question: str) -> bool:
+        if not sys.stdin.isatty():
+            raise ReconcilerError(
+                "nothing was applied: not on a terminal, so no one can confirm; pass --auto-approve"
+            )
+        answer = click.prompt(f"{question} Only 'yes' is accepted", default="", show_default=False)
+        return bool(answer.strip() == "yes")
 
-def use_colour() -> bool:
-    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
-
-
-def load_for_account(paths: list[str], output_format: str = "text") -> LoadedConfig:
-    """The configuration plan and apply work from: every variable set, the team's policy met.
-
-    Findings go to stderr (as workflow commands on stdout with --format github, so they
-    annotate the pull request); a policy error stops the run before any API call.
-    """
-    from reconciler import lint
-    from reconciler.findings import findings_from_issues, render_github
-    from reconciler.findings import render_text as render_findings
-
-    try:
-        loaded = load_config(paths)
-    except ConfigError as error:
-        if output_format == "github":
-            click.echo(render_github(findings_from_issues(error.issues)), nl=False)
-        raise
-    findings = lint.check(loaded)
-    if output_format == "github":
-        click.echo(render_github(findings), nl=False)
-    else:
-        shown = [finding for finding in findings if finding.severity != "error"]
-        if shown:
-            click.echo(render_findings(shown), err=True, nl=False)
-    lint.raise_for_errors(findings)
-    return loaded
+    return ask
 
 
 def only_option(function: F) -> F:
@@ -135,10 +112,3 @@ def only_option(function: F) -> F:
         "services.KEY.roles.NAME, roles, credentials[.KEY], address_configurations[.ADDRESS], "
         "account. References still resolve; prune deletes nothing outside the selection.",
     )(function)
-
-
-def check_selectors(only: tuple[str, ...], loaded: LoadedConfig) -> None:
-    """Refuse a selector that names nothing before any API call."""
-    from reconciler.plan.select import parse_selectors
-
-    parse_selectors(only, loaded.config)

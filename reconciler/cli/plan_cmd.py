@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
+from reconciler import api, output
 from reconciler.cli.fleet_options import FleetSelection, fleet_options
-from reconciler.cli.options import (
-    check_selectors,
-    connection_options,
-    load_for_account,
-    only_option,
-    open_api,
-    use_colour,
-)
-from reconciler.findings.from_plan import render_plan_github
-from reconciler.plan import PlanOptions, plan_account, unmanaged
-from reconciler.plan.model import Origin
-from reconciler.plan.planfile import save_plan
-from reconciler.plan.render import plan_document, render_markdown, render_text
+from reconciler.cli.options import connect, connection_options, only_option
+from reconciler.cli.render import notifier, show
 
 CHANGES_EXIT_CODE = 2
 
@@ -30,7 +19,7 @@ CHANGES_EXIT_CODE = 2
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json", "markdown", "github"]),
+    type=click.Choice(output.formats("plan")),
     default="text",
     show_default=True,
     help="text for terminals, json for scripts, markdown for a pull-request comment, github "
@@ -100,33 +89,15 @@ def command(
     fleet.require_paths(paths)
     if out and Path(out).is_dir():
         raise click.UsageError(f"--out {out}: a folder; give the plan file's name")
-    loaded = load_for_account(list(paths), output_format)
-    check_selectors(only, loaded)
-    options = PlanOptions(rotate_secrets=rotate_secrets, only=only)
-    with open_api(local, endpoint, concurrency) as api:
-        plan, live = plan_account(loaded, api, options)
-        found = unmanaged.find_unmanaged(loaded, api) if show_unmanaged else None
-    extra = unmanaged.unmanaged_json(found) if found is not None else None
-    origin = Origin(live.account_sid)
-    if output_format == "json":
-        document = plan_document(plan, origin)
-        if extra is not None:
-            document["unmanaged"] = extra
-        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
-    elif output_format == "markdown":
-        click.echo(render_markdown(plan), nl=False)
-        if extra is not None:
-            click.echo(unmanaged.render_unmanaged_markdown(extra), nl=False)
-    elif output_format == "github":
-        click.echo(render_plan_github(plan, loaded), nl=False)
-    else:
-        click.echo(render_text(plan, colour=use_colour()), nl=False)
-    if extra is not None and output_format in ("text", "github"):
-        click.echo(unmanaged.render_unmanaged_text(extra), nl=False)
-    if out:
-        save_plan(Path(out), plan, loaded.config, list(paths), options, origin)
-        click.echo(
-            f"Saved the plan to {out}; apply it with `reconciler apply --plan {out}`.", err=True
-        )
-    if detailed_exitcode and not plan.empty:
+    result = api.plan(
+        paths,
+        connect(local, endpoint, concurrency),
+        rotate_secrets=rotate_secrets,
+        only=only,
+        show_unmanaged=show_unmanaged,
+        out=out,
+        notify=notifier(output_format),
+    )
+    show(output_format, result)
+    if detailed_exitcode and result.changed:
         raise SystemExit(CHANGES_EXIT_CODE)

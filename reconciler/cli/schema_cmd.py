@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from reconciler.config.schema import schema_text
+from reconciler import api
 from reconciler.errors import ReconcilerError
 
 
@@ -24,7 +24,7 @@ def command(out: Path | None) -> None:
     schemas/reconciler.schema.json is what configuration files point editors at, with a first
     line such as `# yaml-language-server: $schema=../../schemas/reconciler.schema.json`.
     """
-    text = schema_text()
+    text = api.schema()
     if out is None:
         click.echo(text, nl=False)
         return

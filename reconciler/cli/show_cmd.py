@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from reconciler.cli.options import use_colour
+from reconciler import api, output
+from reconciler.cli.render import show
 from reconciler.plan.planfile import read_plan
-from reconciler.plan.render import render_json, render_markdown, render_text
 
 
 @click.command("show")
@@ -16,7 +16,7 @@ from reconciler.plan.render import render_json, render_markdown, render_text
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json", "markdown"]),
+    type=click.Choice(output.formats("show")),
     default="text",
     show_default=True,
     help="text for terminals, json for scripts, markdown for a pull-request comment.",
@@ -29,16 +29,5 @@ def command(plan_file: str, output_format: str) -> None:
     the fleet target), the only account it applies to. A folder written by `plan --all --out
     DIR` shows every target's saved plan, as the fleet's plan report.
     """
-    if Path(plan_file).is_dir():
-        from reconciler.cli import fleet_commands
-
-        fleet_commands.show_saved(Path(plan_file), output_format)
-        return
-    saved = read_plan(Path(plan_file))
-    plan, origin = saved.plan(), saved.origin
-    if output_format == "json":
-        click.echo(render_json(plan, origin), nl=False)
-    elif output_format == "markdown":
-        click.echo(render_markdown(plan, origin), nl=False)
-    else:
-        click.echo(render_text(plan, colour=use_colour(), origin=origin), nl=False)
+    given = Path(plan_file)
+    show(output_format, api.show(given if given.is_dir() else read_plan(given)))

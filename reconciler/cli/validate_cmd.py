@@ -4,52 +4,11 @@ from __future__ import annotations
 
 import click
 
-from reconciler import lint
-from reconciler.cli.counts import count, describe_counts
+from reconciler import api, output
 from reconciler.cli.fleet_options import FleetSelection, fleet_options
-from reconciler.config import ConfigError, LoadedConfig, load_config
-from reconciler.findings import (
-    Finding,
-    Report,
-    findings_from_issues,
-    render_github,
-    render_json,
-    render_sarif,
-    render_text,
-)
-from reconciler.findings import count as count_findings
+from reconciler.cli.render import show
 
-FORMATS = ("text", "json", "github", "sarif")
-
-
-def summary(loaded: LoadedConfig) -> str:
-    """What the configuration manages, e.g. "2 services, 5 roles, 3 address configurations"."""
-    return describe_counts(loaded.resource_counts())
-
-
-def check(paths: tuple[str, ...], strict: bool = False) -> tuple[Report, LoadedConfig | None]:
-    """Load and lint: every finding, and the configuration when it could be loaded."""
-    try:
-        loaded = load_config(paths, defer_secrets=True, strict=strict)
-    except ConfigError as error:
-        return Report(paths=paths, findings=findings_from_issues(error.issues)), None
-    report = Report(
-        paths=paths,
-        findings=lint.check(loaded),
-        files=[str(file) for file in loaded.files],
-        resources=loaded.resource_counts(),
-    )
-    return report, loaded
-
-
-def _verdict(shown: str, report: Report, loaded: LoadedConfig | None) -> str:
-    counts = count_findings(report.findings)
-    warnings = counts["warnings"]
-    if report.valid and loaded is not None:
-        extra = f"; {count(warnings, 'warning')}" if warnings else ""
-        return f"{shown}: valid ({summary(loaded)}{extra})"
-    extra = f", {count(warnings, 'warning')}" if warnings else ""
-    return f"{shown}: invalid ({count(counts['errors'], 'error')}{extra})"
+FORMATS = output.formats("validation")
 
 
 @click.command("validate")
@@ -100,20 +59,7 @@ def command(
 
         fleet_commands.validate(fleet, paths, output_format, strict)
     fleet.require_paths(paths)
-    report, loaded = check(paths, strict)
-    findings: list[Finding] = list(report.findings)
-    verdict = _verdict(" ".join(paths), report, loaded)
-    if output_format == "json":
-        click.echo(render_json(report), nl=False)
-        click.echo(verdict, err=True)
-    elif output_format == "sarif":
-        click.echo(render_sarif(report), nl=False)
-        click.echo(verdict, err=True)
-    elif output_format == "github":
-        click.echo(render_github(findings), nl=False)
-        click.echo(verdict, err=not report.valid)
-    else:
-        click.echo(render_text(findings), err=True, nl=False)
-        click.echo(verdict, err=not report.valid)
-    if not report.valid:
+    result = api.validate(paths, strict=strict)
+    show(output_format, result)
+    if not result.valid:
         click.get_current_context().exit(1)

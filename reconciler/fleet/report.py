@@ -20,6 +20,7 @@ from reconciler.apply import ApplyReport, Outcome
 from reconciler.findings import Finding
 from reconciler.findings.json_format import finding_to_json
 from reconciler.findings.text import format_finding
+from reconciler.output.words import compact_names
 from reconciler.plan import Action, Plan
 from reconciler.plan import render as plan_render
 from reconciler.plan.render import plan_document
@@ -242,7 +243,8 @@ def render_text(report: FleetReport, colour: bool = False) -> str:
 
 
 def render_summary(report: FleetReport) -> str:
-    """The fleet's summary line, then the targets by outcome (failures with their reason)."""
+    """The fleet's summary line, then the targets by outcome (failures with their reason; the
+    others named, and a long list shortened: `compact_names`)."""
     lines = [report.summary_line()]
     for status in STATUSES[report.command]:
         members = [result for result in report.targets if result.status == status]
@@ -256,7 +258,8 @@ def render_summary(report: FleetReport) -> str:
                 for r in members
             )
         else:
-            lines.append(f"{label} {', '.join(escape.terminal(r.name) for r in members)}")
+            names = compact_names([escape.terminal(r.name) for r in members])
+            lines.append(f"{label} {names}")
     return "\n".join(lines) + "\n"
 
 

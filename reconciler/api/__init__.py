@@ -1,0 +1,110 @@
+"""The public Python API: what the `reconciler` commands do, as typed functions.
+
+    from reconciler import api
+
+    checked = api.validate("envs/prod")                 # offline; never raises for findings
+    result = api.plan("envs/prod", api.Connect(endpoint="http://127.0.0.1:4010"))
+    if result.changed:
+        api.apply("envs/prod", allow_destroy=False).raise_for_failure()
+
+Functions take configuration paths (or a `LoadedConfig` from `load`) and where to connect (a
+`Connect`, or `ConnectionSettings`; by default Twilio with the TWILIO_* variables). They return
+results (`reconciler.api.results`) holding the engine's own objects (`Plan`, `Report`,
+`FleetReport`, `Comparison`, `ApplyReport`), which `reconciler.output` renders in every format
+the CLI prints. They never print or exit: what a command shows while it runs (findings while
+loading, the plan before apply writes, each step applied, notes) goes to the `notify` callback
+when one is given, and `approve` is asked before apply writes (no question when it is None).
+
+Errors are exceptions, all subclasses of `reconciler.errors.ReconcilerError` whose message is
+meant for a person: `ConfigError` (the configuration does not load; `.issues` holds every
+problem), `PolicyError` (the team's policy refuses it; `.findings`), `ConnectionSettingsError`
+(credentials or endpoint), `SelectorError` (an `only` selector names nothing),
+`AccountMismatchError` (the account pin or a saved plan's account is not the one reached),
+`StalePlanError` (a saved plan no longer matches), `ReferenceError` (a reference names nothing
+live), `ApplyFailed` (from `ApplyResult.raise_for_failure()`), `UnsupportedFormat` (a renderer
+asked for a result it does not render). Errors of Twilio's API or the network are raised as the
+twilio library raises them. docs/api.md walks through the common uses.
+"""
+
+from __future__ import annotations
+
+from reconciler.api.account import (
+    Approve,
+    Config,
+    Connect,
+    Paths,
+    Where,
+    apply,
+    connected,
+    diff,
+    export,
+    load,
+    plan,
+    schema,
+    validate,
+)
+from reconciler.api.fleet import (
+    Selection,
+    apply_fleet,
+    export_fleet,
+    plan_fleet,
+    show_fleet,
+    validate_fleet,
+)
+from reconciler.api.results import (
+    ApplyFailed,
+    ApplyResult,
+    Checked,
+    DiffResult,
+    ExportResult,
+    FleetResult,
+    Message,
+    Notify,
+    Planned,
+    PlanResult,
+    Result,
+    SavedPlanView,
+    StepDone,
+    Unmanaged,
+    Validation,
+)
+from reconciler.api.saved import read_plan_file, show
+
+__all__ = [
+    "ApplyFailed",
+    "ApplyResult",
+    "Approve",
+    "Checked",
+    "Config",
+    "Connect",
+    "DiffResult",
+    "ExportResult",
+    "FleetResult",
+    "Message",
+    "Notify",
+    "Paths",
+    "PlanResult",
+    "Planned",
+    "Result",
+    "SavedPlanView",
+    "Selection",
+    "StepDone",
+    "Unmanaged",
+    "Validation",
+    "Where",
+    "apply",
+    "apply_fleet",
+    "connected",
+    "diff",
+    "export",
+    "export_fleet",
+    "load",
+    "plan",
+    "plan_fleet",
+    "read_plan_file",
+    "schema",
+    "show",
+    "show_fleet",
+    "validate",
+    "validate_fleet",
+]
