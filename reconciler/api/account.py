@@ -17,6 +17,7 @@ from reconciler.api.results import (
     ApplyResult,
     Checked,
     DiffResult,
+    DoctorResult,
     ExportResult,
     Message,
     Notify,
@@ -307,6 +308,26 @@ def export(connect: Where = None, *, out: str | Path | None = None) -> ExportRes
     if out is not None:
         write_atomically(Path(out), text)
     return ExportResult(text, out)
+
+
+def doctor(connect: Where = None) -> DoctorResult:
+    """Read-only checks of the account behind `connect` (docs/doctor.md): which credentials,
+    which account, whether the endpoint answers like Twilio, the clock skew, and everything in
+    the account this version does not know. Refused credentials raise a ReconcilerError that
+    names the credentials used (never their secret)."""
+    from reconciler.doctor import credentials_of, diagnose
+    from reconciler.fleet.errors import describe
+    from reconciler.live.retry import UNAUTHORIZED, http_status
+
+    local = as_connect(connect).local
+    with connected(connect) as live:
+        try:
+            return DoctorResult(diagnose(live, local=local))
+        except Exception as error:
+            if http_status(error) != UNAUTHORIZED:
+                raise
+            used = credentials_of(live, local).describe()
+            raise ReconcilerError(describe(error, f"doctor used {used}")) from error
 
 
 def diff(

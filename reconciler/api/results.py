@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from reconciler.apply import ApplyReport, StepResult
     from reconciler.compare import Comparison
     from reconciler.config import LoadedConfig
+    from reconciler.doctor.model import DoctorReport
     from reconciler.findings import Finding, Report
     from reconciler.fleet.report import FleetReport
     from reconciler.plan.model import Origin, Plan
@@ -156,6 +157,19 @@ class ExportResult(Result):
     kind: ClassVar[str] = "export"
     text: str
     written_to: str | Path | None = None
+
+
+@dataclass(frozen=True)
+class DoctorResult(Result):
+    """`doctor`: the credentials, endpoint and clock, and what this version does not know."""
+
+    kind: ClassVar[str] = "doctor"
+    report: DoctorReport
+
+    @property
+    def exit_code(self) -> int:
+        """0 nothing unknown, 2 something is."""
+        return self.report.exit_code
 
 
 @dataclass(frozen=True)

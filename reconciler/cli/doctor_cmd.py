@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import click
 
-from reconciler.cli.options import connection_options, open_api
+from reconciler import api
+from reconciler.cli.options import connect, connection_options
+from reconciler.cli.render import show
+from reconciler.output import formats
 
 
 @click.command("doctor")
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(formats("doctor")),
     default="text",
     show_default=True,
     help="text for people, json for scripts (schemas/doctor.schema.json).",
@@ -31,19 +34,7 @@ def command(output_format: str, local: bool, endpoint: str | None, concurrency: 
 
     Exit codes: 0 nothing unknown; 2 something is (listed); 1 error. See docs/doctor.md.
     """
-    from reconciler.doctor import credentials_of, diagnose, render_json, render_text
-    from reconciler.errors import ReconcilerError
-    from reconciler.fleet.errors import describe
-    from reconciler.live.retry import UNAUTHORIZED, http_status
-
-    with open_api(local, endpoint, concurrency) as api:
-        try:
-            report = diagnose(api, local=local)
-        except Exception as error:
-            if http_status(error) != UNAUTHORIZED:
-                raise
-            used = credentials_of(api, local).describe()
-            raise ReconcilerError(describe(error, f"doctor used {used}")) from error
-    click.echo((render_json if output_format == "json" else render_text)(report), nl=False)
-    if report.exit_code:
-        raise SystemExit(report.exit_code)
+    result = api.doctor(connect(local, endpoint, concurrency))
+    show(output_format, result)
+    if result.exit_code:
+        raise SystemExit(result.exit_code)

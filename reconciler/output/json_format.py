@@ -15,6 +15,7 @@ from reconciler.output.text import fleet_document, saved_note, verdict_line
 if TYPE_CHECKING:
     from reconciler.api.results import (
         DiffResult,
+        DoctorResult,
         FleetResult,
         PlanResult,
         SavedPlanView,
@@ -54,6 +55,11 @@ class JsonRenderer(Renderer):
         from reconciler.plan.render import render_json
 
         return out(render_json(view.plan, view.origin))
+
+    def render_doctor(self, result: DoctorResult) -> Output:
+        from reconciler.doctor import render_json
+
+        return out(render_json(result.report))
 
     def render_diff(self, result: DiffResult) -> Output:
         from reconciler.compare.render import render_json

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from reconciler.api.results import (
         ApplyResult,
         DiffResult,
+        DoctorResult,
         ExportResult,
         FleetResult,
         Planned,
@@ -139,6 +140,11 @@ class TextRenderer(Renderer):
         if result.written_to is None:
             return out(result.text)
         return err(f"Exported the account to {result.written_to}.\n")
+
+    def render_doctor(self, result: DoctorResult) -> Output:
+        from reconciler.doctor import render_text
+
+        return out(render_text(result.report))
 
     def render_diff(self, result: DiffResult) -> Output:
         from reconciler.compare.render import render_text

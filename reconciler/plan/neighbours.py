@@ -9,6 +9,8 @@ account's numbers), concurrently with the account's own read, and then:
   would make an exported configuration unplannable);
 - warns for a flow that is not published and an SMS address that is not the account's;
 - notes each check the credentials may not make ("not checked"), never failing for it.
+Notes name the configuration path (`address_configurations[0].address`), not the file: they
+are part of a saved plan, which must read the same from any checkout.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Any
 from reconciler import kinds
 from reconciler.config import rules
 from reconciler.config.models import Config
+from reconciler.config.validation import describe
 from reconciler.errors import ReconcilerError
 from reconciler.kinds import Resource
 from reconciler.kinds.base import Product
@@ -167,32 +170,32 @@ def check_neighbours(
         for resource in live.of(kind.name)
     }
     for pointer in pointers(config):
-        at = _at(locate, pointer.where)
+        at = describe(pointer.where)
         answer = reads.found.get((pointer.product, pointer.value))
         if isinstance(answer, NotReadable):
-            verdict.not_checked.append(f"{at}{pointer.field}: {answer} (not checked)")
+            verdict.not_checked.append(f"{at}: {answer} (not checked)")
         elif answer is None:
             product = pointer.product.value
-            message = f"{at}{pointer.field}: {pointer.value} is not a {product} of this account"
+            missing = f"{pointer.value} is not a {product} of this account"
             unchanged = held.get((pointer.kind, pointer.identity), {}).get(pointer.field)
             if unchanged == pointer.value:
-                verdict.warnings.append(f"{message} (the account already holds it unchanged)")
+                verdict.warnings.append(f"{at}: {missing} (the account already holds it unchanged)")
             else:
-                verdict.problems.append(message)
+                verdict.problems.append(f"{_file_line(locate, pointer.where)}{at}: {missing}")
         elif pointer.product is Product.STUDIO_FLOW and not flow_is_published(answer):
             verdict.warnings.append(
-                f"{at}{pointer.field}: Studio Flow {pointer.value} is not published (status "
+                f"{at}: Studio Flow {pointer.value} is not published (status "
                 f"{answer.get('status')!r}): inbound messages will not run it until it is"
             )
     numbers = reads.numbers
     for address in _phone_addresses(config):
-        at = _at(locate, (*address.source, "address"))
+        at = describe((*address.source, "address"))
         number = str(address.identity[1])
         if isinstance(numbers, NotReadable):
-            verdict.not_checked.append(f"{at}address {number}: {numbers} (not checked)")
+            verdict.not_checked.append(f"{at} {number}: {numbers} (not checked)")
         elif numbers is not None and number not in numbers:
             verdict.warnings.append(
-                f"{at}address {number} is not a phone number of this account "
+                f"{at} {number} is not a phone number of this account "
                 "(IncomingPhoneNumbers): Twilio will not route its messages here"
             )
     if verdict.problems:
@@ -203,6 +206,8 @@ def check_neighbours(
     return verdict
 
 
-def _at(locate: Locate, where: tuple[str | int, ...]) -> str:
+def _file_line(locate: Locate, where: tuple[str | int, ...]) -> str:
+    """`file:line: ` of a config path, for a refusal. Notes that the plan keeps name the config
+    path only: a saved plan applied from another checkout must read the same notes."""
     found = locate(where)
     return f"{found}: " if found else ""

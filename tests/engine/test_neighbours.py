@@ -58,13 +58,10 @@ def test_a_missing_messaging_service_or_flow_is_refused_at_its_line(
     lines = Path(path).read_text("utf-8").splitlines()
     mg_line = next(i for i, line in enumerate(lines, 1) if "default_messaging_service" in line)
     fw_line = next(i for i, line in enumerate(lines, 1) if "studio_flow_sid" in line)
-    assert (
-        f"{path}:{mg_line}: default_messaging_service_sid: {messaging} is not a Messaging Service"
-        in message
-    )
-    assert (
-        f"{path}:{fw_line}: auto_creation.studio_flow_sid: {flow} is not a Studio Flow" in message
-    )
+    mg_key = "account.configuration.default_messaging_service_sid"
+    fw_key = "address_configurations[0].auto_creation.studio_flow_sid"
+    assert f"{path}:{mg_line}: {mg_key}: {messaging} is not a Messaging Service" in message
+    assert f"{path}:{fw_line}: {fw_key}: {flow} is not a Studio Flow" in message
     assert engine.emulator.stats()["by_method"].get("POST", 0) == 0
 
 
