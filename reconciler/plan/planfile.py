@@ -29,6 +29,7 @@ from reconciler.config.models import Config
 from reconciler.errors import ReconcilerError
 from reconciler.fleet.model import ACCOUNT_SID, TARGET_NAME
 from reconciler.kinds import KINDS_BY_NAME
+from reconciler.kinds.neighbours import ConversationCount
 from reconciler.plan.diff import PlanOptions
 from reconciler.plan.model import Action, Change, FieldDiff, Guard, Kept, Origin, Plan
 from reconciler.plan.pin import AccountMismatchError, unconfirmed
@@ -282,6 +283,12 @@ def _known_flag(flag: str | None) -> str | None:
     return flag
 
 
+def _conversation_count(held: Any) -> ConversationCount | None:
+    if not isinstance(held, dict):
+        return None
+    return ConversationCount(int(held["count"]), bool(held["exact"]))
+
+
 def plan_from_document(document: dict[str, Any]) -> Plan:
     """A plan for display (`show`): changes and diffs, nothing to send. Kinds, field names and
     flags are checked against this tool's own, as the renderers print them as they are."""
@@ -295,6 +302,7 @@ def plan_from_document(document: dict[str, Any]) -> Plan:
             sid=item["sid"],
             parent_key=item["service"],
             reasons=list(item["reasons"]),
+            conversations=_conversation_count(item.get("conversations")),
             diffs=[
                 FieldDiff(
                     name=_known_field(item["kind"], diff["name"]),

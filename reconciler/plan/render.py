@@ -159,7 +159,14 @@ def change_to_json(
             for diff in change.diffs
         ],
         **change_states(change, unmanaged or {}),
+        **_conversations(change),
     }
+
+
+def _conversations(change: Change) -> dict[str, Any]:
+    """`conversations` of a service the change deletes or replaces: how many go with it."""
+    held = change.conversations
+    return {"conversations": {"count": held.count, "exact": held.exact}} if held else {}
 
 
 def change_states(change: Change, unmanaged: Mapping[str, set[str]]) -> dict[str, Any]:

@@ -107,6 +107,7 @@ def test_a_service_deletion_says_how_many_conversations_it_destroys(
     document = json.loads(run("plan", path, "--format", "json").stdout)
     (change,) = [c for c in document["changes"] if c["kind"] == "service"]
     assert f"holds {shown}, which the delete destroys" in change["reasons"]
+    assert change["conversations"] == {"count": held, "exact": True}
     assert f"holds {shown}" in run("plan", path, "--format", "markdown").stdout
     refused = one_line_error(run("apply", path, "--auto-approve"))
     assert f"destroys every conversation in it ({shown})" in refused
@@ -127,8 +128,12 @@ def _count_past_the_bound(run: Cli, engine: Engine) -> None:
     for number in range(CONVERSATION_COUNT_BOUND + 1):
         engine.v1.services(sid).conversations.create(friendly_name=f"c{number}")
     engine.emulator.reset_stats()
-    text = run("plan", run.config({"version": 1, "policy": {"prune": ["services"]}})).stdout
+    config = run.config({"version": 1, "policy": {"prune": ["services"]}})
+    text = run("plan", config).stdout
     assert f"holds at least {CONVERSATION_COUNT_BOUND} conversations" in text
+    document = json.loads(run("plan", config, "--format", "json").stdout)
+    (change,) = [c for c in document["changes"] if c["kind"] == "service"]
+    assert change["conversations"] == {"count": CONVERSATION_COUNT_BOUND, "exact": False}
     pages = [
         path for path in engine.emulator.stats().get("by_path", {}) if "/Conversations" in path
     ]
