@@ -1,5 +1,6 @@
 """The parity scenarios: every configuration endpoint the engine uses, read, written, refused
-and paged, as a caller meets them.
+and paged, as a caller meets them, and the plan's reads of other products (a Messaging Service
+and a Studio Flow by SID, the account's phone numbers) and of a service's conversations.
 
 Each scenario is a function of a `Session`; its steps are the answers its snapshot holds, in
 order. A step that expects a refusal names the Twilio code the project reads Twilio's error
@@ -14,18 +15,40 @@ occurs, so a declaration cannot outlive its cause.
 
 from __future__ import annotations
 
+import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
-from reconciler.parity.session import ACCOUNTS, Session
+from reconciler.kinds.neighbours import CONVERSATION_COUNT_BOUND, NUMBERS_PAGE_SIZE
+from reconciler.parity.session import ACCOUNTS, MESSAGING_SERVICES, STUDIO_FLOWS, Session
 
 UNKNOWN = "0" * 32
 ADDRESS_ENV = "RECONCILER_PARITY_ADDRESS"
 DEFAULT_ADDRESS = "+15005550006"
 """Twilio's magic test number; on a live account set RECONCILER_PARITY_ADDRESS to a number
 the account owns (address configurations need one)."""
+NUMBER_ENV = "RECONCILER_PARITY_NUMBER"
+DEFAULT_NUMBER = "+15005550006"
+"""The number the phone-number scenario buys and releases: Twilio's magic "available" number;
+on a live account set RECONCILER_PARITY_NUMBER to a number that is available to buy (buying
+one is charged)."""
+FLOW_DEFINITION = {
+    "description": "parity: a flow that only starts",
+    "states": [
+        {
+            "name": "Trigger",
+            "type": "trigger",
+            "transitions": [],
+            "properties": {"offset": {"x": 0, "y": 0}},
+        }
+    ],
+    "initial_state": "Trigger",
+    "flags": {"allow_concurrent_calls": True},
+}
+"""The smallest Studio definition: the trigger widget alone."""
 
 
 @dataclass(frozen=True)
@@ -47,12 +70,17 @@ class Scenario:
     differences: tuple[Difference, ...] = ()
 
 
+def _created(session: Session, path: str, data: Mapping[str, Any], what: str) -> str:
+    """Something this run needs, created outside the snapshot; its SID."""
+    created = session.quiet("POST", path, data)
+    if not created:
+        raise RuntimeError(f"could not create the scenario's {what}")
+    return str(created["sid"])
+
+
 def _service(session: Session, suffix: str = "svc") -> str:
     """A service of this run, created outside the snapshot; its SID."""
-    created = session.quiet("POST", "/v1/Services", {"FriendlyName": session.name(suffix)})
-    if not created:
-        raise RuntimeError("could not create the scenario's service")
-    return str(created["sid"])
+    return _created(session, "/v1/Services", {"FriendlyName": session.name(suffix)}, "service")
 
 
 def _roles(session: Session, service: str) -> dict[str, str]:
@@ -432,6 +460,76 @@ def accounts(s: Session) -> None:
     s.call("close", "POST", f"{ACCOUNTS}/{sid}.json", {"Status": "closed"})
 
 
+def messaging_services(s: Session) -> None:
+    """A Messaging Service fetched by SID, as the plan checks one a configuration names."""
+    sid = _created(
+        s, MESSAGING_SERVICES, {"FriendlyName": s.name("messaging")}, "Messaging Service"
+    )
+    s.call("fetch", "GET", f"{MESSAGING_SERVICES}/{sid}")
+    s.call("refused: unknown SID", "GET", f"{MESSAGING_SERVICES}/MG{UNKNOWN}", refusal=20404)
+
+
+def studio_flows(s: Session) -> None:
+    """A Studio Flow fetched by SID, as the plan checks one an address configuration names."""
+    data = {
+        "FriendlyName": s.name("flow"),
+        "Status": "published",
+        "Definition": json.dumps(FLOW_DEFINITION),
+    }
+    sid = _created(s, STUDIO_FLOWS, data, "Studio Flow")
+    s.call("fetch", "GET", f"{STUDIO_FLOWS}/{sid}")
+    s.call("refused: unknown SID", "GET", f"{STUDIO_FLOWS}/FW{UNKNOWN}", refusal=20404)
+
+
+def incoming_phone_numbers(s: Session) -> None:
+    """The account's phone numbers, listed the 2010-04-01 way (as the plan reads them to check
+    an SMS address), with and without the PhoneNumber filter."""
+    number = os.environ.get(NUMBER_ENV) or DEFAULT_NUMBER
+    for form in (number, quote(number, safe="")):  # as sent, and inside the answers' uris
+        s.transformer.replacements[form] = "<number>"
+    base = f"{ACCOUNTS}/{s.transformer.account_sid}/IncomingPhoneNumbers"
+    s.call(
+        "list by a number not bought yet",
+        "GET",
+        f"{base}.json",
+        query={"PhoneNumber": number},
+        example="readEmpty",
+    )
+    s.call(  # recorded: a trial account that may not buy it answers a refusal, evidence too
+        "buy it", "POST", f"{base}.json", {"PhoneNumber": number, "FriendlyName": s.name("number")}
+    )
+    s.call(
+        "list (own only), as the plan pages",
+        "GET",
+        f"{base}.json",
+        query={"PageSize": NUMBERS_PAGE_SIZE},
+        own_only=True,
+    )
+    s.call("list by phone number", "GET", f"{base}.json", query={"PhoneNumber": number})
+    s.call(
+        "list by phone number, 1 a page",
+        "GET",
+        f"{base}.json",
+        query={"PhoneNumber": number, "PageSize": 1},
+    )
+
+
+def service_conversations(s: Session) -> None:
+    """One page of a service's conversations, as the plan counts what a deletion destroys:
+    empty, one page, and pages linked by `meta`."""
+    base = f"/v1/Services/{_service(s)}/Conversations"
+    bound = {"PageSize": CONVERSATION_COUNT_BOUND}
+    s.call("list an empty service", "GET", base, query=bound)
+    for number in range(3):  # with timers, as the published example's conversation has
+        timers = {"Timers.Inactive": "PT1M", "Timers.Closed": "PT10M"}
+        s.quiet("POST", base, {"FriendlyName": s.name(f"c{number}"), **timers})
+    s.call("one page of 3", "GET", base, query=bound)
+    page = s.call("page 1 of 3 conversations, 2 a page", "GET", base, query={"PageSize": 2})
+    url = ((page.body or {}).get("meta") or {}).get("next_page_url")
+    if url:
+        s.call("page 2", "GET", url)
+
+
 def _scenario(run: Callable[[Session], None], *differences: Difference) -> Scenario:
     summary = (run.__doc__ or "").strip() or run.__name__.replace("_", " ")
     return Scenario(run.__name__, run, summary, differences)
@@ -501,6 +599,30 @@ SCENARIOS: dict[str, Scenario] = {
         ),
         _scenario(credentials),
         _scenario(accounts),
+        _scenario(messaging_services),
+        _scenario(
+            studio_flows,
+            *(
+                Difference(
+                    "fetch",
+                    f"$.body.definition.{key}",
+                    "a flow's definition is its own JSON document, answered as it was created "
+                    "(the schema gives it no properties); the published example abbreviates "
+                    "its definition to initial_state, which the scenario's definition has too",
+                )
+                for key in ("description", "states", "flags")
+            ),
+        ),
+        _scenario(incoming_phone_numbers),
+        _scenario(
+            service_conversations,
+            Difference(
+                "page 2",
+                "$.body.meta.url",
+                "the published list example is a first page; a later page's own URL carries "
+                "the PageToken of the next_page_url that led to it",
+            ),
+        ),
     )
 }
 

@@ -2,10 +2,15 @@
 domains' `request`, so the SDK's authentication, headers and base URLs) and every answer is
 kept as it came (status, Twilio code, JSON body) for the snapshot.
 
+A path that starts with a Twilio host (`/messaging.twilio.com/v1/Services`, spec.HOST_PREFIXED)
+goes to the SDK's domain for that host, as the rest of the path: the form the emulator reads,
+kept as it is in the snapshot whatever the target.
+
 Everything a scenario creates is named with the run's prefix (`parity-<run id>-`), so that
-cleanup can find it, and find nothing else: `sweep` deletes services, roles of the default
-service, credentials and address configurations, and closes subaccounts, whose friendly name
-starts with a parity prefix, never anything else.
+cleanup can find it, and find nothing else: `sweep` deletes services (their conversations
+first), conversations of the default service, roles of the default service, credentials,
+address configurations, Messaging Services, Studio Flows and phone numbers, and closes
+subaccounts, whose friendly name starts with a parity prefix, never anything else.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from typing import Any
 from twilio.rest import Client
 
 from reconciler.kinds.role import BUILT_IN_ROLE_NAMES
+from reconciler.parity import spec
 from reconciler.parity.transform import Transformer
 
 SID = re.compile(r"\b[A-Z]{2}[0-9a-f]{32}\b")
@@ -28,6 +34,10 @@ PREFIX_PATTERN = re.compile(r"^parity-[0-9a-f]{8}-")
 """Names any parity run gives (`parity-` and an 8-hex run id): what start-of-run cleanup
 looks for, since an interrupted run's id is not known."""
 ACCOUNTS = "/2010-04-01/Accounts"
+MESSAGING_SERVICES = f"/{spec.HOST_PREFIXED['messaging']}/v1/Services"
+STUDIO_FLOWS = f"/{spec.HOST_PREFIXED['studio']}/v2/Flows"
+LIST_KEYS_2010 = ("accounts", "incoming_phone_numbers")
+"""The item lists of the 2010-04-01 API's pages (they have no `meta.key`)."""
 
 
 def new_run_prefix() -> str:
@@ -97,10 +107,8 @@ class Session:
         if path.startswith("http"):
             response = self.client.request(method, path, params=params or None)
         else:
-            domain = (
-                self.client.api if path.startswith("/2010-04-01") else self.client.conversations
-            )
-            response = domain.request(method, path, params=params or None, data=form or None)
+            domain, rest = self._domain(path)
+            response = domain.request(method, rest, params=params or None, data=form or None)
         body: Any = None
         if response.text:
             try:
@@ -108,6 +116,15 @@ class Session:
             except ValueError:
                 body = {"<not JSON>": response.text[:200]}
         return response.status_code, body
+
+    def _domain(self, path: str) -> tuple[Any, str]:
+        """The SDK domain a relative path goes to, and the path within it."""
+        for name, host in spec.HOST_PREFIXED.items():
+            if path.startswith(f"/{host}/"):
+                return getattr(self.client, name), path.removeprefix(f"/{host}")
+        if path.startswith("/2010-04-01"):
+            return self.client.api, path
+        return self.client.conversations, path
 
     def call(
         self,
@@ -150,7 +167,9 @@ class Session:
     def _own_items(self, body: Any) -> Any:
         if not isinstance(body, Mapping):
             return body
-        key = (body.get("meta") or {}).get("key") or ("accounts" if "accounts" in body else None)
+        key = (body.get("meta") or {}).get("key") or next(
+            (name for name in LIST_KEYS_2010 if name in body), None
+        )
         if key is None or not isinstance(body.get(key), list):
             return body
 
@@ -221,16 +240,23 @@ def sweep(session: Session, pattern: re.Pattern[str] | None = None) -> list[str]
     def mine(record: Mapping[str, Any]) -> bool:
         return bool(matches.match(str(record.get("friendly_name") or "")))
 
-    for path, key in (
-        ("/v1/Roles", "roles"),
-        ("/v1/Credentials", "credentials"),
-        ("/v1/Configuration/Addresses", "address_configurations"),
-        ("/v1/Services", "services"),
-    ):
+    def remove(path: str, key: str, label: str, item_path: str = "{path}/{sid}") -> None:
         for record in list(_records(session, path, key)):
             if mine(record):
-                session.quiet("DELETE", f"{path}/{record['sid']}")
-                removed.append(f"{key[:-1]} {record['friendly_name']}")
+                if label == "service":  # its conversations first, not by Twilio's cascade
+                    remove(f"{path}/{record['sid']}/Conversations", "conversations", "conversation")
+                session.quiet("DELETE", item_path.format(path=path, sid=record["sid"]))
+                removed.append(f"{label} {record['friendly_name']}")
+
+    numbers = f"{ACCOUNTS}/{session.client.account_sid}/IncomingPhoneNumbers"
+    remove("/v1/Roles", "roles", "role")
+    remove("/v1/Credentials", "credentials", "credential")
+    remove("/v1/Configuration/Addresses", "address_configurations", "address configuration")
+    remove("/v1/Conversations", "conversations", "conversation")
+    remove("/v1/Services", "services", "service")
+    remove(MESSAGING_SERVICES, "services", "messaging service")
+    remove(STUDIO_FLOWS, "flows", "studio flow")
+    remove(f"{numbers}.json", "incoming_phone_numbers", "phone number", f"{numbers}/{{sid}}.json")
     for record in list(_records(session, f"{ACCOUNTS}.json", "accounts")):
         if mine(record) and record.get("status") != "closed":
             session.quiet("POST", f"{ACCOUNTS}/{record['sid']}.json", {"Status": "closed"})

@@ -20,7 +20,14 @@ PARITY_SPEC = REPO / "tests" / "parity" / "spec"
 SPECS = {
     "conversations": EMULATOR_SPEC / "twilio_conversations_v1.openapi.json",
     "accounts": PARITY_SPEC / "twilio_api_v2010.openapi.subset.json",
+    "messaging": PARITY_SPEC / "twilio_messaging_v1.openapi.subset.json",
+    "studio": PARITY_SPEC / "twilio_studio_v2.openapi.subset.json",
 }
+HOST_PREFIXED = {"messaging": "messaging.twilio.com", "studio": "studio.twilio.com"}
+"""The descriptions whose requests name their Twilio host as the first segment of the path
+(`/messaging.twilio.com/v1/Services/MG...`), as the emulator reads them (docs/emulator.md,
+"Hosts"): Messaging's /v1/Services is also a Conversations path. Scenarios write such paths,
+snapshots keep them, and the session sends them to the SDK domain of that host."""
 OPERATIONS_INDEX = PARITY_SPEC / "conversations_v1.operations.json"
 ERROR_CODES = EMULATOR_SPEC / "twilio-error-codes.json"
 MORE_INFO = "https://www.twilio.com/docs/errors/{code}"
@@ -53,15 +60,35 @@ def operations() -> tuple[Operation, ...]:
                 if method in item:
                     found.append(
                         Operation(
-                            name, method.upper(), path, item[method]["operationId"], _pattern(path)
+                            name,
+                            method.upper(),
+                            path,
+                            item[method]["operationId"],
+                            _pattern(host_path(name, path)),
                         )
                     )
     return tuple(found)
 
 
+def host_path(name: str, path: str) -> str:
+    """`path` of description `name` as a request names it: behind its host when the host is
+    named in the path (HOST_PREFIXED), as it is otherwise."""
+    return f"/{HOST_PREFIXED[name]}{path}" if name in HOST_PREFIXED else path
+
+
+def _bare(path: str) -> str:
+    """A request's path without scheme, query and (Conversations', the 2010-04-01 API's, the
+    emulator's) host; a host named in HOST_PREFIXED stays, as the path's first segment."""
+    found = re.match(r"^[a-z]+://([^/]+)(.*)$", path)
+    if found:
+        host, rest = found.groups()
+        path = f"/{host}{rest}" if host in HOST_PREFIXED.values() else rest
+    return path.split("?", 1)[0]
+
+
 def operation_for(method: str, path: str) -> Operation:
     """The operation a request is (`path` without query, absolute or not)."""
-    bare = re.sub(r"^[a-z]+://[^/]+", "", path).split("?", 1)[0]
+    bare = _bare(path)
     for candidate in operations():
         if candidate.method == method and candidate.pattern.match(bare):
             return candidate
@@ -103,7 +130,9 @@ def nullable(spec: str, operation_id: str, steps: tuple[str | int, ...]) -> bool
     be null: it marks the field nullable, or the field is inside a free-form object (one the
     schema gives no properties, such as notifications' `new_message`), about whose members the
     schema promises nothing. A field the schema does not list is not nullable."""
-    op = next(item for item in operations() if item.operation_id == operation_id)
+    op = next(
+        item for item in operations() if item.spec == spec and item.operation_id == operation_id
+    )
     _, response = success(op)
     content = (response.get("content") or {}).get("application/json") or {}
     schema = _resolve(spec, content.get("schema"))

@@ -5,9 +5,11 @@ LocalStack's snapshot transformers do: each SID by `<PREFIX:n>` (n counts distin
 prefix in order of first appearance within one scenario, so the same SID is the same placeholder
 across the scenario), ISO 8601 dates by `<date>` and RFC 2822 dates by `<date:rfc2822>` (the
 format is part of the contract: the SDK parses each API's own), the target's base URL by
-`<base>`, page tokens by `<page-token>`, the run's name prefix by `parity-<run>-`, and every
-secret by `<secret>`: by field name (auth tokens, push-credential secrets) and by value (any
-string holding a value the run knows as secret).
+`<base>` (and a Twilio host that requests name in their path, Messaging's and Studio's, by
+`<base>/<host>`, the form the emulator answers with behind its own URL), page tokens by
+`<page-token>`, the run's name prefix by `parity-<run>-`, and every secret by `<secret>`: by
+field name (auth tokens, push-credential secrets) and by value (any string holding a value the
+run knows as secret).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from reconciler.parity import spec
+
 SID = re.compile(r"\b([A-Z]{2})([0-9a-f]{32})\b")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$")
 RFC2822_DATE = re.compile(r"^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}$")
@@ -25,6 +29,9 @@ TWILIO_BASES = (
     "https://conversations.twilio.com",
     "https://api.twilio.com",
 )
+HOST_BASES = tuple((f"https://{host}", f"<base>/{host}") for host in spec.HOST_PREFIXED.values())
+"""Twilio's hosts that requests name in their path (spec.HOST_PREFIXED): `<base>/<host>`, the
+form the emulator answers with behind its own base URL, so both read the same."""
 SECRET_FIELDS = frozenset(
     {"auth_token", "certificate", "private_key", "api_key", "secret", "password"}
 )
@@ -80,9 +87,10 @@ class Transformer:
             return "<date>"
         if RFC2822_DATE.match(value):
             return "<date:rfc2822>"
-        for base in (*self.bases, *TWILIO_BASES):
+        bases = [(base, "<base>") for base in (*self.bases, *TWILIO_BASES)]
+        for base, placeholder in (*bases, *HOST_BASES):
             if value.startswith(base):
-                value = "<base>" + value[len(base) :]
+                value = placeholder + value[len(base) :]
         value = PAGE_TOKEN.sub(r"\1<page-token>", value)
         for given, placeholder in self.replacements.items():
             value = value.replace(given, placeholder)

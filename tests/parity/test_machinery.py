@@ -16,7 +16,7 @@ from reconciler.parity import runner, snapshots
 from reconciler.parity.__main__ import main
 from reconciler.parity.compare import ParityFailure, compare_answer, judge
 from reconciler.parity.scenarios import Difference, Scenario
-from reconciler.parity.session import Session
+from reconciler.parity.session import MESSAGING_SERVICES, STUDIO_FLOWS, Session
 from reconciler.parity.target import Target, TargetRefused, resolve
 from reconciler.parity.transform import Transformer
 from reconciler.testing import emulator
@@ -83,10 +83,28 @@ def test_cleanup_removes_parity_leftovers_and_an_interrupted_scenarios_own_only(
         api.services.create(friendly_name="parity-notes")  # parity-ish, but no run's name
         api.credentials.create(type="fcm", friendly_name="parity", secret="s3cret-value")
 
+        client.messaging.v1.services.create(friendly_name="customer sender")
+        numbers = client.api.v2010.account.incoming_phone_numbers
+        numbers.create(phone_number="+15005550001", friendly_name="customer line")
+
         def interrupted(session: Session) -> None:
-            session.call("create", "POST", "/v1/Services", {"FriendlyName": session.name("a")})
+            made = session.call(
+                "create", "POST", "/v1/Services", {"FriendlyName": session.name("a")}
+            )
+            conversations = f"/v1/Services/{made.field('sid')}/Conversations"
+            session.quiet("POST", conversations, {"FriendlyName": session.name("c")})
+            session.quiet("POST", "/v1/Conversations", {"FriendlyName": session.name("c")})
             role = {"FriendlyName": session.name("r"), "Type": "service", "Permission": "x"}
             session.quiet("POST", "/v1/Roles", {**role, "Permission": "createConversation"})
+            session.quiet("POST", MESSAGING_SERVICES, {"FriendlyName": session.name("m")})
+            flow = {"FriendlyName": session.name("f"), "Status": "draft", "Definition": "{}"}
+            session.quiet("POST", STUDIO_FLOWS, flow)
+            number = {"PhoneNumber": "+15005550002", "FriendlyName": session.name("n")}
+            session.quiet(
+                "POST",
+                f"/2010-04-01/Accounts/{running.account_sid}/IncomingPhoneNumbers.json",
+                number,
+            )
             raise KeyboardInterrupt
 
         settings = ConnectionSettings(
@@ -100,9 +118,21 @@ def test_cleanup_removes_parity_leftovers_and_an_interrupted_scenarios_own_only(
         services = {item.friendly_name for item in api.services.list()}
         credentials = {item.friendly_name for item in api.credentials.list()}
         roles = {role.friendly_name for role in api.roles.list()}
+        left = {
+            "conversations": [item.friendly_name for item in api.conversations.list()],
+            "messaging": [item.friendly_name for item in client.messaging.v1.services.list()],
+            "flows": [item.friendly_name for item in client.studio.v2.flows.list()],
+            "numbers": [item.friendly_name for item in numbers.list()],
+        }
     assert services == {"Default Conversations Service", "customer support", "parity-notes"}
     assert credentials == {"parity"}
     assert not any(role.startswith("parity-") for role in roles)
+    assert left == {
+        "conversations": [],
+        "messaging": ["customer sender"],
+        "flows": [],
+        "numbers": ["customer line"],
+    }
 
 
 # --- transformers ------------------------------------------------------------------------------

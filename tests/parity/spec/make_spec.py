@@ -4,9 +4,11 @@
 
 Writes `conversations_v1.operations.json`, the list of every operation of Twilio's Conversations
 v1 OpenAPI description (method, path, operationId), which docs/parity.md's coverage table
-lists, and copies `twilio_api_v2010.openapi.subset.json` (the 2010-04-01 Accounts and
-IncomingPhoneNumbers paths, with their example responses) unchanged. The Conversations
-examples come from tests/emulator/spec/, already vendored. See NOTICE.md.
+lists, and copies Twilio's subsets unchanged, with their example responses:
+`twilio_api_v2010.openapi.subset.json` (the 2010-04-01 Accounts and IncomingPhoneNumbers
+paths), `twilio_messaging_v1.openapi.subset.json` (Messaging Services) and
+`twilio_studio_v2.openapi.subset.json` (Studio Flows). The Conversations examples come from
+tests/emulator/spec/, already vendored. See NOTICE.md.
 """
 
 from __future__ import annotations
@@ -19,7 +21,11 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 FULL = "twilio_conversations_v1.openapi.json"
-ACCOUNTS = "twilio_api_v2010.openapi.subset.json"
+SUBSETS = (
+    "twilio_api_v2010.openapi.subset.json",
+    "twilio_messaging_v1.openapi.subset.json",
+    "twilio_studio_v2.openapi.subset.json",
+)
 INDEX = "conversations_v1.operations.json"
 METHODS = ("get", "post", "delete")
 
@@ -40,9 +46,10 @@ def main(reference: Path) -> None:
         "operations": operations,
     }
     (HERE / INDEX).write_text(json.dumps(index, indent=1) + "\n", encoding="utf-8")
-    shutil.copyfile(reference / ACCOUNTS, HERE / ACCOUNTS)
-    digest = hashlib.sha256((reference / ACCOUNTS).read_bytes()).hexdigest()
-    print(f"{INDEX}: {len(operations)} operations; {ACCOUNTS}: sha256 {digest}")
+    print(f"{INDEX}: {len(operations)} operations")
+    for name in SUBSETS:
+        shutil.copyfile(reference / name, HERE / name)
+        print(f"{name}: sha256 {hashlib.sha256((reference / name).read_bytes()).hexdigest()}")
 
 
 if __name__ == "__main__":
