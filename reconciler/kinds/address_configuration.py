@@ -6,6 +6,13 @@ from typing import Any
 
 from reconciler.config import rules
 from reconciler.config.models import Config
+from reconciler.kinds.access import (
+    PHONE_NUMBERS_LIST,
+    STUDIO_FLOW_FETCH,
+    Access,
+    Check,
+    conversations,
+)
 from reconciler.kinds.base import (
     CLEAR_LIST,
     Compare,
@@ -25,6 +32,16 @@ class AddressConfigurationKind(Kind):
     name = "address_configuration"
     prune_name = "address_configurations"
     known_types = rules.ADDRESS_TYPES
+    access = Access(
+        read=conversations("/v1/Configuration/Addresses", "GET"),
+        create=conversations("/v1/Configuration/Addresses", "POST"),
+        update=conversations("/v1/Configuration/Addresses/{Sid}", "POST"),
+        delete=conversations("/v1/Configuration/Addresses/{Sid}", "DELETE"),
+        checks=(
+            Check((STUDIO_FLOW_FETCH,), field="auto_creation.studio_flow_sid"),
+            Check((PHONE_NUMBERS_LIST,), of_type="sms"),
+        ),
+    )
     fields = (
         Field("friendly_name", "FriendlyName", compare=Compare.TEXT),
         Field("address_country", "AddressCountry", immutable=True, compare=Compare.TEXT),
