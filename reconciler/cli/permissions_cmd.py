@@ -38,9 +38,10 @@ ASSUMED_NOTE = (
     "permission with what needs it.",
 )
 def command(paths: tuple[str, ...], job: str, output_format: str) -> None:
-    """Print the policy a restricted API key needs to run JOB on the configuration in PATHS.
+    """Print the policy a restricted API key needs for plan, apply or export.
 
-    Only what the configuration touches: the kinds it declares or prunes and those its
+    The job is the one --for names, on the configuration in PATHS, offline; the policy asks
+    only for what the configuration touches: the kinds it declares or prunes and those its
     references need, the other products its values name (a default_messaging_service_sid's
     Messaging Service, a studio_flow_sid's flow, an sms address's phone numbers), a page of
     conversations of a service it may delete or replace, and for apply the creates, updates

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,26 @@ class Endpoint:
 def conversations(path: str, *methods: str) -> tuple[Endpoint, ...]:
     """Conversations' endpoints of one path (conversations.twilio.com)."""
     return tuple(Endpoint("conversations", path, method) for method in methods)
+
+
+class Crud(TypedDict):
+    """A list resource's `Access` fields (`collection`)."""
+
+    read: tuple[Endpoint, ...]
+    create: tuple[Endpoint, ...]
+    update: tuple[Endpoint, ...]
+    delete: tuple[Endpoint, ...]
+
+
+def collection(path: str) -> Crud:
+    """A Conversations list resource's reads and writes: list and create at `path`, update
+    and delete at `path/{Sid}` (`Access(**collection("/v1/Credentials"))`)."""
+    return {
+        "read": conversations(path, "GET"),
+        "create": conversations(path, "POST"),
+        "update": conversations(f"{path}/{{Sid}}", "POST"),
+        "delete": conversations(f"{path}/{{Sid}}", "DELETE"),
+    }
 
 
 MESSAGING_SERVICE_FETCH = Endpoint("messaging", "/v1/Services/{Sid}", "GET")

@@ -11,7 +11,7 @@ from reconciler.kinds.access import (
     STUDIO_FLOW_FETCH,
     Access,
     Check,
-    conversations,
+    collection,
 )
 from reconciler.kinds.base import (
     CLEAR_LIST,
@@ -33,10 +33,7 @@ class AddressConfigurationKind(Kind):
     prune_name = "address_configurations"
     known_types = rules.ADDRESS_TYPES
     access = Access(
-        read=conversations("/v1/Configuration/Addresses", "GET"),
-        create=conversations("/v1/Configuration/Addresses", "POST"),
-        update=conversations("/v1/Configuration/Addresses/{Sid}", "POST"),
-        delete=conversations("/v1/Configuration/Addresses/{Sid}", "DELETE"),
+        **collection("/v1/Configuration/Addresses"),
         checks=(
             Check((STUDIO_FLOW_FETCH,), field="auto_creation.studio_flow_sid"),
             Check((PHONE_NUMBERS_LIST,), of_type="sms"),

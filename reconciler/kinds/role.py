@@ -7,7 +7,7 @@ from typing import Any
 
 from reconciler.config import rules
 from reconciler.config.models import Config
-from reconciler.kinds.access import Access, conversations
+from reconciler.kinds.access import Access, collection, conversations
 from reconciler.kinds.base import Compare, Field, Identity, Kind, Resource, list_records
 
 PAGE_SIZE = 50
@@ -32,11 +32,8 @@ class RoleKind(Kind):
         Field("permissions", "Permission", compare=Compare.SET),
     )
     access = Access(
-        read=conversations("/v1/Services/{Sid}/Roles", "GET"),
+        **collection("/v1/Services/{Sid}/Roles"),
         also_read=conversations("/v1/Services/{Sid}/Configuration", "GET"),
-        create=conversations("/v1/Services/{Sid}/Roles", "POST"),
-        update=conversations("/v1/Services/{Sid}/Roles/{Sid}", "POST"),
-        delete=conversations("/v1/Services/{Sid}/Roles/{Sid}", "DELETE"),
     )
 
     def desired(self, config: Config) -> list[Resource]:

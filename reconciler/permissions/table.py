@@ -62,58 +62,48 @@ class Row:
     assumed: bool = False
 
 
-def _conversations(template: str, resource: str, shape: str) -> Row:
+def _conversations(template: str, resource: str, shape: str = SINGLETON) -> Row:
     return Row("conversations", template, f"/twilio/conversations/{resource}", shape, True)
+
+
+def _collection(api: str, template: str, resource: str, suffix: str = "") -> tuple[Row, Row]:
+    """A list at `template` and its instances at `template/{Sid}` (before a `.json` suffix,
+    the 2010-04-01 API's), both needing `resource`'s permissions."""
+    assumed = api == "conversations"
+    name = f"/twilio/conversations/{resource}" if assumed else resource
+    return (
+        Row(api, f"{template}{suffix}", name, LIST, assumed),
+        Row(api, f"{template}/{{Sid}}{suffix}", name, INSTANCE, assumed),
+    )
 
 
 TABLE: Final[tuple[Row, ...]] = (
     # Conversations (classic): ASSUMED names, see the module's docstring.
-    _conversations("/v1/Configuration", "configuration", SINGLETON),
-    _conversations("/v1/Configuration/Webhooks", "configuration.webhooks", SINGLETON),
-    _conversations("/v1/Configuration/Addresses", "configuration.addresses", LIST),
-    _conversations("/v1/Configuration/Addresses/{Sid}", "configuration.addresses", INSTANCE),
-    _conversations("/v1/Credentials", "credentials", LIST),
-    _conversations("/v1/Credentials/{Sid}", "credentials", INSTANCE),
-    _conversations("/v1/Services", "services", LIST),
-    _conversations("/v1/Services/{Sid}", "services", INSTANCE),
-    _conversations("/v1/Services/{Sid}/Configuration", "services.configuration", SINGLETON),
+    _conversations("/v1/Configuration", "configuration"),
+    _conversations("/v1/Configuration/Webhooks", "configuration.webhooks"),
+    *_collection("conversations", "/v1/Configuration/Addresses", "configuration.addresses"),
+    *_collection("conversations", "/v1/Credentials", "credentials"),
+    *_collection("conversations", "/v1/Services", "services"),
+    _conversations("/v1/Services/{Sid}/Configuration", "services.configuration"),
     _conversations(
-        "/v1/Services/{Sid}/Configuration/Notifications",
-        "services.configuration.notifications",
-        SINGLETON,
+        "/v1/Services/{Sid}/Configuration/Notifications", "services.configuration.notifications"
     ),
-    _conversations(
-        "/v1/Services/{Sid}/Configuration/Webhooks", "services.configuration.webhooks", SINGLETON
-    ),
-    _conversations("/v1/Services/{Sid}/Roles", "services.roles", LIST),
-    _conversations("/v1/Services/{Sid}/Roles/{Sid}", "services.roles", INSTANCE),
-    _conversations("/v1/Roles", "roles", LIST),
-    _conversations("/v1/Roles/{Sid}", "roles", INSTANCE),
-    _conversations("/v1/Services/{Sid}/Conversations", "services.conversations", LIST),
-    _conversations("/v1/Services/{Sid}/Conversations/{Sid}", "services.conversations", INSTANCE),
-    _conversations("/v1/Conversations", "conversations", LIST),
-    _conversations("/v1/Conversations/{Sid}", "conversations", INSTANCE),
+    _conversations("/v1/Services/{Sid}/Configuration/Webhooks", "services.configuration.webhooks"),
+    *_collection("conversations", "/v1/Services/{Sid}/Roles", "services.roles"),
+    *_collection("conversations", "/v1/Roles", "roles"),
+    *_collection("conversations", "/v1/Services/{Sid}/Conversations", "services.conversations"),
+    *_collection("conversations", "/v1/Conversations", "conversations"),
     # Published names.
-    Row("messaging", "/v1/Services", "/twilio/messaging/services", LIST),
-    Row("messaging", "/v1/Services/{Sid}", "/twilio/messaging/services", INSTANCE),
-    Row("studio", "/v2/Flows", "/twilio/studio/flows", LIST),
-    Row("studio", "/v2/Flows/{Sid}", "/twilio/studio/flows", INSTANCE),
-    Row(
+    *_collection("messaging", "/v1/Services", "/twilio/messaging/services"),
+    *_collection("studio", "/v2/Flows", "/twilio/studio/flows"),
+    *_collection(
         "api",
-        "/2010-04-01/Accounts/{Sid}/IncomingPhoneNumbers.json",
+        "/2010-04-01/Accounts/{Sid}/IncomingPhoneNumbers",
         "/twilio/phone-numbers/active-numbers",
-        LIST,
+        ".json",
     ),
-    Row(
-        "api",
-        "/2010-04-01/Accounts/{Sid}/IncomingPhoneNumbers/{Sid}.json",
-        "/twilio/phone-numbers/active-numbers",
-        INSTANCE,
-    ),
-    Row("api", "/2010-04-01/Accounts.json", "/twilio/iam/accounts", LIST),
-    Row("api", "/2010-04-01/Accounts/{Sid}.json", "/twilio/iam/accounts", INSTANCE),
-    Row("iam", "/v1/Keys", "/twilio/iam/api-keys", LIST),
-    Row("iam", "/v1/Keys/{Sid}", "/twilio/iam/api-keys", INSTANCE),
+    *_collection("api", "/2010-04-01/Accounts", "/twilio/iam/accounts", ".json"),
+    *_collection("iam", "/v1/Keys", "/twilio/iam/api-keys"),
 )
 
 _BY_PATH: Final[dict[tuple[str, str], Row]] = {(row.api, row.template): row for row in TABLE}

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from twilio.rest import Client
 
 from reconciler.cli.main import cli
@@ -130,16 +130,25 @@ def test_plan_and_export_of_every_example_with_exactly_the_printed_policy(
     assert refused(emulator) == 0, "doctor reads what export reads"
 
 
-def test_apply_with_the_plan_key_stops_at_its_first_write_naming_the_permission(
-    run: Cli, admin: Client, emulator: EmulatorServer
-) -> None:
-    example = EXAMPLES / "minimal"
+def apply_with_plan_key(
+    run: Cli, admin: Client, emulator: EmulatorServer, example: Path
+) -> tuple[Result, dict[str, str], dict[str, str | None], list[str]]:
+    """`apply` of a seeded example with its plan key: (result, seeded env, plan key env,
+    the lines of its failed steps); it exits 1."""
     env = seeded_env(admin, example)
     plan_env = key_env(admin, policy_for(run, "plan", [str(example)], env), env)
     emulator.reset_stats()
     result = run("apply", str(example), "--auto-approve", env=plan_env)
     one_line_error(result)
-    [failed] = [line for line in result.stdout.splitlines() if " ... FAILED" in line]
+    failed = [line for line in result.stdout.splitlines() if " ... FAILED" in line]
+    return result, env, plan_env, failed
+
+
+def test_apply_with_the_plan_key_stops_at_its_first_write_naming_the_permission(
+    run: Cli, admin: Client, emulator: EmulatorServer
+) -> None:
+    example = EXAMPLES / "minimal"
+    result, env, plan_env, [failed] = apply_with_plan_key(run, admin, emulator, example)
     assert "create service chat-app" in failed and "Twilio error 20403 (HTTP 403)" in failed
     assert "lacks the permission /twilio/conversations/services/create," in failed, failed
     assert "0 done, 1 failed" in result.stdout
@@ -177,16 +186,10 @@ def test_apply_with_the_plan_key_writes_nothing_however_many_writes_it_plans(
 ) -> None:
     """The writes that start together are each refused, naming their permission; every step
     that depends on them is skipped, so nothing reaches the account."""
-    example = EXAMPLES / "support-desk"
-    env = seeded_env(admin, example)
-    plan_env = key_env(admin, policy_for(run, "plan", [str(example)], env), env)
-    emulator.reset_stats()
-    result = run("apply", str(example), "--auto-approve", env=plan_env)
-    one_line_error(result)
+    _, _, _, failed = apply_with_plan_key(run, admin, emulator, EXAMPLES / "support-desk")
     stats = emulator.stats()
     writes = stats["by_method"].get("POST", 0) + stats["by_method"].get("DELETE", 0)
     assert writes >= 1 and refused(emulator) == writes, stats
-    failed = [line for line in result.stdout.splitlines() if " ... FAILED" in line]
     assert len(failed) == writes
     assert all(
         re.search(r"lacks the permission /twilio/conversations/\S+/(create|update),", line)
