@@ -81,6 +81,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "reconciler.cli.doctor_cmd",
         "Check credentials, endpoint and clock, and list what this version does not know.",
     ),
+    "permissions": (
+        "reconciler.cli.permissions_cmd",
+        "Print the policy a restricted API key needs for plan, apply or export.",
+    ),
     "schema": (
         "reconciler.cli.schema_cmd",
         "Print the JSON Schema (draft 2020-12) of the configuration format.",

@@ -10,7 +10,8 @@ connection). server.py does the socket work.
 
 Order of checks, as Twilio's edge does them: credentials before anything else (so an
 unauthenticated client cannot make the emulator read, let alone hold, a body), then the body,
-then the route and method, then the actions-per-second limit, then the handler.
+then the route and method, then a restricted key's policy, then the actions-per-second limit,
+then the handler.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from reconciler.emulator.routing import (
     json_outcome,
 )
 from reconciler.emulator.wire import BodyError
+from reconciler.permissions.table import grants
 
 CONTROL_PREFIX = "/__emulator/"
 
@@ -210,6 +212,9 @@ class EmulatorApp:
                 f"Method {method} not allowed on {path}",
                 {"Allow": route.allow},
             )
+        refused = _refused_by_policy(principal, route, method, prefix + path)
+        if refused is not None:
+            return refused
         request = Request(
             method=method,
             path=path,
@@ -325,6 +330,29 @@ class EmulatorApp:
                 {"Allow": "GET, DELETE"},
             )
         return error_outcome(errors.NOT_FOUND, f"The requested resource {path} was not found")
+
+
+def _refused_by_policy(
+    principal: Principal, route: Route, method: str, path: str
+) -> Outcome | None:
+    """A restricted key's request that its policy does not grant: 403 / 20403 (Twilio's 403
+    page: "The request used a Restricted API key that does not include permission for the
+    resource or endpoint"), the message naming the permission it lacks (docs/emulator.md,
+    "Restricted API keys")."""
+    if principal.policy is None:
+        return None
+    permission = registry.needed(route, method)
+    if permission is not None and grants(principal.policy, permission):
+        return None
+    lacking = (
+        f"the permission {permission}"
+        if permission
+        else "a permission (no restricted-key permission grants this endpoint)"
+    )
+    return error_outcome(
+        errors.FORBIDDEN,
+        f"The restricted API key lacks {lacking}, needed for {method} {path}",
+    )
 
 
 def _limited_thing(key: str) -> str:

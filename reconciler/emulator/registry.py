@@ -15,6 +15,9 @@ header decides (``messaging.…``, ``conversations.…``), and a host that names
 Conversations, the first API listed, so clients that only know Conversations keep working.
 
 Adding an API: a package under apis/ whose urls.py declares ``API``, and one entry below.
+
+A restricted API key may call a route only with the permission ``needed`` names
+(reconciler.permissions.table: the one table of permission names, shared with the engine).
 """
 
 from __future__ import annotations
@@ -23,12 +26,14 @@ import re
 
 from reconciler.emulator.apis.accounts.urls import API as ACCOUNTS
 from reconciler.emulator.apis.conversations.urls import API as CONVERSATIONS
+from reconciler.emulator.apis.iam.urls import API as IAM
 from reconciler.emulator.apis.incoming_phone_numbers.urls import API as INCOMING_PHONE_NUMBERS
 from reconciler.emulator.apis.messaging.urls import API as MESSAGING
 from reconciler.emulator.apis.studio.urls import API as STUDIO
 from reconciler.emulator.routing import Api, Route
+from reconciler.permissions import table
 
-APIS: tuple[Api, ...] = (CONVERSATIONS, ACCOUNTS, MESSAGING, STUDIO, INCOMING_PHONE_NUMBERS)
+APIS: tuple[Api, ...] = (CONVERSATIONS, ACCOUNTS, MESSAGING, STUDIO, INCOMING_PHONE_NUMBERS, IAM)
 """Conversations first: it answers shared paths when the request names no host."""
 
 TWILIO_HOST = re.compile(r"^/((?:[a-z0-9-]+\.)+twilio\.com)(/.*)?$", re.IGNORECASE)
@@ -62,3 +67,11 @@ def match(host: str, path: str, named: bool = False) -> tuple[Route | None, tupl
     if not found:
         return None, ()
     return found[0][1]
+
+
+_SUBDOMAIN_OF_ROUTE = {id(served): api.subdomain for api in APIS for served in api.routes}
+
+
+def needed(route: Route, method: str) -> str | None:
+    """The permission a restricted key needs for `method` on `route` (None: none grants it)."""
+    return table.permission(_SUBDOMAIN_OF_ROUTE[id(route)], route.template, method)

@@ -7,12 +7,19 @@ from typing import Any
 from pydantic import BaseModel
 
 from reconciler.config.models import Config
+from reconciler.kinds.access import MESSAGING_SERVICE_FETCH, Access, Check, conversations
 from reconciler.kinds.base import Compare, Field, Identity, Product, Reference
 from reconciler.kinds.singleton import ACCOUNT, SingletonKind
 
 
 class AccountConfigurationKind(SingletonKind):
     name = "account_configuration"
+    access = Access(
+        read=conversations("/v1/Configuration", "GET"),
+        always_read=True,
+        update=conversations("/v1/Configuration", "POST"),
+        checks=(Check((MESSAGING_SERVICE_FETCH,), field="default_messaging_service_sid"),),
+    )
     fields = (
         Field(
             "default_service",

@@ -7,12 +7,17 @@ from typing import Any
 from pydantic import BaseModel
 
 from reconciler.config.models import Config
+from reconciler.kinds.access import Access, conversations
 from reconciler.kinds.base import CLEAR_LIST, Compare, Field, Identity
 from reconciler.kinds.singleton import ACCOUNT, SingletonKind
 
 
 class AccountWebhooksKind(SingletonKind):
     name = "account_webhooks"
+    access = Access(
+        read=conversations("/v1/Configuration/Webhooks", "GET"),
+        update=conversations("/v1/Configuration/Webhooks", "POST"),
+    )
     fields = (
         Field("target", "Target"),
         Field("method", "Method", compare=Compare.UPPER),

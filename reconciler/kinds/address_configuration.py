@@ -6,6 +6,13 @@ from typing import Any
 
 from reconciler.config import rules
 from reconciler.config.models import Config
+from reconciler.kinds.access import (
+    PHONE_NUMBERS_LIST,
+    STUDIO_FLOW_FETCH,
+    Access,
+    Check,
+    collection,
+)
 from reconciler.kinds.base import (
     CLEAR_LIST,
     Compare,
@@ -28,6 +35,13 @@ class AddressConfigurationKind(Kind):
     known_types = rules.ADDRESS_TYPES
     phone_number_types: tuple[str, ...] = ("sms",)
     """Address types whose address is one of the account's own phone numbers (E.164)."""
+    access = Access(
+        **collection("/v1/Configuration/Addresses"),
+        checks=(
+            Check((STUDIO_FLOW_FETCH,), field="auto_creation.studio_flow_sid"),
+            Check((PHONE_NUMBERS_LIST,), of_type="sms"),
+        ),
+    )
     fields = (
         Field("friendly_name", "FriendlyName", compare=Compare.TEXT),
         Field("address_country", "AddressCountry", immutable=True, compare=Compare.TEXT),

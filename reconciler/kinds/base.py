@@ -19,6 +19,7 @@ from pydantic import BaseModel, SecretStr
 from twilio.base.page import Page
 
 from reconciler.config.models import Config
+from reconciler.kinds.access import Access
 
 Identity = tuple[str, ...]
 """How a resource is matched between config and live: e.g. (service key, role name)."""
@@ -165,6 +166,8 @@ class Kind:
     known_types: ClassVar[tuple[str, ...]] = ()
     """The types of this kind this version knows (address, credential and role types); a live
     resource of another type is kept, never pruned, unless the configuration uses its type."""
+    access: ClassVar[Access] = Access()
+    """The endpoints its calls reach (kinds/access.py): what a restricted API key needs."""
 
     def type_of(self, resource: Resource) -> str | None:
         """The resource's type, for kinds that have one (`known_types`)."""

@@ -6,6 +6,7 @@ from typing import Any
 
 from reconciler.config import rules
 from reconciler.config.models import Config
+from reconciler.kinds.access import Access, collection
 from reconciler.kinds.base import (
     Compare,
     Field,
@@ -35,6 +36,7 @@ class CredentialKind(Kind):
     prune_name = "credentials"
     known_types = rules.CREDENTIAL_TYPES
     names_may_repeat = True
+    access = Access(**collection("/v1/Credentials"))
     fields = (
         # A new type needs its own secrets, which are write-only and so never in an update
         # diff: a type change is a replace, which sends them with the create.

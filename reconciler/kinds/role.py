@@ -7,6 +7,7 @@ from typing import Any
 
 from reconciler.config import rules
 from reconciler.config.models import Config
+from reconciler.kinds.access import Access, collection, conversations
 from reconciler.kinds.base import Compare, Field, Identity, Kind, Resource, list_records
 
 PAGE_SIZE = 50
@@ -29,6 +30,10 @@ class RoleKind(Kind):
     fields = (
         Field("type", "Type", immutable=True),
         Field("permissions", "Permission", compare=Compare.SET),
+    )
+    access = Access(
+        **collection("/v1/Services/{Sid}/Roles"),
+        also_read=conversations("/v1/Services/{Sid}/Configuration", "GET"),
     )
 
     def desired(self, config: Config) -> list[Resource]:

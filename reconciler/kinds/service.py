@@ -7,6 +7,7 @@ from typing import Any
 
 from reconciler.config.models import Config
 from reconciler.errors import ReconcilerError
+from reconciler.kinds.access import SERVICE_CONVERSATIONS_LIST, Access, conversations
 from reconciler.kinds.base import (
     Field,
     Identity,
@@ -25,6 +26,15 @@ class ServiceKind(Kind):
     prune_name = "services"
     names_may_repeat = True
     fields = (Field("friendly_name", "FriendlyName", immutable=True),)
+    access = Access(
+        read=conversations("/v1/Services", "GET"),
+        always_read=True,
+        create=conversations("/v1/Services", "POST"),
+        delete=conversations("/v1/Services/{Sid}", "DELETE"),
+        before_delete=(SERVICE_CONVERSATIONS_LIST,),
+        # Matched by name unless pinned: only a pinned service's name can differ (a rename).
+        replaceable=lambda resource: resource.sid is not None,
+    )
 
     def name_of(self, resource: Resource) -> str:
         """Desired services are keyed by config key and live ones by SID: the name is apart."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from reconciler.kinds.access import Access, conversations
 from reconciler.kinds.base import Compare, Field, Reference
 from reconciler.kinds.singleton import ServiceSingletonKind
 
@@ -11,6 +12,10 @@ from reconciler.kinds.singleton import ServiceSingletonKind
 class ServiceConfigurationKind(ServiceSingletonKind):
     name = "service_configuration"
     section = "configuration"
+    access = Access(
+        read=conversations("/v1/Services/{Sid}/Configuration", "GET"),
+        update=conversations("/v1/Services/{Sid}/Configuration", "POST"),
+    )
     fields = (
         Field(
             "default_conversation_creator_role",

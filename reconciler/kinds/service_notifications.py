@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from reconciler.kinds.access import Access, conversations
 from reconciler.kinds.base import Compare, Field
 from reconciler.kinds.singleton import ServiceSingletonKind
 
@@ -19,6 +20,10 @@ def _event_fields(event: str, param: str) -> tuple[Field, ...]:
 class ServiceNotificationsKind(ServiceSingletonKind):
     name = "service_notifications"
     section = "notifications"
+    access = Access(
+        read=conversations("/v1/Services/{Sid}/Configuration/Notifications", "GET"),
+        update=conversations("/v1/Services/{Sid}/Configuration/Notifications", "POST"),
+    )
     fields = (
         Field("log_enabled", "LogEnabled", compare=Compare.BOOL),
         *_event_fields("new_message", "NewMessage"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from reconciler.kinds.access import Access, conversations
 from reconciler.kinds.base import CLEAR_LIST, Compare, Field
 from reconciler.kinds.singleton import ServiceSingletonKind
 
@@ -11,6 +12,10 @@ from reconciler.kinds.singleton import ServiceSingletonKind
 class ServiceWebhooksKind(ServiceSingletonKind):
     name = "service_webhooks"
     section = "webhooks"
+    access = Access(
+        read=conversations("/v1/Services/{Sid}/Configuration/Webhooks", "GET"),
+        update=conversations("/v1/Services/{Sid}/Configuration/Webhooks", "POST"),
+    )
     fields = (
         Field("method", "Method", compare=Compare.UPPER),
         Field("pre_webhook_url", "PreWebhookUrl", compare=Compare.TEXT),

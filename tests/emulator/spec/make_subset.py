@@ -5,7 +5,7 @@
 Keeps the configuration and conversation endpoints of the Conversations OpenAPI description
 (with every component they reference, and the description's own `info`) and the error codes
 the emulator answers with (reconciler/emulator/errors.py), and copies Twilio's subsets of the
-Messaging, Studio and 2010-04-01 descriptions as they are. See NOTICE.md for where the files
+Messaging, Studio, 2010-04-01 and IAM descriptions as they are. See NOTICE.md for where the files
 come from.
 """
 
@@ -49,6 +49,7 @@ NEIGHBOUR_SPECS = (
     "twilio_messaging_v1.openapi.subset.json",
     "twilio_studio_v2.openapi.subset.json",
     "twilio_api_v2010.openapi.subset.json",
+    "twilio_iam_v1.openapi.subset.json",
 )
 """Twilio's own subsets of the APIs a configuration points into, copied as they are."""
 

@@ -37,6 +37,7 @@ from reconciler.emulator.apis.conversations.models.account import Account
 from reconciler.emulator.apis.conversations.models.state import (
     STATE_VERSION as CONVERSATIONS_STATE_VERSION,
 )
+from reconciler.emulator.apis.iam.models import RESTRICTED, ApiKeys
 from reconciler.emulator.apis.incoming_phone_numbers.models import IncomingPhoneNumbers
 from reconciler.emulator.apis.messaging.models import MessagingServices
 from reconciler.emulator.apis.studio.models import Flows
@@ -79,7 +80,7 @@ SUBRESOURCES: tuple[tuple[str, str], ...] = (
 )
 """`subresource_uris` of an account, as Twilio's examples list them (relative URIs)."""
 
-CredentialKind = Literal["auth_token", "main_key", "standard_key"]
+CredentialKind = Literal["auth_token", "main_key", "standard_key", "restricted_key"]
 
 
 def default_friendly_name() -> str:
@@ -123,11 +124,15 @@ class Principal:
 
     account_sid: str
     credential: CredentialKind
+    policy: frozenset[str] | None = None
+    """A restricted key's allowed permissions (app.py refuses the rest); None: not restricted."""
+    key_sid: str | None = None
 
     @property
     def manages_accounts(self) -> bool:
-        """An auth token or a Main API key may act on the Accounts API; a Standard key not."""
-        return self.credential != "standard_key"
+        """An auth token or a Main API key may act on the Accounts API; a Standard or a
+        restricted key not."""
+        return self.credential in ("auth_token", "main_key")
 
 
 @dataclass
@@ -148,6 +153,7 @@ class AccountRecord:
     messaging: MessagingServices = field(default_factory=MessagingServices)
     studio: Flows = field(default_factory=Flows)
     phone_numbers: IncomingPhoneNumbers = field(default_factory=IncomingPhoneNumbers)
+    iam_keys: ApiKeys = field(default_factory=ApiKeys)
 
     def __post_init__(self) -> None:
         self.date_updated = self.date_updated or self.date_created
@@ -160,6 +166,7 @@ class AccountRecord:
             "messaging": self.messaging,
             "studio": self.studio,
             "incoming_phone_numbers": self.phone_numbers,
+            "iam_keys": self.iam_keys,
         }
 
     @property
@@ -252,12 +259,29 @@ class Directory:
                 return None
             return Principal(record.sid, "auth_token")
         key = self.api_keys.get(username)
-        if key is None or not _matches(key.secret, password):
+        if key is None:
+            return self._authenticate_iam_key(username, password)
+        if not _matches(key.secret, password):
             return None
         owner = self.records.get(key.account_sid)
         if owner is None or owner.status != "active":
             return None
         return Principal(owner.sid, "main_key" if key.type == "main" else "standard_key")
+
+    def _authenticate_iam_key(self, sid: str, secret: str) -> Principal | None:
+        """A key made through the IAM API, kept by its account (as a digest of its secret);
+        a restricted key brings its policy as it is now (an update applies at once)."""
+        for record in self.records.values():
+            key = record.iam_keys.matching(sid, secret)
+            if key is None:
+                continue
+            if record.status != "active":
+                return None
+            if key["key_type"] == RESTRICTED:
+                allowed = frozenset(key["policy"]["allow"])
+                return Principal(record.sid, "restricted_key", allowed, sid)
+            return Principal(record.sid, "standard_key", None, sid)
+        return None
 
     def conversations(self, principal: Principal) -> Account:
         """The Conversations state a request sees: its credentials' own account's."""
@@ -532,6 +556,7 @@ def _record_from_dict(item: Mapping[str, Any]) -> AccountRecord:
         messaging=MessagingServices.from_dict(item.get("messaging")),
         studio=Flows.from_dict(item.get("studio")),
         phone_numbers=IncomingPhoneNumbers.from_dict(item.get("incoming_phone_numbers")),
+        iam_keys=ApiKeys.from_dict(item.get("iam_keys")),
     )
 
 
