@@ -25,7 +25,15 @@ from reconciler.errors import ReconcilerError
 from reconciler.kinds import Kind, Reference, Resource
 from reconciler.live.api import LiveApi
 from reconciler.live.reader import LiveState
-from reconciler.live.retry import Attempts, describe_error, http_status, is_not_found, is_transient
+from reconciler.live.retry import (
+    FORBIDDEN,
+    UNAUTHORIZED,
+    Attempts,
+    describe_error,
+    http_status,
+    is_not_found,
+    is_transient,
+)
 from reconciler.plan.model import Action, Change, Plan
 from reconciler.plan.order import SERVICE_DELETE_LEVEL
 
@@ -252,6 +260,8 @@ class Executor:
         self.resolver = Resolver(api, live)
         self.progress = progress
         self._tainted: set[Token] = set()
+        self._halted: str | None = None
+        """Why no further step starts: the credentials were refused a write (401/403)."""
         self._lock = threading.Lock()
         self._slots = threading.Semaphore(api.concurrency)
         """Held by a step while it talks to Twilio: `concurrency` requests at most in flight."""
@@ -307,7 +317,10 @@ class Executor:
         tokens = tokens_of(step)
         with self._lock:
             blocked = tokens & self._tainted
-        if blocked:
+            halted = self._halted
+        if halted:
+            result = StepResult(step, Outcome.SKIPPED, detail=f"not started: {halted}")
+        elif blocked:
             result = StepResult(
                 step, Outcome.SKIPPED, detail="depends on a step that did not complete"
             )
@@ -328,6 +341,11 @@ class Executor:
                     describe_error(error),
                     transient=is_transient(error),
                 )
+                if http_status(error) in (UNAUTHORIZED, FORBIDDEN):
+                    with self._lock:  # the credentials may not write: stop starting writes
+                        self._halted = self._halted or (
+                            f"{step.description} was refused ({result.detail})"
+                        )
         if result.outcome != Outcome.DONE:
             with self._lock:
                 self._tainted |= tokens

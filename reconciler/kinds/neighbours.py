@@ -12,9 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from twilio.base.exceptions import TwilioRestException
+from twilio.base.exceptions import TwilioException, TwilioRestException
 
 from reconciler.kinds.base import fetch_record, first_page, list_records
+from reconciler.live.retry import http_status, twilio_code
 
 NUMBERS_PAGE_SIZE = 1000
 """IncomingPhoneNumbers pages hold up to 1,000 numbers: most accounts answer in one request."""
@@ -30,10 +31,16 @@ PUBLISHED = "published"
 class NotReadable(Exception):
     """The credentials may not read this (HTTP 401/403): the check is not made."""
 
-    def __init__(self, what: str, error: TwilioRestException) -> None:
-        code = f"error {error.code}, " if error.code else ""
-        super().__init__(f"{what} ({code}HTTP {error.status})")
+    def __init__(self, what: str, error: Exception) -> None:
+        code, _ = twilio_code(error)
+        shown = f"error {code}, " if code else ""
+        super().__init__(f"{what} ({shown}HTTP {http_status(error)})")
         self.what = what
+
+
+def _refused(error: Exception) -> bool:
+    """A refusal for lack of permission, from a fetch or from a list page alike."""
+    return http_status(error) in REFUSED_STATUSES
 
 
 @dataclass(frozen=True)
@@ -55,7 +62,7 @@ def _fetched(what: str, context: Any) -> dict[str, Any] | None:
     except TwilioRestException as error:
         if error.status == 404:
             return None
-        if error.status in REFUSED_STATUSES:
+        if _refused(error):
             raise NotReadable(what, error) from error
         raise
 
@@ -83,8 +90,8 @@ def incoming_numbers(client: Any) -> set[str]:
             for record in list_records(listing, NUMBERS_PAGE_SIZE)
             if record.get("phone_number")
         }
-    except TwilioRestException as error:
-        if error.status in REFUSED_STATUSES:
+    except TwilioException as error:
+        if _refused(error):
             raise NotReadable("the account's phone numbers", error) from error
         raise
 
@@ -94,8 +101,8 @@ def conversations_of(v1: Any, service_sid: str) -> ConversationCount:
     listing = v1.services(service_sid).conversations
     try:
         page = first_page(listing, CONVERSATION_COUNT_BOUND)
-    except TwilioRestException as error:
-        if error.status in REFUSED_STATUSES:
+    except TwilioException as error:
+        if _refused(error):
             raise NotReadable(f"the conversations of {service_sid}", error) from error
         raise
     return ConversationCount(len(list(page)), exact=not page.next_page_url)

@@ -23,6 +23,8 @@ T = TypeVar("T")
 
 NOT_FOUND = 404
 UNAUTHORIZED = 401
+FORBIDDEN = 403
+"""A restricted API key without the permission a request needs (Twilio's 20403)."""
 
 
 @dataclass(frozen=True)
@@ -163,6 +165,19 @@ def refused_credentials(error: BaseException, advice: str) -> str:
     return f"Twilio refused the credentials ({status}): {advice}"
 
 
+def _permission_needed(error: TwilioRestException, message: str | None) -> str:
+    """For a 403: the permission the refused request needs, when Twilio's message does not say
+    (names from reconciler/permissions/table.py, partly assumed: docs/emulator.md)."""
+    if error.status != FORBIDDEN:
+        return ""
+    from reconciler.permissions.table import permission_for_request
+
+    needed = permission_for_request(str(error.method), str(error.uri))
+    if needed is None or needed in (message or ""):
+        return ""
+    return f" (the API key needs the permission {needed})"
+
+
 def describe_error(error: BaseException) -> str:
     """One line for a failed call: Twilio's own code and message where there is one."""
     status = http_status(error)
@@ -176,7 +191,7 @@ def describe_error(error: BaseException) -> str:
         code, message = twilio_code(error)
         head = f"Twilio error {code} (HTTP {status})" if code else f"Twilio answered HTTP {status}"
         if isinstance(error, TwilioRestException):
-            return f"{head}: {message}"
+            return f"{head}: {message}{_permission_needed(error, message)}"
         return f"{head} while listing resources" + (f": {message}" if message else "")
     if isinstance(error, requests.RequestException):
         return f"could not reach the API: {type(error).__name__}: {error}"

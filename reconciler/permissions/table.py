@@ -25,8 +25,10 @@ Where the names come from (docs/emulator.md, "Restricted API keys"):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Final
+from urllib.parse import urlsplit
 
 LIST: Final = "list"
 INSTANCE: Final = "instance"
@@ -126,3 +128,21 @@ def assumed(name: str) -> bool:
 def grants(allowed: frozenset[str] | set[str], needed: str) -> bool:
     """Whether a policy's `allow` list grants `needed`: by name, or by its resource's `*`."""
     return needed in allowed or f"{needed.rsplit('/', 1)[0]}/{WILDCARD}" in allowed
+
+
+_SID_SEGMENT = re.compile(r"^[A-Z]{2}[0-9a-fA-F]{32}(?=$|\.json$)")
+
+
+def permission_for_request(method: str, url: str) -> str | None:
+    """The permission a request to `url` needs, from Twilio's host (or the emulator's host
+    prefix, `/messaging.twilio.com/...`) and the path with each SID as `{Sid}`."""
+    parts = urlsplit(url)
+    segments = parts.path.split("/")
+    host = parts.hostname or ""
+    if len(segments) > 1 and segments[1].endswith(".twilio.com"):
+        host, segments = segments[1], ["", *segments[2:]]
+    api = host.split(".")[0] if host.endswith("twilio.com") else "conversations"
+    if api not in {row.api for row in TABLE}:
+        api = "conversations"  # an emulator or proxy: Conversations is its unprefixed API
+    template = "/".join(_SID_SEGMENT.sub("{Sid}", segment) for segment in segments)
+    return permission(api, template, method)

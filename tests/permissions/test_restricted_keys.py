@@ -186,7 +186,8 @@ def test_apply_with_the_plan_key_writes_nothing_however_many_writes_it_plans(
 ) -> None:
     """The writes that start together are each refused, naming their permission; every step
     that depends on them is skipped, so nothing reaches the account."""
-    _, _, _, failed = apply_with_plan_key(run, admin, emulator, EXAMPLES / "support-desk")
+    result, _, _, failed = apply_with_plan_key(run, admin, emulator, EXAMPLES / "support-desk")
+    assert "not started: " in result.stdout and "was refused (Twilio error 20403" in result.stdout
     stats = emulator.stats()
     writes = stats["by_method"].get("POST", 0) + stats["by_method"].get("DELETE", 0)
     assert writes >= 1 and refused(emulator) == writes, stats
@@ -195,3 +196,27 @@ def test_apply_with_the_plan_key_writes_nothing_however_many_writes_it_plans(
         re.search(r"lacks the permission /twilio/conversations/\S+/(create|update),", line)
         for line in failed
     ), failed
+
+
+def test_a_neighbour_read_the_key_may_not_make_is_not_checked_not_a_failure(
+    run: Cli, admin: Client, emulator: EmulatorServer
+) -> None:
+    """A key without the Messaging, Studio or phone-number reads still plans: each check it
+    cannot make is a visible "not checked" note, never a refusal of the plan."""
+    example = EXAMPLES / "environments" / "prod"
+    env = seeded_env(admin, example)
+    policy = policy_for(run, "plan", [str(example)], env)
+    conversations_only = {
+        "allow": [name for name in policy["allow"] if name.startswith("/twilio/conversations/")]
+    }
+    assert conversations_only["allow"] != policy["allow"], "the example reads other products"
+    planned = run(
+        "plan", str(example), "--format", "json", env=key_env(admin, conversations_only, env)
+    )
+    assert planned.exit_code == 0, planned.stderr
+    notes = json.loads(planned.stdout)["notes"]
+    not_checked = [note for note in notes if note.endswith("(not checked)")]
+    assert any("Messaging Service" in note for note in not_checked), notes
+    assert any("Studio Flow" in note for note in not_checked), notes
+    assert any("phone numbers" in note for note in not_checked), notes
+    assert all("error 20403, HTTP 403" in note for note in not_checked), not_checked
