@@ -121,8 +121,13 @@ def test_secrets_reach_only_the_steps_that_talk_to_twilio() -> None:
             shown = json.dumps(step)
             command = step.get("with", {}).get("command")
             if command in ("plan", "apply", "drift"):
-                for secret in ("TWILIO_ACCOUNT_SID", "TWILIO_API_KEY", "TWILIO_API_SECRET"):
+                # Only the merge job's key may write; plan and drift get the read-only one.
+                key = "TWILIO_API_KEY" if command == "apply" else "TWILIO_READ_API_KEY"
+                secret_name = key.replace("KEY", "SECRET")
+                for secret in ("TWILIO_ACCOUNT_SID", key, secret_name):
                     assert f"secrets.{secret} " in shown, (name, secret)
+                if command != "apply":
+                    assert "secrets.TWILIO_API_KEY " not in shown, (name, "the write key")
             else:
                 assert "secrets." not in shown, (name, step)
 
