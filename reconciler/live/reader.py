@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -69,7 +70,7 @@ class LiveState:
         if reference is Reference.SERVICE:
             return index.service_keys.get(value) or value
         if service_key is not None:
-            return index.role_names.get((service_key, value), value)
+            return index.role_names.get(service_key, {}).get(value, value)
         return value
 
     def fingerprint(self) -> str:
@@ -150,7 +151,8 @@ def read_live(
         for kind, key, future in service_futures:
             resources = future.result()
             for resource in resources:
-                resource.identity = (key, *resource.identity[1:])
+                # Names interned: one copy with the config's (its keys are), not one per read.
+                resource.identity = (key, *map(sys.intern, resource.identity[1:]))
                 resource.label = ""
             state.resources.setdefault(kind.name, []).extend(resources)
             state.read_kinds.add(kind.name)
@@ -218,8 +220,8 @@ class _Index:
     """Bound service SID -> config key."""
     role_sids: dict[str, dict[str, str]]
     """Config service key -> role name -> SID."""
-    role_names: dict[tuple[str, str], str]
-    """(config service key, role SID) -> role name."""
+    role_names: dict[str, dict[str, str]]
+    """Config service key -> role SID -> role name (nested: no key tuple for each role)."""
 
     @classmethod
     def build(
@@ -229,9 +231,9 @@ class _Index:
         for key, service in bound.items():
             service_keys.setdefault(service.sid, key)
         role_sids: dict[str, dict[str, str]] = {}
-        role_names: dict[tuple[str, str], str] = {}
+        role_names: dict[str, dict[str, str]] = {}
         for role in roles:
             service_key, name = role.identity[0], role.identity[1]
             role_sids.setdefault(service_key, {})[name] = str(role.sid)
-            role_names.setdefault((service_key, str(role.sid)), name)
+            role_names.setdefault(service_key, {}).setdefault(str(role.sid), name)
         return cls(shape, service_keys, role_sids, role_names)
