@@ -1,44 +1,37 @@
-"""Keep-alive connections for the SDK's requests: urllib3's own pools, without `requests`' per-call
-work in between.
+"""Keep-alive HTTP/1.1 connections for the SDK's requests, without `requests` in between.
 
-`requests` costs about 0.3 ms of CPU per call above the connection pool under it (preparing,
-merging settings, hooks, cookies): a fleet of 100 small subaccounts spent most of its no-change
-plan there (docs/fleet.md, Performance). This module sends a request the SDK has built (method,
-URL, headers, form body) on urllib3's connection pool for its origin, the pool `requests` itself
-sends on, and returns status, text and headers, with what the SDK relied on from `requests`:
-certificate verification (the same CA bundle, `REQUESTS_CA_BUNDLE` included), one timeout for
-connecting and for each read, gzip and deflate answers, and failures raised as `requests`
-exceptions so retries and messages treat them as before. urllib3 notices a connection the
-server has closed while idle before reusing it; a request is never sent twice here (urllib3's
-retries are off): what to retry is the retry layer's decision. Whatever this pool does not
-cover (a proxy, a client certificate, JSON bodies, redirects, custom hooks) still goes through
-`requests` (`RecordingHttpClient.request` decides). benchmarks/README.md compares this with the
-hand-written `http.client` pool it replaced.
+`requests` and `urllib3` cost about 0.3 ms of CPU per call above the standard library's
+`http.client`, three times what the call itself needs: a fleet of 100 small subaccounts spends
+most of its no-change plan there (docs/fleet.md, Performance). This pool sends a request the
+SDK has built (method, URL, headers, form body) on an idle connection to the same origin and
+returns status, text and headers, with what the SDK relied on from `requests`: certificate
+verification (the same CA bundle, `REQUESTS_CA_BUNDLE` included), one timeout for connecting
+and for each read, gzip and deflate answers, and failures raised as `requests` exceptions so
+retries and messages treat them as before. A connection the server has closed while idle is
+noticed before it is reused (as urllib3 does); a request is never sent twice here: what to
+retry is the retry layer's decision. Whatever this pool does not cover (a proxy, a client
+certificate, JSON bodies, redirects, custom hooks) still goes through `requests`
+(`RecordingHttpClient.request` decides).
 """
 
 from __future__ import annotations
 
-import codecs
 import http.client
-import logging
+import select
+import socket
+import ssl
+import threading
+import weakref
+import zlib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import SplitResult, urlencode, urlsplit
 
 import requests
-import urllib3
 from requests.structures import CaseInsensitiveDict
-from urllib3.exceptions import (
-    ConnectTimeoutError,
-    DecodeError,
-    HTTPError,
-    IncompleteRead,
-    NewConnectionError,
-    ProtocolError,
-    ReadTimeoutError,
-)
-from urllib3.exceptions import SSLError as Urllib3SSLError
+
+Origin = tuple[str, str, int, "bool | str"]
+"""(scheme, host, port, certificate verification): connections are shared within one."""
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -54,27 +47,18 @@ class Answer:
         self.headers = headers
 
 
-class _FullPoolNotice(logging.Filter):
-    """urllib3 logs a warning when a connection finds its pool's idle slots full and is closed.
-    Here that is by design (more calls may be in flight than connections are kept idle, as
-    with the hand-written pool before), not something to print on a user's terminal."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not str(record.msg).startswith("Connection pool is full")
-
-
-logging.getLogger("urllib3.connectionpool").addFilter(_FullPoolNotice())
-
-
 class ConnectionPool:
-    """urllib3 pools by origin and certificate verification, at most `idle_per_origin` idle
-    connections kept for each (more may be open at once: a busy caller never waits for a
-    connection, as with `requests`' pool)."""
+    """Idle connections by origin, at most `idle_per_origin` kept for each (more may be open
+    at once: a busy caller never waits for a connection, as with `requests`' pool)."""
 
     def __init__(self, idle_per_origin: int) -> None:
-        self._manager = urllib3.PoolManager(
-            maxsize=max(1, idle_per_origin), block=False, retries=False
-        )
+        self._idle_per_origin = max(1, idle_per_origin)
+        self._idle: dict[Origin, list[http.client.HTTPConnection]] = {}
+        self._lock = threading.Lock()
+        self._contexts: dict[bool | str, ssl.SSLContext] = {}
+        self._closed = False
+        # Idle connections close with the pool (as urllib3's do): never left to the collector.
+        weakref.finalize(self, _close_idle, self._idle)
 
     def send(
         self,
@@ -86,40 +70,102 @@ class ConnectionPool:
         verify: bool | str = True,
     ) -> Answer:
         """One request and its whole answer; raises `requests.ConnectTimeout`/`ReadTimeout`,
-        `requests.exceptions.SSLError`, `ChunkedEncodingError` (an answer cut short),
-        `ContentDecodingError` or `requests.ConnectionError`."""
+        `requests.exceptions.SSLError`, `ChunkedEncodingError` (an answer cut short) or
+        `requests.ConnectionError`."""
         parts = urlsplit(url)
-        scheme = parts.scheme.lower()
-        if scheme not in DEFAULT_PORTS or not parts.hostname:
-            raise requests.exceptions.InvalidURL(f"not an http(s) URL: {url}")
-        port = parts.port or DEFAULT_PORTS[scheme]
-        where = f"{scheme}://{parts.hostname}:{port}"
+        origin = _origin(parts, verify)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        pool = self._manager.connection_from_host(
-            parts.hostname, port, scheme, _tls(verify) if scheme == "https" else None
-        )
+        connection = self._checkout(origin, timeout)
         try:
-            response = pool.urlopen(
-                method,
-                target,
-                body=body,
-                headers=headers,
-                retries=False,
-                redirect=False,
-                assert_same_host=False,
-                timeout=urllib3.Timeout(connect=timeout, read=timeout),
-            )
-        except HTTPError as error:
-            raise _as_requests_error(error, where, timeout) from error
-        return Answer(
-            response.status,
-            response.data.decode(_charset(response.headers.get("Content-Type")), "replace"),
-            CaseInsensitiveDict(response.headers),
-        )
+            connection.request(method, target, body=body, headers=headers)
+            response = connection.getresponse()
+            raw = response.read()
+        except TimeoutError as error:
+            connection.close()
+            raise requests.ReadTimeout(
+                f"{_where(origin)}: no answer within {timeout:g} s"
+            ) from error
+        except http.client.IncompleteRead as error:
+            connection.close()
+            raise requests.exceptions.ChunkedEncodingError(
+                f"{_where(origin)}: the answer was cut short ({len(error.partial)} bytes read)"
+            ) from error
+        except (OSError, http.client.HTTPException) as error:
+            connection.close()
+            raise requests.ConnectionError(f"{_where(origin)}: {_reason(error)}") from error
+        if response.will_close:
+            connection.close()
+        else:
+            self._checkin(origin, connection)
+        return Answer(response.status, _text(raw, response.headers), _headers(response.headers))
 
     def close(self) -> None:
         """Close every idle connection; connections in use close when their call ends."""
-        self._manager.clear()
+        with self._lock:
+            self._closed = True
+            _close_idle(self._idle)
+
+    def _checkout(self, origin: Origin, timeout: float) -> http.client.HTTPConnection:
+        """An idle connection that is still open, or a new one, connected."""
+        while True:
+            with self._lock:
+                group = self._idle.get(origin)
+                connection = group.pop() if group else None
+            if connection is None:
+                return self._connect(origin, timeout)
+            sock = connection.sock
+            if sock is not None and not _dropped(sock):
+                sock.settimeout(timeout)
+                connection.timeout = timeout
+                return connection
+            connection.close()
+
+    def _checkin(self, origin: Origin, connection: http.client.HTTPConnection) -> None:
+        with self._lock:
+            group = self._idle.setdefault(origin, [])
+            if not self._closed and len(group) < self._idle_per_origin:
+                group.append(connection)
+                return
+        connection.close()
+
+    def _connect(self, origin: Origin, timeout: float) -> http.client.HTTPConnection:
+        scheme, host, port, verify = origin
+        connection: http.client.HTTPConnection
+        if scheme == "https":
+            context = self._context(verify)
+            connection = http.client.HTTPSConnection(host, port, timeout=timeout, context=context)
+        else:
+            connection = http.client.HTTPConnection(host, port, timeout=timeout)
+        try:
+            connection.connect()
+        except TimeoutError as error:
+            connection.close()
+            raise requests.ConnectTimeout(
+                f"{_where(origin)}: could not connect within {timeout:g} s"
+            ) from error
+        except ssl.SSLError as error:
+            connection.close()
+            raise requests.exceptions.SSLError(f"{_where(origin)}: {error}") from error
+        except OSError as error:
+            connection.close()
+            raise requests.ConnectionError(
+                f"cannot connect to {_where(origin)}: {_reason(error)}"
+            ) from error
+        return connection
+
+    def _context(self, verify: bool | str) -> ssl.SSLContext:
+        with self._lock:
+            context = self._contexts.get(verify)
+            if context is None:
+                context = self._contexts[verify] = _ssl_context(verify)
+            return context
+
+
+def _close_idle(idle: dict[Origin, list[http.client.HTTPConnection]]) -> None:
+    connections = [connection for group in idle.values() for connection in group]
+    idle.clear()
+    for connection in connections:
+        connection.close()
 
 
 def encode_form(values: Mapping[str, object]) -> str:
@@ -133,60 +179,81 @@ def encode_form(values: Mapping[str, object]) -> str:
     return urlencode(pairs)
 
 
-def _tls(verify: bool | str) -> dict[str, Any]:
+def _origin(parts: SplitResult, verify: bool | str) -> Origin:
+    scheme = parts.scheme.lower()
+    if scheme not in DEFAULT_PORTS or not parts.hostname:
+        raise requests.exceptions.InvalidURL(f"not an http(s) URL: {parts.geturl()}")
+    return (scheme, parts.hostname, parts.port or DEFAULT_PORTS[scheme], verify)
+
+
+def _ssl_context(verify: bool | str) -> ssl.SSLContext:
     """Verification as `requests` does it: its CA bundle (certifi) unless a bundle file or
     folder is named (`REQUESTS_CA_BUNDLE`), or none at all when verification is off."""
     if verify is False:
-        return {"cert_reqs": "CERT_NONE"}
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        return context
     if verify is True:
         from requests.utils import DEFAULT_CA_BUNDLE_PATH
 
         verify = DEFAULT_CA_BUNDLE_PATH
     if Path(verify).is_dir():
-        return {"cert_reqs": "CERT_REQUIRED", "ca_cert_dir": verify}
-    return {"cert_reqs": "CERT_REQUIRED", "ca_certs": verify}
+        return ssl.create_default_context(capath=verify)
+    return ssl.create_default_context(cafile=verify)
 
 
-def _as_requests_error(error: HTTPError, where: str, timeout: float) -> Exception:
-    """urllib3's failure as the `requests` exception the retry layer and messages know."""
-    if isinstance(error, NewConnectionError):
-        return requests.ConnectionError(f"cannot connect to {where}: {_reason(error)}")
-    if isinstance(error, ConnectTimeoutError):
-        return requests.ConnectTimeout(f"{where}: could not connect within {timeout:g} s")
-    if isinstance(error, ReadTimeoutError):
-        return requests.ReadTimeout(f"{where}: no answer within {timeout:g} s")
-    if isinstance(error, Urllib3SSLError):
-        return requests.exceptions.SSLError(f"{where}: {error}")
-    if isinstance(error, DecodeError):
-        return requests.exceptions.ContentDecodingError(
-            f"{where}: the answer's body could not be decompressed: {error}"
-        )
-    if isinstance(error, ProtocolError) and any(
-        isinstance(argument, IncompleteRead) for argument in error.args
-    ):
-        return requests.exceptions.ChunkedEncodingError(f"{where}: the answer was cut short")
-    return requests.ConnectionError(f"{where}: {_reason(error)}")
+def _dropped(sock: socket.socket) -> bool:
+    """Whether an idle connection was closed by the server (or sent something unasked): it
+    is readable. Poll, unlike select, works for any descriptor number."""
+    if hasattr(select, "poll"):
+        poller = select.poll()
+        poller.register(sock, select.POLLIN)
+        return bool(poller.poll(0))
+    return bool(select.select([sock], [], [], 0)[0])
+
+
+def _text(raw: bytes, headers: http.client.HTTPMessage) -> str:
+    """The body as text: decompressed as its Content-Encoding says, decoded with its charset
+    (UTF-8, JSON's encoding, when none is given), undecodable bytes replaced as `requests`
+    does."""
+    encoding = (headers.get("Content-Encoding") or "").strip().lower()
+    try:
+        if encoding == "gzip":
+            raw = zlib.decompress(raw, 16 + zlib.MAX_WBITS)
+        elif encoding == "deflate":
+            try:
+                raw = zlib.decompress(raw)
+            except zlib.error:  # raw deflate, without the zlib header
+                raw = zlib.decompress(raw, -zlib.MAX_WBITS)
+    except zlib.error as error:
+        raise requests.exceptions.ContentDecodingError(
+            f"the answer's {encoding} body could not be decompressed: {error}"
+        ) from error
+    charset = headers.get_content_charset() or "utf-8"
+    try:
+        return raw.decode(charset, errors="replace")
+    except LookupError:  # a charset Python does not know
+        return raw.decode("utf-8", errors="replace")
+
+
+def _headers(message: http.client.HTTPMessage) -> CaseInsensitiveDict[str]:
+    """The answer's headers; a repeated header's values joined with ', ' (as urllib3 does)."""
+    headers: CaseInsensitiveDict[str] = CaseInsensitiveDict()
+    for name, value in message.items():
+        if name in headers:
+            headers[name] = f"{headers[name]}, {value}"
+        else:
+            headers[name] = value
+    return headers
+
+
+def _where(origin: Origin) -> str:
+    return f"{origin[0]}://{origin[1]}:{origin[2]}"
 
 
 def _reason(error: BaseException) -> str:
-    """The operating system's or the server's own words, not urllib3's wrapping."""
-    cause = error.__cause__ or next(
-        (argument for argument in error.args if isinstance(argument, BaseException)), error
-    )
-    if isinstance(cause, http.client.RemoteDisconnected):
+    if isinstance(error, http.client.RemoteDisconnected):
         return "the server closed the connection without answering"
-    reason = getattr(cause, "strerror", None) or str(cause) or type(cause).__name__
+    reason = getattr(error, "strerror", None) or str(error) or type(error).__name__
     return str(reason)
-
-
-def _charset(content_type: str | None) -> str:
-    """The body's charset as its Content-Type names it; UTF-8 (JSON's encoding) when none is
-    given or Python does not know it."""
-    for parameter in (content_type or "").split(";")[1:]:
-        name, _, value = parameter.partition("=")
-        if name.strip().lower() == "charset":
-            try:
-                return codecs.lookup(value.strip().strip("\"'")).name
-            except LookupError:
-                break
-    return "utf-8"
