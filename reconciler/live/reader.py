@@ -6,7 +6,7 @@ import hashlib
 import json
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -148,9 +148,11 @@ def read_live(
         for kind, future in account_futures:
             state.resources[kind.name] = future.result()
             state.read_kinds.add(kind.name)
+        shared: dict[Hashable, dict[str, Any]] = {}
         for kind, key, future in service_futures:
             resources = future.result()
             for resource in resources:
+                resource.values = _shared_values(resource.values, shared)
                 # Names interned: one copy with the config's (its keys are), not one per read.
                 resource.identity = (key, *map(sys.intern, resource.identity[1:]))
                 resource.label = ""
@@ -162,6 +164,28 @@ def read_live(
     if account_configuration:
         state.default_service_sid = account_configuration[0].values.get("default_service")
     return state
+
+
+def _shared_values(
+    values: dict[str, Any], shared: dict[Hashable, dict[str, Any]]
+) -> dict[str, Any]:
+    """One dict for all live resources whose values are equal (a large account's roles repeat a
+    few permission sets tens of thousands of times), as `sys.intern` does for strings. Live
+    values are a snapshot that nothing writes to. Values other than scalars and lists of text
+    are kept as they are; scalars are keyed with their type (True is not 1)."""
+    key = []
+    for name, value in values.items():
+        if type(value) is list:
+            if not all(type(item) is str for item in value):
+                return values
+            value = tuple(value)
+        elif type(value) not in _SCALARS:
+            return values
+        key.append((name, type(value), value))
+    return shared.setdefault(tuple(key), values)
+
+
+_SCALARS = frozenset({str, int, bool, type(None)})
 
 
 def _reader(kind: Kind, parent_sid: str | None) -> Callable[[Any], list[Resource]]:
