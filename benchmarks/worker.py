@@ -56,6 +56,21 @@ def counted(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str
     }
 
 
+def peak_rss_mb() -> float:
+    """This process's own peak resident set: VmHWM, which exec starts afresh. Not
+    `getrusage(RUSAGE_SELF).ru_maxrss`: Linux carries the high-water mark of the process that
+    forked it over the exec, so a worker started by a harness holding a 230 MB generated
+    config would report the harness's peak, not its own."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def round_trip(api: LiveApi, samples: int) -> float:
     """Median wall time of one serial GET through the engine's client."""
     times = []
@@ -103,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
             "wall": wall,
             "load_cpu": load_cpu,
             "load_wall": load_wall,
-            "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "rss_mb": peak_rss_mb(),
             "resources": sum(len(items) for items in live.resources.values()),
             "requests": counted(before, after),
         }

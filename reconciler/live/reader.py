@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,7 +70,7 @@ class LiveState:
         if reference is Reference.SERVICE:
             return index.service_keys.get(value) or value
         if service_key is not None:
-            return index.role_names.get((service_key, value), value)
+            return index.role_names.get(service_key, {}).get(value, value)
         return value
 
     def fingerprint(self) -> str:
@@ -147,10 +148,13 @@ def read_live(
         for kind, future in account_futures:
             state.resources[kind.name] = future.result()
             state.read_kinds.add(kind.name)
+        shared: dict[Hashable, dict[str, Any]] = {}
         for kind, key, future in service_futures:
             resources = future.result()
             for resource in resources:
-                resource.identity = (key, *resource.identity[1:])
+                resource.values = _shared_values(resource.values, shared)
+                # Names interned: one copy with the config's (its keys are), not one per read.
+                resource.identity = (key, *map(sys.intern, resource.identity[1:]))
                 resource.label = ""
             state.resources.setdefault(kind.name, []).extend(resources)
             state.read_kinds.add(kind.name)
@@ -160,6 +164,28 @@ def read_live(
     if account_configuration:
         state.default_service_sid = account_configuration[0].values.get("default_service")
     return state
+
+
+def _shared_values(
+    values: dict[str, Any], shared: dict[Hashable, dict[str, Any]]
+) -> dict[str, Any]:
+    """One dict for all live resources whose values are equal (a large account's roles repeat a
+    few permission sets tens of thousands of times), as `sys.intern` does for strings. Live
+    values are a snapshot that nothing writes to. Values other than scalars and lists of text
+    are kept as they are; scalars are keyed with their type (True is not 1)."""
+    key = []
+    for name, value in values.items():
+        if type(value) is list:
+            if not all(type(item) is str for item in value):
+                return values
+            value = tuple(value)
+        elif type(value) not in _SCALARS:
+            return values
+        key.append((name, type(value), value))
+    return shared.setdefault(tuple(key), values)
+
+
+_SCALARS = frozenset({str, int, bool, type(None)})
 
 
 def _reader(kind: Kind, parent_sid: str | None) -> Callable[[Any], list[Resource]]:
@@ -218,8 +244,8 @@ class _Index:
     """Bound service SID -> config key."""
     role_sids: dict[str, dict[str, str]]
     """Config service key -> role name -> SID."""
-    role_names: dict[tuple[str, str], str]
-    """(config service key, role SID) -> role name."""
+    role_names: dict[str, dict[str, str]]
+    """Config service key -> role SID -> role name (nested: no key tuple for each role)."""
 
     @classmethod
     def build(
@@ -229,9 +255,9 @@ class _Index:
         for key, service in bound.items():
             service_keys.setdefault(service.sid, key)
         role_sids: dict[str, dict[str, str]] = {}
-        role_names: dict[tuple[str, str], str] = {}
+        role_names: dict[str, dict[str, str]] = {}
         for role in roles:
             service_key, name = role.identity[0], role.identity[1]
             role_sids.setdefault(service_key, {})[name] = str(role.sid)
-            role_names.setdefault((service_key, str(role.sid)), name)
+            role_names.setdefault(service_key, {}).setdefault(str(role.sid), name)
         return cls(shape, service_keys, role_sids, role_names)

@@ -90,13 +90,16 @@ def _diff_kind(
                 wanted.sid = live.bound[wanted.identity[0]].sid
     # Twilio lets services and credentials share a name: each name manages its survivor (the
     # oldest, so concurrent runs agree); the twins are unmanaged, and pruned where allowed.
+    # A list only for identities that repeat: not one for each of a large account's resources.
+    by_identity: dict[tuple[str, ...], Resource] = {}
     groups: dict[tuple[str, ...], list[Resource]] = {}
     for resource in live_resources:
-        groups.setdefault(resource.identity, []).append(resource)
-    by_identity: dict[tuple[str, ...], Resource] = {}
+        first = by_identity.setdefault(resource.identity, resource)
+        if first is not resource:
+            groups.setdefault(resource.identity, [first]).append(resource)
     twins: dict[str, Resource] = dict(live.twins) if kind is kinds.SERVICE else {}
     for identity, group in groups.items():
-        oldest = kinds.survivor(group) if len(group) > 1 else group[0]
+        oldest = kinds.survivor(group)
         by_identity[identity] = oldest
         twins.update({str(twin.sid): oldest for twin in group if twin is not oldest})
     duplicates = [resource for resource in live_resources if str(resource.sid) in twins]
