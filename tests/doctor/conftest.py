@@ -12,8 +12,6 @@ from __future__ import annotations
 import http.server
 import json
 import threading
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from email.utils import formatdate, parsedate_to_datetime
 from typing import Any
@@ -24,10 +22,10 @@ from reconciler.emulator.server import EmulatorServer
 from tests.engine.conftest import engine as engine
 from tests.engine.conftest import run as run
 from tests.engine.test_open_world import seeded as seeded
+from tests.relay import forward
 
 SKEW_SECONDS = 3600
 NEWER_HEADERS = {"Twilio-Concurrent-Requests": "3", "Twilio-Request-Id": "RQ" + "0" * 32}
-DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 """No proxy from the environment between the relay and the emulator."""
 
 
@@ -54,22 +52,7 @@ class _Relay(http.server.BaseHTTPRequestHandler):
     change: Callable[[str, Any], Any]
 
     def _forward(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        request = urllib.request.Request(
-            self.target + self.path,
-            data=self.rfile.read(length) if length else None,
-            headers={
-                name: value
-                for name, value in self.headers.items()
-                if name.lower() not in ("host", "content-length", "connection", "accept-encoding")
-            },
-            method=self.command,
-        )
-        try:
-            with DIRECT.open(request, timeout=10) as answer:
-                status, headers, payload = answer.status, answer.headers, answer.read()
-        except urllib.error.HTTPError as error:
-            status, headers, payload = error.code, error.headers, error.read()
+        status, headers, payload = forward(self, self.target)
         if status == 200 and payload:
             payload = json.dumps(self.change(self.path, json.loads(payload))).encode()
         served = parsedate_to_datetime(headers["Date"]).timestamp() + SKEW_SECONDS

@@ -5,14 +5,13 @@ from __future__ import annotations
 import http.server
 import json
 import threading
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 
 import pytest
 
 from reconciler.emulator import defaults
 from tests.engine.conftest import Cli, Engine, one_line_error
+from tests.relay import forward
 
 OTHER_ACCOUNT = "AC" + "f" * 32
 SERVICE = {"support": {"friendly_name": "Support"}}
@@ -70,7 +69,6 @@ def test_a_malformed_pin_is_a_validation_error(run: Cli) -> None:
     assert ":2: account.sid: 'AC123' is not an Account SID: expected AC and 32 hex" in result.stderr
 
 
-DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 """No proxy from the environment between the relay and the emulator."""
 
 
@@ -83,29 +81,8 @@ class _Forward(http.server.BaseHTTPRequestHandler):
 
     def _forward(self) -> None:
         self.log.append(f"{self.command} {self.path}")
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else None
-        headers = {
-            name: value
-            for name, value in self.headers.items()
-            if name.lower() not in ("host", "content-length", "connection", "accept-encoding")
-        }
-        request = urllib.request.Request(
-            self.target + self.path, data=body, headers=headers, method=self.command
-        )
-        try:
-            with DIRECT.open(request, timeout=10) as answer:
-                status, content_type, payload = (
-                    answer.status,
-                    answer.headers.get("Content-Type", ""),
-                    answer.read(),
-                )
-        except urllib.error.HTTPError as error:
-            status, content_type, payload = (
-                error.code,
-                error.headers.get("Content-Type", ""),
-                error.read(),
-            )
+        status, headers, payload = forward(self, self.target)
+        content_type = headers.get("Content-Type", "")
         if self.path.split("?")[0] == "/v1/Configuration" and payload:
             document = json.loads(payload)
             document.pop("account_sid", None)
