@@ -195,6 +195,22 @@ class _Server(ThreadingHTTPServer):
             return
         super().handle_error(request, client_address)
 
+    def shutdown(self) -> None:
+        """Stop `serve_forever` without waiting out its poll: once asked to stop, the loop is
+        woken by a connection of our own (it notices the request only when its wait ends)."""
+        stopped = threading.Event()
+
+        def request_stop() -> None:
+            super(_Server, self).shutdown()
+            stopped.set()
+
+        threading.Thread(target=request_stop, name="emulator-stop", daemon=True).start()
+        host, port = self.server_address[:2]
+        address = (str(host), int(port))
+        while not stopped.wait(0.005):
+            with contextlib.suppress(OSError), socket.create_connection(address, timeout=0.5):
+                pass
+
     def close_connections(self, timeout: float = 2.0) -> None:
         """Wake every kept-alive connection's thread so it closes its socket, then wait."""
         with self._connections_lock:
