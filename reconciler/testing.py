@@ -18,10 +18,16 @@ Under pytest the `conversations_emulator` fixture yields that object, entered. I
 plugin (entry point "reconciler.testing"), so installing the package makes the fixture
 available; `pytest_plugins = ["reconciler.testing"]` in a conftest.py does the same without
 the entry point. See docs/testing.md.
+
+Code that waits for Twilio's clock (the reconciler's twin checks do) can run on a `FastClock`:
+`with reconciler.clock.using(FastClock()):` runs the engine and every emulator started in the
+block on it, and a wait for the emulator's second to pass takes a tenth of a real second.
 """
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -34,7 +40,66 @@ if TYPE_CHECKING:
 
     from twilio.rest import Client
 
-__all__ = ["EmulatorContext", "close_client", "conversations_emulator", "emulator"]
+__all__ = ["EmulatorContext", "FastClock", "close_client", "conversations_emulator", "emulator"]
+
+
+class FastClock:
+    """A clock for tests: real time, plus what `advance()` and `sleep()` add.
+
+    A `reconciler.clock.Clock`, for the process (`reconciler.clock.using`: what the engine
+    waits on, and what emulators started meanwhile date records, answer `Date` and count
+    their actions-per-second window by) or for one emulator (`EmulatorServer(clock=...)`).
+    `sleep(seconds)` takes `seconds / speed` real seconds, then moves the clock on to
+    where `seconds` would have taken it: whoever waits on the emulator's clock waits `speed`
+    times less, and sees the same sequence of seconds. Sleeps that overlap move it once (to
+    the latest end), as real sleeps would. It starts at real time and never goes back.
+    """
+
+    def __init__(self, speed: float = 10.0) -> None:
+        if speed < 1:
+            raise ValueError("speed must be at least 1")
+        self.speed = speed
+        self._offset = 0.0
+        self._lock = threading.Lock()
+
+    def time(self) -> float:
+        """Seconds since the epoch."""
+        return time.time() + self._offset
+
+    def monotonic(self) -> float:
+        return time.monotonic() + self._offset
+
+    def advance(self, seconds: float) -> None:
+        """Move the clock forward at once."""
+        if seconds < 0:
+            raise ValueError("a clock does not go back")
+        with self._lock:
+            self._offset += seconds
+
+    def sleep(self, seconds: float) -> None:
+        """Wait `seconds` by this clock, in `seconds / speed` real seconds."""
+        if seconds <= 0:
+            time.sleep(0)
+            return
+        end = self.monotonic() + seconds
+        time.sleep(seconds / self.speed)
+        self._reach(end)
+
+    def wait(self, condition: threading.Condition, timeout: float | None) -> bool:
+        """`condition.wait(timeout)`, the timeout measured by this clock: a wait that times
+        out has moved the clock on by `timeout`."""
+        if timeout is None:
+            return condition.wait()
+        end = self.monotonic() + timeout
+        notified = condition.wait(max(0.0, timeout) / self.speed)
+        if not notified:
+            self._reach(end)
+        return notified
+
+    def _reach(self, end: float) -> None:
+        """Move the clock on to `end` (by `monotonic()`), unless it is there already."""
+        with self._lock:
+            self._offset = max(self._offset, end - time.monotonic())
 
 
 def close_client(client: Client) -> None:
@@ -49,7 +114,7 @@ class EmulatorContext:
 
     Keyword arguments go to EmulatorServer: `state_path`, `latency_ms`, `fault_rate`, `seed`,
     `retry_after_seconds`, `aps_limit` (0 turns the role-write limit off), `account_sid`,
-    `auth_token`, `api_key_sid`, `api_key_secret`, `max_body_bytes`. The host is always
+    `auth_token`, `api_key_sid`, `api_key_secret`, `max_body_bytes`, `clock`. The host is always
     127.0.0.1 and the port a free one.
     """
 

@@ -3,6 +3,11 @@
 Built on `reconciler.testing`, the helper the project offers its users, so the project's own
 tests exercise it. The emulator runs with Twilio's limits on (30 role writes per second per
 service), as users get it.
+
+Every test runs on a clock of its own (`clock`, a `FastClock` starting at real time): every
+emulator the test starts in this process dates records and answers by it, and the engine waits
+on it, so a twin check waiting for the emulator's second to pass takes a tenth of a real second.
+Processes a test starts run on real time, as users do.
 """
 
 from __future__ import annotations
@@ -13,10 +18,11 @@ from contextlib import contextmanager
 import pytest
 from twilio.rest import Client
 
+from reconciler import clock as process_clock
 from reconciler.emulator import defaults
 from reconciler.emulator.server import EmulatorServer
 from reconciler.live.connection import ConnectionSettings, build_client
-from reconciler.testing import EmulatorContext, close_client
+from reconciler.testing import EmulatorContext, FastClock, close_client
 from reconciler.testing import conversations_emulator as conversations_emulator
 from reconciler.testing import emulator as start_emulator
 
@@ -29,6 +35,14 @@ __all__ = [
 ]
 
 pytest_plugins = ["pytester"]
+
+
+@pytest.fixture(autouse=True)
+def clock() -> Iterator[FastClock]:
+    """The test's clock, for the emulators it starts and for the engine's waits."""
+    fast = FastClock()
+    with process_clock.using(fast):
+        yield fast
 
 
 def emulator_settings(api_key: bool = False) -> ConnectionSettings:

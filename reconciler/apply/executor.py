@@ -17,7 +17,7 @@ from typing import Any
 
 from twilio.base.exceptions import TwilioException
 
-from reconciler import kinds
+from reconciler import clock, kinds
 from reconciler.apply import twins
 from reconciler.apply.pacing import Pacer
 from reconciler.apply.schedule import dependencies, run_graph
@@ -266,7 +266,9 @@ class Executor:
         self._slots = threading.Semaphore(api.concurrency)
         """Held by a step while it talks to Twilio: `concurrency` requests at most in flight."""
         self._pacers = {
-            kind.name: Pacer(max(1, int(kind.writes_per_second_per_parent * PACING_SHARE)))
+            kind.name: Pacer(
+                max(1, int(kind.writes_per_second_per_parent * PACING_SHARE)), clock.current()
+            )
             for kind in kinds.ALL_KINDS
             if kind.writes_per_second_per_parent
         }
@@ -309,7 +311,7 @@ class Executor:
         """Sleep without holding a request slot, so another step's requests use it."""
         self._slots.release()
         try:
-            time.sleep(seconds)
+            clock.current().sleep(seconds)
         finally:
             self._slots.acquire()
 

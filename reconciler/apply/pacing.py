@@ -11,10 +11,11 @@ the network delays them. `rate` sits a margin below Twilio's limit, for other cl
 from __future__ import annotations
 
 import threading
-import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
+
+from reconciler.clock import SYSTEM, Clock
 
 WINDOW_SECONDS = 1.0
 
@@ -25,9 +26,11 @@ class Pacer:
     def __init__(
         self,
         rate: int,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Clock = SYSTEM,
         window: float = WINDOW_SECONDS,
     ) -> None:
+        """`clock`: what the window is measured by and waited on (the executor's is the
+        process's, `reconciler.clock.current()`)."""
         if rate < 1:
             raise ValueError("the pacing rate must be at least 1 write per second")
         self.rate = rate
@@ -57,16 +60,16 @@ class Pacer:
     def _take(self, key: str, writes: int) -> None:
         with self._changed:
             while True:
-                now = self._clock()
+                now = self._clock.monotonic()
                 taken, frees = self._busy(key, now)
                 if taken + writes <= self.rate or taken == 0:
                     self._in_flight[key] = self._in_flight.get(key, 0) + writes
                     return
-                self._changed.wait(timeout=None if frees is None else max(0.0, frees - now))
+                self._clock.wait(self._changed, None if frees is None else max(0.0, frees - now))
 
     def _release(self, key: str, writes: int) -> None:
         with self._changed:
-            now = self._clock()
+            now = self._clock.monotonic()
             self._in_flight[key] -= writes
             self._answered.setdefault(key, deque()).extend([now] * writes)
             self._changed.notify_all()

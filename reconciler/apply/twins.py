@@ -13,13 +13,12 @@ The executor lends the waiting step's request slot to other steps meanwhile.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Collection
 from typing import Any
 
 from twilio.base.exceptions import TwilioException
 
-from reconciler import kinds
+from reconciler import clock, kinds
 from reconciler.kinds import Kind, Resource
 from reconciler.live.api import LiveApi
 from reconciler.live.clock import POLL_SECONDS, read_until_second_passed, served_at
@@ -37,7 +36,7 @@ def settle(
     parent_sid: str | None,
     created_sid: str,
     matches: Matches,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] | None = None,
     ambiguous: bool = False,
     known: Collection[str] = (),
 ) -> str:
@@ -47,11 +46,14 @@ def settle(
     `ambiguous`: the create's answer was lost and `created_sid` is the twin a re-read found,
     which may be another run's, while this run's own creation may be any other new twin. Then
     every losing twin that was not in the account when this run planned (`known`) is deleted:
-    one of them may be this run's, and every run agrees that all of them lose."""
-    answered = time.monotonic()
+    one of them may be this run's, and every run agrees that all of them lose.
+
+    `sleep`: how to wait between re-reads (the process's clock's sleep by default)."""
+    waits = clock.current()
+    answered = waits.monotonic()
 
     def pause() -> float:
-        left = answered + SECOND_PASSED - time.monotonic()
+        left = answered + SECOND_PASSED - waits.monotonic()
         return min(POLL_SECONDS, left) if left > 0 else POLL_SECONDS
 
     def created_second(siblings: list[Resource]) -> str | None:
@@ -66,7 +68,7 @@ def settle(
         lambda: served_at(api.last_headers()),
         created_second,
         pause,
-        sleep,
+        sleep or waits.sleep,
     )
     twins = [resource for resource in siblings if matches(resource)]
     if not twins:

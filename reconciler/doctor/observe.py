@@ -10,12 +10,12 @@ what export and plan see.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 
+from reconciler import clock
 from reconciler.kinds import Resource
 from reconciler.kinds.base import keeping_records
 from reconciler.live.api import LiveApi
@@ -66,10 +66,10 @@ class ObservingApi(LiveApi):
         attempts: Attempts | None = None,
     ) -> T:
         def observed(v1: Any) -> T:
-            sent_at = time.time()
+            sent_at = clock.current().time()  # this machine's clock (a test's, under test)
             with keeping_records() as records:
                 result = operation(v1)
-            answer = Answer(sent_at, time.time(), self.last_headers())
+            answer = Answer(sent_at, clock.current().time(), self.last_headers())
             pairs = _paired(result, records)
             with self._lock:
                 self.answers.append(answer)

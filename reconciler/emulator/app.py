@@ -26,12 +26,14 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from reconciler.clock import SYSTEM, Clock
 from reconciler.emulator import catalog, errors, faults, registry
 from reconciler.emulator.apis.accounts.models import ApiKey, Directory, Principal
 from reconciler.emulator.apis.conversations.models.account import Account
 from reconciler.emulator.errors import ApiError
 from reconciler.emulator.limits import ActionsPerSecond, retry_after_header
 from reconciler.emulator.persistence import StateStore
+from reconciler.emulator.records import stamping
 from reconciler.emulator.routing import (
     Outcome,
     Request,
@@ -114,11 +116,13 @@ class EmulatorApp:
         store: StateStore | None = None,
         aps_limit: int = catalog.DEFAULT_APS_LIMIT,
         directory: Directory | None = None,
+        clock: Clock = SYSTEM,
     ) -> None:
         """`credentials`: the main account's SID with its auth token, and API keys (Standard)
         with their secrets, as username -> password. A `directory` (subaccounts, key types)
         replaces them when given. `store`: where writes are journaled (None: in memory); it
-        must already hold the directory's state (server.py loads and compacts it)."""
+        must already hold the directory's state (server.py loads and compacts it). `clock`:
+        what records are dated by and the actions-per-second window counts in."""
         if directory is None:
             token = credentials.get(account.account_sid, "")
             keys = {
@@ -133,7 +137,8 @@ class EmulatorApp:
         self.injector = injector
         self.store = store
         self.stats = Stats()
-        self.limiter = ActionsPerSecond(aps_limit)
+        self.clock = clock
+        self.limiter = ActionsPerSecond(aps_limit, clock=clock.monotonic)
 
     # ------------------------------------------------------------ entry point
 
@@ -231,7 +236,7 @@ class EmulatorApp:
         if limited is not None:
             return limited
         try:
-            with self.lock:
+            with self.lock, stamping(self.clock):
                 try:
                     status, view = handler(request)
                 finally:

@@ -8,13 +8,16 @@ request's Host); the HTTP side of its API adds those.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from copy import deepcopy
 from datetime import datetime, timezone
 from email.utils import format_datetime
 from functools import partial
 from typing import Any, TypeVar
 
+from reconciler import clock as process_clock
 from reconciler.emulator import errors
 from reconciler.emulator.errors import ApiError
 
@@ -30,14 +33,35 @@ def new_sid(prefix: str) -> str:
     return prefix + uuid.uuid4().hex
 
 
+_stamping: ContextVar[process_clock.Clock | None] = ContextVar("stamping", default=None)
+
+
+@contextmanager
+def stamping(clock: process_clock.Clock) -> Iterator[None]:
+    """Records made or changed in the block (in this thread) are dated by `clock`: the app
+    answers each request in one, with the emulator's clock."""
+    token = _stamping.set(clock)
+    try:
+        yield
+    finally:
+        _stamping.reset(token)
+
+
+def now() -> datetime:
+    """The time to date a record by (UTC, whole seconds): the stamping clock's, else the
+    process's."""
+    clock = _stamping.get() or process_clock.current()
+    return datetime.fromtimestamp(int(clock.time()), timezone.utc)
+
+
 def twilio_now() -> str:
     """UTC, whole seconds, trailing Z: the format Twilio's JSON uses."""
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return now().strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def rfc2822_now() -> str:
     """The 2010-04-01 API's date format: `Thu, 30 Jul 2015 20:00:00 +0000`."""
-    return format_datetime(datetime.now(timezone.utc).replace(microsecond=0))
+    return format_datetime(now())
 
 
 class Collection:

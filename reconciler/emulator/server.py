@@ -24,11 +24,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from reconciler import clock as process_clock
 from reconciler.emulator import catalog, defaults, errors, wire
 from reconciler.emulator.apis.accounts.models import API_KEY_TYPES, PREFIX, ApiKey, Directory
 from reconciler.emulator.app import EmulatorApp
 from reconciler.emulator.faults import FaultInjector, FaultSettings
 from reconciler.emulator.persistence import MIN_JOURNAL_BYTES, StateFileError, StateStore
+from reconciler.emulator.records import stamping
 from reconciler.emulator.routing import Outcome, error_outcome
 
 _UNSET: Any = object()
@@ -152,6 +154,12 @@ class _Handler(BaseHTTPRequestHandler):
                 if not self.connection.recv(65536):
                     break
 
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The Date header, by the emulator's clock (what records are dated by)."""
+        return super().date_time_string(
+            self.server.app.clock.time() if timestamp is None else timestamp
+        )
+
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: tests and the CLI print what matters themselves."""
 
@@ -186,6 +194,22 @@ class _Server(ThreadingHTTPServer):
         if isinstance(error, (ConnectionError, TimeoutError)):
             return
         super().handle_error(request, client_address)
+
+    def shutdown(self) -> None:
+        """Stop `serve_forever` without waiting out its poll: once asked to stop, the loop is
+        woken by a connection of our own (it notices the request only when its wait ends)."""
+        stopped = threading.Event()
+
+        def request_stop() -> None:
+            super(_Server, self).shutdown()
+            stopped.set()
+
+        threading.Thread(target=request_stop, name="emulator-stop", daemon=True).start()
+        host, port = self.server_address[:2]
+        address = (str(host), int(port))
+        while not stopped.wait(0.005):
+            with contextlib.suppress(OSError), socket.create_connection(address, timeout=0.5):
+                pass
 
     def close_connections(self, timeout: float = 2.0) -> None:
         """Wake every kept-alive connection's thread so it closes its socket, then wait."""
@@ -223,6 +247,7 @@ class EmulatorServer:
         subaccounts: int = 0,
         api_key_type: str = "standard",
         min_journal_bytes: int = MIN_JOURNAL_BYTES,
+        clock: process_clock.Clock | None = None,
     ) -> None:
         """`aps_limit`: role and conversation writes per second per service (conversation
         updates: per conversation), Twilio's 30 by default (0 turns the limit off).
@@ -231,7 +256,10 @@ class EmulatorServer:
         file, so restarting with the same N adds none). `api_key_type`: "standard" (the
         default; it cannot manage subaccounts) or "main". `min_journal_bytes`: with a state
         file, fold the journal into it once the journal holds this many bytes (or as many as
-        the state file, if that is more); tests set it low to compact often."""
+        the state file, if that is more); tests set it low to compact often. `clock`: what
+        records' dates, the Date header and the actions-per-second window go by: the
+        process's (`reconciler.clock.current()`, the system clock outside tests) unless given,
+        such as a clock a test moves (`reconciler.testing.FastClock`)."""
         if not 0.0 <= fault_rate <= 1.0:
             raise ValueError("fault_rate must be between 0 and 1")
         if latency_ms < 0:
@@ -253,11 +281,13 @@ class EmulatorServer:
         self.api_key_secret = api_key_secret
         self.max_body_bytes = max_body_bytes
         self.api_key_type = api_key_type
+        self.clock = clock if clock is not None else process_clock.current()
         self.store = (
             StateStore(self.state_path, min_journal_bytes) if self.state_path is not None else None
         )
         try:
-            directory = self._load_directory(subaccounts)
+            with stamping(self.clock):
+                directory = self._load_directory(subaccounts)
         except BaseException:
             if self.store is not None:
                 self.store.release()
@@ -276,6 +306,7 @@ class EmulatorServer:
             ),
             store=self.store,
             aps_limit=aps_limit,
+            clock=self.clock,
         )
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None

@@ -6,6 +6,9 @@ twins, and every run must agree on which one survives (oldest date_created, then
 every twin of a resource created in second S once the server's Date has left S: twins created
 in S are visible by then, and any later one is younger and loses. The creator's twin check
 (`apply.twins`) and apply's read of what it will bind (`live.reader`) both wait for that.
+
+What ends such a wait is always the server's clock; the pauses between the reads are slept on
+the process's clock (`reconciler.clock`: real time, or the clock a test installs).
 """
 
 from __future__ import annotations

@@ -5,12 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
-import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
-from reconciler import kinds
+from reconciler import clock, kinds
 from reconciler.config.models import Config
 from reconciler.gc_pause import collector_paused
 from reconciler.kinds import Kind, Reference, Resource
@@ -213,7 +212,7 @@ def _settled_reader(api: LiveApi, kind: Kind, config: Config) -> Callable[[Any],
         lambda: served_at(api.last_headers()),
         youngest_survivor,
         lambda: POLL_SECONDS,
-        time.sleep,
+        clock.current().sleep,
     )
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import random
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
@@ -18,6 +17,8 @@ from typing import TypeVar
 import requests
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.response import Response
+
+from reconciler import clock
 
 T = TypeVar("T")
 
@@ -95,7 +96,7 @@ def call_with_retry(
     policy: RetryPolicy = DEFAULT_POLICY,
     check_before_retry: Callable[[], T | None] | None = None,
     attempts: Attempts | None = None,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] | None = None,
     jitter: random.Random | None = None,
 ) -> T:
     """Run `operation`, retrying transient failures.
@@ -103,10 +104,14 @@ def call_with_retry(
     `check_before_retry` is for non-idempotent writes: after a transient failure it reads the
     live state and returns the result if the write turns out to have happened, so it is not
     made twice.
+
+    The waits and the budget go by the process's clock (`reconciler.clock`); `sleep` replaces
+    its sleep.
     """
+    waits = clock.current()
     rng = jitter  # made on the first retry: seeding one costs more than a call's own logic
     tracker = attempts or Attempts()
-    started = time.monotonic()
+    started = waits.monotonic()
     while True:
         tracker.count += 1
         try:
@@ -119,9 +124,9 @@ def call_with_retry(
                 ceiling = min(policy.max_delay, policy.base_delay * 2 ** (tracker.count - 1))
                 rng = rng or random.Random()
                 delay = rng.uniform(0, ceiling)
-            if time.monotonic() - started + delay > policy.budget_seconds:
+            if waits.monotonic() - started + delay > policy.budget_seconds:
                 raise
-            sleep(delay)
+            (sleep or waits.sleep)(delay)
             if check_before_retry is not None:
                 already = _checked(check_before_retry, headers, policy)
                 if already is not None:

@@ -78,7 +78,8 @@ def newer(emulator: EmulatorServer) -> Iterator[str]:
         "Handler", (_Relay,), {"target": emulator.url, "change": staticmethod(newer_twilio)}
     )
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # A short poll: shutdown() waits for the serving loop to look again.
+    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"

@@ -64,7 +64,8 @@ def _serve(answer: str) -> Iterator[Stub]:
     log: list[str] = []
     handler = type("Handler", (_Stub,), {"answer": ANSWERS[answer], "log": log})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # A short poll: shutdown() waits for the serving loop to look again.
+    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
     thread.start()
     try:
         yield Stub(f"http://127.0.0.1:{server.server_address[1]}", log)

@@ -103,7 +103,8 @@ class RelayHandler(BaseHTTPRequestHandler):
 @pytest.fixture
 def relay(emulator: EmulatorServer) -> Iterator[Relay]:
     server = Relay(emulator.url)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # A short poll: shutdown() waits for the serving loop to look again.
+    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
     thread.start()
     try:
         yield server

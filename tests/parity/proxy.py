@@ -89,7 +89,8 @@ class AlteringProxy:
 
     @contextmanager
     def running(self) -> Iterator[AlteringProxy]:
-        thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # A short poll: shutdown() waits for the serving loop to look again.
+        thread = threading.Thread(target=self.server.serve_forever, args=(0.01,), daemon=True)
         thread.start()
         try:
             yield self

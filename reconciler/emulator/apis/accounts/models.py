@@ -29,7 +29,6 @@ import uuid
 from collections.abc import Mapping
 from copy import deepcopy
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from typing import Any, Literal
 
 from reconciler.emulator import errors, form
@@ -43,7 +42,7 @@ from reconciler.emulator.apis.messaging.models import MessagingServices
 from reconciler.emulator.apis.studio.models import Flows
 from reconciler.emulator.errors import ApiError
 from reconciler.emulator.form import Params, invalid
-from reconciler.emulator.records import Collection, View, new_sid, rfc2822_now
+from reconciler.emulator.records import Collection, View, new_sid, now, rfc2822_now
 
 STATE_VERSION = 2
 """Version 1 files hold the main account's Conversations state only (no subaccounts)."""
@@ -85,8 +84,8 @@ CredentialKind = Literal["auth_token", "main_key", "standard_key", "restricted_k
 
 def default_friendly_name() -> str:
     """Twilio's default: `SubAccount Created at {YYYY-MM-DD HH:MM meridian}`."""
-    now = datetime.now(timezone.utc)
-    return f"SubAccount Created at {now.strftime('%Y-%m-%d %I:%M')} {now.strftime('%p').lower()}"
+    at = now()
+    return f"SubAccount Created at {at.strftime('%Y-%m-%d %I:%M')} {at.strftime('%p').lower()}"
 
 
 def new_auth_token() -> str:

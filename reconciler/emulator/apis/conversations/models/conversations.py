@@ -22,6 +22,7 @@ from reconciler.emulator.apis.conversations.models.state import AccountState
 from reconciler.emulator.errors import ApiError
 from reconciler.emulator.form import Params, invalid, not_found
 from reconciler.emulator.records import Listing, View, new_sid
+from reconciler.emulator.records import now as dated_now
 
 CONVERSATION_SID = form.sid_pattern("CH")
 TWILIO_DATE = "%Y-%m-%dT%H:%M:%SZ"
@@ -229,7 +230,7 @@ class ConversationsModel(AccountState):
         """`timers` as Twilio shows them: the dates the conversation turns inactive and closed,
         counted from now; PT0S (or an empty value) removes that timer."""
         timers = dict((current or {}).get("timers", {}))
-        now = datetime.now(timezone.utc).replace(microsecond=0)
+        now = dated_now()
         given = False
         for param, key, minimum, format_code, minimum_code in TIMERS:
             value = form.one(params, param)
