@@ -38,7 +38,7 @@ def plan_account(
         options or PlanOptions(),
         count_conversations=lambda sids: count_conversations(api, sids),
     )
-    plan.notes.extend([*verdict.warnings, *verdict.not_checked])
+    plan.checks.extend([*verdict.warnings, *verdict.not_checked])
     return plan, live
 
 

@@ -107,6 +107,11 @@ class Plan:
     guards: list[Guard] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     kept: list[Kept] = field(default_factory=list)
+    checks: list[str] = field(default_factory=list)
+    """What the plan found in the other products the configuration points at (an unpublished
+    flow, a number that is not the account's, a check the credentials could not make). Shown
+    like notes, but not part of what a saved plan approves: they say how those products looked,
+    and the credentials of a read-only plan job see less than the apply job's."""
     """Live resources prune leaves in place (of a type this version does not know, the
     account's default service): shown, never changed, so they do not make the plan non-empty."""
 

@@ -214,8 +214,11 @@ def check_unchanged(saved: SavedPlan, config: Config, plan: Plan) -> None:
             "made; run `reconciler plan --out` again"
         )
     # The fingerprint moves with anything read, managed or not; what matters is the changes.
-    reviewed = {k: v for k, v in saved.reviewed.items() if k != "fingerprint"}
-    current = {k: v for k, v in plan_document(plan).items() if k != "fingerprint"}
+    # The checks of other products describe how they looked (and what the plan job's
+    # credentials could read), not what apply does.
+    unapproved = ("fingerprint", "checks")
+    reviewed = {k: v for k, v in saved.reviewed.items() if k not in unapproved}
+    current = {k: v for k, v in plan_document(plan).items() if k not in unapproved}
     difference = first_difference(reviewed, current)
     if difference is not None:
         raise StalePlanError(
@@ -323,6 +326,7 @@ def plan_from_document(document: dict[str, Any]) -> Plan:
             Guard(guard["message"], _known_flag(guard["flag"])) for guard in document["guards"]
         ],
         notes=list(document["notes"]),
+        checks=list(document.get("checks", [])),
         # Fleet reports merged from shards of a release before `kept` read as keeping nothing;
         # a plan file has it (its version says so), and a fresh plan's is compared with it.
         kept=[

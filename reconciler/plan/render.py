@@ -121,7 +121,7 @@ def render_text(plan: Plan, colour: bool = False, origin: Origin | None = None) 
             f"Kept: {kept.kind} {escape.terminal(kept.key)}"
             f"{_text_sid(_kept_sid(kept))}: {escape.terminal(kept.reason)}"
         )
-    for note in plan.notes:
+    for note in [*plan.notes, *plan.checks]:
         lines.append(f"Note: {escape.terminal(note)}")
     for guard in plan.guards:
         needs = f" (needs {guard.flag})" if guard.flag else " (refused)"
@@ -234,6 +234,7 @@ def plan_document(plan: Plan, origin: Origin | None = None) -> dict[str, Any]:
         ],
         "guards": [{"message": guard.message, "flag": guard.flag} for guard in plan.guards],
         "notes": list(plan.notes),
+        "checks": list(plan.checks),
         "fingerprint": plan.fingerprint,
     }
     if origin is not None:
@@ -270,14 +271,14 @@ def render_markdown(plan: Plan, origin: Origin | None = None) -> str:
     for guard in plan.guards:
         needs = f"needs `{guard.flag}`" if guard.flag else "refused"
         lines.append(f"> :warning: {escape.markdown(guard.message)} ({needs})")
-    for note in plan.notes:
+    for note in [*plan.notes, *plan.checks]:
         lines.append(f"> :information_source: {escape.markdown(note)}")
     for kept in plan.kept:
         lines.append(
             f"> :lock: kept {kept.kind} <code>{escape.markdown(kept.key)}</code>"
             f"{_markdown_sid(_kept_sid(kept))}: {escape.markdown(kept.reason)}"
         )
-    if plan.guards or plan.notes or plan.kept:
+    if plan.guards or plan.notes or plan.checks or plan.kept:
         lines.append("")
     for change in plan.changes:
         symbol = SYMBOLS[change.action]

@@ -72,13 +72,13 @@ def test_existing_neighbours_plan_and_an_unpublished_flow_or_foreign_number_is_w
     path = run.config(pointing(messaging, flow, address="+15017122699"))
     planned = run("plan", path, "--format", "json")
     assert planned.exit_code == 0, planned.stderr
-    notes = json.loads(planned.stdout)["notes"]
+    notes = json.loads(planned.stdout)["checks"]
     assert any(f"Studio Flow {flow} is not published (status 'draft')" in note for note in notes)
     assert any("address +15017122699 is not a phone number of this account" in n for n in notes)
 
     engine.client.studio.v2.flows(flow).update(status="published", definition=FLOW_DEFINITION)
     clean = run("plan", run.config(pointing(messaging, flow)), "--format", "json")
-    assert not any("is not" in note for note in json.loads(clean.stdout)["notes"])
+    assert not any("is not" in note for note in json.loads(clean.stdout)["checks"])
 
 
 def test_an_unchanged_missing_neighbour_is_warned_not_refused(run: Cli, engine: Engine) -> None:
@@ -89,7 +89,7 @@ def test_an_unchanged_missing_neighbour_is_warned_not_refused(run: Cli, engine: 
     engine.client.messaging.v1.services(messaging).delete()
     planned = run("plan", path, "--detailed-exitcode", "--format", "json")
     assert planned.exit_code == 0, planned.stderr
-    (note,) = [n for n in json.loads(planned.stdout)["notes"] if messaging in n]
+    (note,) = [n for n in json.loads(planned.stdout)["checks"] if messaging in n]
     assert "the account already holds it unchanged" in note
 
 

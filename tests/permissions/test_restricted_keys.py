@@ -214,9 +214,31 @@ def test_a_neighbour_read_the_key_may_not_make_is_not_checked_not_a_failure(
         "plan", str(example), "--format", "json", env=key_env(admin, conversations_only, env)
     )
     assert planned.exit_code == 0, planned.stderr
-    notes = json.loads(planned.stdout)["notes"]
+    notes = json.loads(planned.stdout)["checks"]
     not_checked = [note for note in notes if note.endswith("(not checked)")]
     assert any("Messaging Service" in note for note in not_checked), notes
     assert any("Studio Flow" in note for note in not_checked), notes
     assert any("phone numbers" in note for note in not_checked), notes
     assert all("error 20403, HTTP 403" in note for note in not_checked), not_checked
+
+
+def test_a_plan_saved_with_the_read_only_key_applies_with_the_write_key(
+    run: Cli, admin: Client, emulator: EmulatorServer, tmp_path: Path
+) -> None:
+    """The CI guide's flow: the pull request plans with a read-only key (here one that may not
+    even read the other products: its checks say "not checked"), the merge applies that saved
+    plan with the write key, whose checks differ; the checks are not what the plan approves."""
+    example = EXAMPLES / "environments" / "prod"
+    env = seeded_env(admin, example)
+    policy = policy_for(run, "plan", [str(example)], env)
+    narrow = {"allow": [p for p in policy["allow"] if p.startswith("/twilio/conversations/")]}
+    saved = tmp_path / "reviewed.plan.json"
+    planned = run("plan", str(example), "--out", str(saved), env=key_env(admin, narrow, env))
+    assert planned.exit_code == 0, planned.stderr
+    assert "(not checked)" in planned.stdout
+    writing = policy_for(run, "apply", [str(example)], env)
+    assert set(writing["allow"]) - set(narrow["allow"]), "the write key reads the other products"
+    writer = key_env(admin, writing, env)
+    applied = run("apply", "--plan", str(saved), env=writer)
+    assert applied.exit_code == 0, applied.output + applied.stderr
+    assert run("plan", str(example), "--detailed-exitcode", env=writer).exit_code == 0
