@@ -21,6 +21,7 @@ from reconciler.api.results import (
     ExportResult,
     Message,
     Notify,
+    PermissionsResult,
     Planned,
     PlanResult,
     Result,
@@ -386,6 +387,17 @@ def _diff_side(name: str, given: Config, notify: Notify | None) -> LoadedConfig:
         if warning.severity == "warning":
             send(notify, Message(f"{name}: {warning}"))
     return loaded
+
+
+def permissions(paths: Paths, job: str = "plan") -> PermissionsResult:
+    """The restricted API key policy `job` (plan, apply or export) needs for the configuration
+    at `paths`, offline: only what it touches (reconciler/permissions/)."""
+    from reconciler.config import load_config
+    from reconciler.permissions.policy import needs
+
+    given = _paths(paths)
+    loaded = load_config(given, defer_secrets=True)
+    return PermissionsResult(job, tuple(given), needs(loaded.config, job).permissions())
 
 
 def schema() -> str:

@@ -151,6 +151,22 @@ class ApplyFailed(ReconcilerError):
 
 
 @dataclass(frozen=True)
+class PermissionsResult(Result):
+    """`permissions`: the policy a restricted API key needs for one job, each permission with
+    what needs it."""
+
+    kind: ClassVar[str] = "permissions"
+    job: str
+    paths: tuple[str, ...]
+    permissions: Mapping[str, Sequence[str]]
+
+    @property
+    def policy(self) -> dict[str, list[str]]:
+        """The key's Policy document, as IAM's /v1/Keys takes it."""
+        return {"allow": list(self.permissions)}
+
+
+@dataclass(frozen=True)
 class ExportResult(Result):
     """The account as YAML, and the file it was written to when one was asked for."""
 

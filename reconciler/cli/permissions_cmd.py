@@ -3,18 +3,12 @@ key for one job, offline (no network, no credentials, no secrets needed)."""
 
 from __future__ import annotations
 
-import json
-
 import click
 
-from reconciler.config import load_config
-from reconciler.permissions.policy import JOBS, needs
-from reconciler.permissions.table import assumed
-
-ASSUMED_NOTE = (
-    "Names marked (assumed) are this version's assumption: Twilio has not published the "
-    'Conversations permission names it uses (docs/emulator.md, "Restricted API keys").'
-)
+from reconciler import api
+from reconciler.cli.render import show
+from reconciler.output import formats
+from reconciler.permissions.policy import JOBS
 
 
 @click.command("permissions")
@@ -31,7 +25,7 @@ ASSUMED_NOTE = (
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(("json", "text")),
+    type=click.Choice(sorted(formats("permissions"))),
     default="json",
     show_default=True,
     help='json: the key\'s Policy, {"allow": [...]}, to create the key with; text: each '
@@ -48,15 +42,4 @@ def command(paths: tuple[str, ...], job: str, output_format: str) -> None:
     and deletes it may make. Create the key with this policy (IAM /v1/Keys, KeyType
     restricted) and give it to the job as TWILIO_API_KEY and TWILIO_API_SECRET.
     """
-    loaded = load_config(paths, defer_secrets=True)
-    permissions = needs(loaded.config, job).permissions()
-    if output_format == "json":
-        click.echo(json.dumps({"allow": list(permissions)}, indent=2))
-        return
-    width = max((len(name) for name in permissions), default=0)
-    click.echo(f"`{job}` of {' '.join(paths)} needs {len(permissions)} permissions:")
-    for name, reasons in permissions.items():
-        mark = " (assumed)" if assumed(name) else ""
-        click.echo(f"  {name.ljust(width)}  {'; '.join(reasons)}{mark}")
-    if any(assumed(name) for name in permissions):
-        click.echo(ASSUMED_NOTE)
+    show(output_format, api.permissions(paths, job))

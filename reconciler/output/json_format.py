@@ -17,6 +17,7 @@ if TYPE_CHECKING:
         DiffResult,
         DoctorResult,
         FleetResult,
+        PermissionsResult,
         PlanResult,
         SavedPlanView,
         Unmanaged,
@@ -55,6 +56,9 @@ class JsonRenderer(Renderer):
         from reconciler.plan.render import render_json
 
         return out(render_json(view.plan, view.origin))
+
+    def render_permissions(self, result: PermissionsResult) -> Output:
+        return out(json.dumps(result.policy, indent=2) + "\n")
 
     def render_doctor(self, result: DoctorResult) -> Output:
         from reconciler.doctor import render_json

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
         DoctorResult,
         ExportResult,
         FleetResult,
+        PermissionsResult,
         Planned,
         PlanResult,
         SavedPlanView,
@@ -140,6 +141,19 @@ class TextRenderer(Renderer):
         if result.written_to is None:
             return out(result.text)
         return err(f"Exported the account to {result.written_to}.\n")
+
+    def render_permissions(self, result: PermissionsResult) -> Output:
+        from reconciler.permissions.table import ASSUMED_NOTE, assumed
+
+        names = result.permissions
+        width = max((len(name) for name in names), default=0)
+        lines = [f"`{result.job}` of {' '.join(result.paths)} needs {len(names)} permissions:"]
+        for name, reasons in names.items():
+            mark = " (assumed)" if assumed(name) else ""
+            lines.append(f"  {name.ljust(width)}  {'; '.join(reasons)}{mark}")
+        if any(assumed(name) for name in names):
+            lines.append(ASSUMED_NOTE)
+        return out("\n".join(lines) + "\n")
 
     def render_doctor(self, result: DoctorResult) -> Output:
         from reconciler.doctor import render_text

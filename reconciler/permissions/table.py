@@ -119,6 +119,12 @@ def permission(api: str, template: str, method: str) -> str | None:
     return f"{row.resource}/{action}" if row and action else None
 
 
+ASSUMED_NOTE: Final = (
+    "Names marked (assumed) are this version's assumption: Twilio has not published the "
+    'Conversations permission names it uses (docs/emulator.md, "Restricted API keys").'
+)
+
+
 def assumed(name: str) -> bool:
     """A permission whose name is this table's assumption, not Twilio's published list."""
     resource = name.rsplit("/", 1)[0]

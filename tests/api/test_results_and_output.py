@@ -26,6 +26,8 @@ EXPECTED_FORMATS = {
     "export": ("text",),
     "apply": ("text",),
     "planned": ("text",),
+    "doctor": ("text", "json"),
+    "permissions": ("text", "json"),
 }
 
 
@@ -49,6 +51,8 @@ def every_result(tmp: Path) -> list[Result]:
     results.append(api.show(tmp / "plans"))
     results.append(api.apply_fleet(FLEET, notify=events.append))
     results.append(api.export_fleet(FLEET, out_dir=tmp / "fleet-export"))
+    results.append(api.doctor())
+    results.append(api.permissions("examples/support-desk", "apply"))
     return results + events
 
 
@@ -71,7 +75,16 @@ def test_every_result_renders_in_every_format_of_its_kind(
             shown = renderer.render(result)
             assert shown == renderer.render(result), "deterministic"
             assert all(stream in ("stdout", "stderr") for stream, _ in shown.parts)
-            if result.kind in ("validation", "plan", "show", "diff", "fleet", "unmanaged"):
+            if result.kind in (
+                "validation",
+                "plan",
+                "show",
+                "diff",
+                "fleet",
+                "unmanaged",
+                "doctor",
+                "permissions",
+            ):
                 assert shown.stdout or shown.stderr, (result.kind, name)
 
 
