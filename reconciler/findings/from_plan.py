@@ -3,7 +3,8 @@
 With `plan --format github`, reviewers then see on the pull request's diff which lines change
 the live account, and how. Values are never shown (they may be secrets): only field names.
 Deletions have no line in the config (the config no longer names the resource), so their notices
-are not attached to a file; guards (what apply will refuse without a flag) are warnings.
+are not attached to a file; guards (what apply will refuse without a flag) and the checks of
+other products are warnings, what prune keeps a notice.
 """
 
 from __future__ import annotations
@@ -29,7 +30,23 @@ PLAN_GUARD = Rule(
     default_severity="warning",
     tags=("plan",),
 )
-register(PLAN_CHANGE, PLAN_GUARD)
+PLAN_KEPT = Rule(
+    id="plan-kept",
+    title="Kept by prune",
+    description="policy.prune would delete this live resource, but the plan keeps it (a type "
+    "this version does not know, the account's default service).",
+    default_severity="notice",
+    tags=("plan",),
+)
+PLAN_CHECK = Rule(
+    id="plan-check",
+    title="Other product",
+    description="What the plan found in a product the configuration points at (a Studio Flow "
+    "not published, an SMS address that is not the account's, a check not made).",
+    default_severity="warning",
+    tags=("plan",),
+)
+register(PLAN_CHANGE, PLAN_GUARD, PLAN_KEPT, PLAN_CHECK)
 
 
 def _change_finding(change: Change, loaded: LoadedConfig) -> Finding:
@@ -53,11 +70,16 @@ def _change_finding(change: Change, loaded: LoadedConfig) -> Finding:
 
 
 def plan_findings(plan: Plan, loaded: LoadedConfig) -> list[Finding]:
-    """A notice per change (at its config line where it has one), a warning per guard."""
+    """A notice per change (at its config line where it has one), a warning per guard and per
+    check of another product, a notice per resource prune keeps."""
     findings = [_change_finding(change, loaded) for change in plan.changes]
     for guard in plan.guards:
         needs = f" (apply needs {guard.flag})" if guard.flag else " (apply refuses it)"
         findings.append(Finding(PLAN_GUARD.id, "warning", guard.message + needs))
+    for kept in plan.kept:
+        text = f"kept {kept.kind} {kept.key}: {kept.reason}"
+        findings.append(Finding(PLAN_KEPT.id, "notice", text))
+    findings += [Finding(PLAN_CHECK.id, "warning", check) for check in plan.checks]
     return findings
 
 

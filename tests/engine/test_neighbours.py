@@ -138,3 +138,13 @@ def _count_past_the_bound(run: Cli, engine: Engine) -> None:
         path for path in engine.emulator.stats().get("by_path", {}) if "/Conversations" in path
     ]
     assert len(pages) <= 1
+
+
+def test_github_format_annotates_the_checks_and_what_prune_keeps(run: Cli, engine: Engine) -> None:
+    messaging, flow = neighbours(engine, status="draft")
+    engine.converge({"version": 1, "services": {"spare": {}}})
+    config = {**pointing(messaging, flow), "policy": {"prune": ["services"]}}
+    shown = run("plan", run.config(config), "--format", "github").stdout
+    assert "::warning title=reconciler%3A Other product (plan-check)::" in shown
+    assert f"Studio Flow {flow} is not published" in shown
+    assert "::notice title=reconciler%3A Kept by prune (plan-kept)::kept service" in shown
