@@ -10,6 +10,7 @@ impossible.
 
 from __future__ import annotations
 
+import functools
 import types
 from collections.abc import Iterator, Mapping
 from typing import Annotated, Any, Union, get_args, get_origin
@@ -31,17 +32,25 @@ def null_issues(data: Mapping[str, Any]) -> list[NullIssue]:
     return list(_walk(Config, data, (), ()))
 
 
+@functools.cache
+def _fields(model: type[BaseModel]) -> tuple[tuple[str, Any, str | None, Any], ...]:
+    """(name, field info, container, inner model) of each of a model's fields, worked out once:
+    the walk visits every role and address, and typing's introspection is not free."""
+    return tuple(
+        (name, info, *_structure(info.annotation)) for name, info in model.model_fields.items()
+    )
+
+
 def _walk(
     model: type[BaseModel], data: Any, path: ConfigPath, shape: ConfigPath
 ) -> Iterator[NullIssue]:
     if not isinstance(data, Mapping):
         return
-    for name, info in model.model_fields.items():
+    for name, info, container, inner in _fields(model):
         if name not in data:
             continue
         value = data[name]
         here, pattern = (*path, name), (*shape, name)
-        container, inner = _structure(info.annotation)
         if value is None:
             if pattern not in rules.CLEARABLE:
                 yield here, _message(here, name, info.annotation, info.description, inner)

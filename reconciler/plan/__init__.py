@@ -7,7 +7,7 @@ from reconciler.live.api import LiveApi
 from reconciler.live.reader import LiveState, read_live
 from reconciler.plan.diff import PlanOptions, build_plan, count_conversations
 from reconciler.plan.model import Action, Change, FieldDiff, Guard, Plan
-from reconciler.plan.neighbours import check_neighbours, reading_neighbours
+from reconciler.plan.neighbours import Targets, check_neighbours, reading_neighbours
 from reconciler.plan.pin import check_account
 from reconciler.plan.references import check_references
 
@@ -27,11 +27,12 @@ def plan_account(
     """
     check_account(loaded, api.account_sid, "the credentials are for account")
     config = loaded.config
-    with reading_neighbours(api, config) as neighbours_read:
+    targets = Targets.of(config)
+    with reading_neighbours(api, targets) as neighbours_read:
         live = read_live(api, config, loaded.locate, settle_twins=for_apply)
     check_account(loaded, live.account_sid, "the API answers for account")
     check_references(config, live, loaded.locate)
-    verdict = check_neighbours(config, live, neighbours_read(), loaded.locate)
+    verdict = check_neighbours(targets, live, neighbours_read(), loaded.locate)
     plan = build_plan(
         config,
         live,

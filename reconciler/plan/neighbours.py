@@ -105,25 +105,37 @@ def _phone_addresses(config: Config) -> list[Resource]:
     ]
 
 
+@dataclass(frozen=True)
+class Targets:
+    """What of the configuration points into other products, found once per plan."""
+
+    pointers: list[Pointer]
+    phone_addresses: list[Resource]
+
+    @classmethod
+    def of(cls, config: Config) -> Targets:
+        return cls(pointers(config), _phone_addresses(config))
+
+
 @contextmanager
-def reading_neighbours(api: LiveApi, config: Config) -> Iterator[Callable[[], NeighbourReads]]:
+def reading_neighbours(api: LiveApi, targets: Targets) -> Iterator[Callable[[], NeighbourReads]]:
     """Read the other products while the block reads the account; the value yielded returns
     what was read (waiting for it). No thread when the configuration points nowhere."""
-    if not pointers(config) and not _phone_addresses(config):
+    if not targets.pointers and not targets.phone_addresses:
         yield NeighbourReads  # nothing to read: an empty result
         return
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="reconciler-neighbours") as side:
-        future: Future[NeighbourReads] = side.submit(_read, api, config)
+        future: Future[NeighbourReads] = side.submit(_read, api, targets)
         yield future.result
 
 
-def _read(api: LiveApi, config: Config) -> NeighbourReads:
+def _read(api: LiveApi, targets: Targets) -> NeighbourReads:
     reads = NeighbourReads()
-    wanted = sorted({(pointer.product, pointer.value) for pointer in pointers(config)})
+    wanted = sorted({(pointer.product, pointer.value) for pointer in targets.pointers})
     operations: list[Callable[[Any], Any]] = [
         _guarded(_fetcher(api, product, sid)) for product, sid in wanted
     ]
-    check_numbers = bool(_phone_addresses(config))
+    check_numbers = bool(targets.phone_addresses)
     if check_numbers:
         operations.append(_guarded(lambda _v1: incoming_numbers(api.client)))
     results = api.gather(operations)
@@ -159,7 +171,7 @@ class NeighbourCheck:
 
 
 def check_neighbours(
-    config: Config, live: LiveState, reads: NeighbourReads, locate: Locate
+    targets: Targets, live: LiveState, reads: NeighbourReads, locate: Locate
 ) -> NeighbourCheck:
     """Judge what was read; raises MissingNeighbour when the plan would write a SID that names
     nothing, else returns the warnings and not-checked notes."""
@@ -169,7 +181,7 @@ def check_neighbours(
         for kind in kinds.ALL_KINDS
         for resource in live.of(kind.name)
     }
-    for pointer in pointers(config):
+    for pointer in targets.pointers:
         at = describe(pointer.where)
         answer = reads.found.get((pointer.product, pointer.value))
         if isinstance(answer, NotReadable):
@@ -188,7 +200,7 @@ def check_neighbours(
                 f"{answer.get('status')!r}): inbound messages will not run it until it is"
             )
     numbers = reads.numbers
-    for address in _phone_addresses(config):
+    for address in targets.phone_addresses:
         at = describe((*address.source, "address"))
         number = str(address.identity[1])
         if isinstance(numbers, NotReadable):
