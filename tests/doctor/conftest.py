@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import http.server
 import json
-import threading
 from collections.abc import Callable, Iterator
 from email.utils import formatdate, parsedate_to_datetime
 from typing import Any
@@ -22,7 +21,7 @@ from reconciler.emulator.server import EmulatorServer
 from tests.engine.conftest import engine as engine
 from tests.engine.conftest import run as run
 from tests.engine.test_open_world import seeded as seeded
-from tests.relay import forward
+from tests.relay import forward, serving
 
 SKEW_SECONDS = 3600
 NEWER_HEADERS = {"Twilio-Concurrent-Requests": "3", "Twilio-Request-Id": "RQ" + "0" * 32}
@@ -77,12 +76,5 @@ def newer(emulator: EmulatorServer) -> Iterator[str]:
     handler = type(
         "Handler", (_Relay,), {"target": emulator.url, "change": staticmethod(newer_twilio)}
     )
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    # A short poll: shutdown() waits for the serving loop to look again.
-    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)) as url:
+        yield url

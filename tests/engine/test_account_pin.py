@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import http.server
 import json
-import threading
 from collections.abc import Iterator
 
 import pytest
 
 from reconciler.emulator import defaults
 from tests.engine.conftest import Cli, Engine, one_line_error
-from tests.relay import forward
+from tests.relay import forward, serving
 
 OTHER_ACCOUNT = "AC" + "f" * 32
 SERVICE = {"support": {"friendly_name": "Support"}}
@@ -105,15 +104,8 @@ def anonymous(engine: Engine) -> Iterator[tuple[str, list[str]]]:
     relay's request log."""
     log: list[str] = []
     handler = type("Handler", (_Forward,), {"target": engine.emulator.url, "log": log})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    # A short poll: shutdown() waits for the serving loop to look again.
-    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", log
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)) as url:
+        yield url, log
 
 
 def test_a_pin_the_api_does_not_confirm_is_refused_before_any_write(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import http.server
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +15,7 @@ from reconciler.live.connection import build_client
 from reconciler.plan import plan_account
 from tests.conftest import close_client, emulator_settings
 from tests.engine.conftest import Cli, one_line_error, write_yaml
+from tests.relay import serving
 
 NOT_TWILIO = "did not answer like Twilio's Conversations API"
 ANSWERS = {
@@ -63,15 +63,8 @@ class _Stub(http.server.BaseHTTPRequestHandler):
 def _serve(answer: str) -> Iterator[Stub]:
     log: list[str] = []
     handler = type("Handler", (_Stub,), {"answer": ANSWERS[answer], "log": log})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    # A short poll: shutdown() waits for the serving loop to look again.
-    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
-    thread.start()
-    try:
-        yield Stub(f"http://127.0.0.1:{server.server_address[1]}", log)
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)) as url:
+        yield Stub(url, log)
 
 
 @pytest.fixture(params=sorted(ANSWERS))

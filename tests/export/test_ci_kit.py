@@ -15,7 +15,6 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -30,6 +29,7 @@ from twilio.rest import Client
 from reconciler.ci import action
 from reconciler.emulator import defaults
 from reconciler.emulator.server import EmulatorServer
+from tests.relay import serving
 
 REPO = Path(__file__).resolve().parents[2]
 WORKFLOW = REPO / "examples" / "ci" / "_github" / "workflows" / "reconciler.yml.example"
@@ -777,17 +777,8 @@ def github() -> Iterator[FakeGitHub]:
         def do_PATCH(self) -> None:
             self.handle_any("PATCH")
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    # A short poll: shutdown() waits for the serving loop to look again.
-    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
-    thread.start()
-    state.url = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
+    with serving(ThreadingHTTPServer(("127.0.0.1", 0), Handler)) as state.url:
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 def comment_env(

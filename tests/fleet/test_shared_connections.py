@@ -28,6 +28,7 @@ from reconciler.fleet.pipeline import FleetRun, RunSettings
 from reconciler.fleet.report import CHANGES, FAILED, NO_CHANGES
 from reconciler.plan import PlanOptions
 from tests.fleet.conftest import PARENT_ENV, FleetDir, assert_clean_exit, tenants
+from tests.relay import serving
 
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "host"}
 
@@ -103,15 +104,8 @@ class RelayHandler(BaseHTTPRequestHandler):
 @pytest.fixture
 def relay(emulator: EmulatorServer) -> Iterator[Relay]:
     server = Relay(emulator.url)
-    # A short poll: shutdown() waits for the serving loop to look again.
-    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
-    thread.start()
-    try:
+    with serving(server):
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 def plan_through(fleet: FleetDir, relay: Relay, parallel: int) -> list[str]:

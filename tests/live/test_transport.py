@@ -28,6 +28,7 @@ from reconciler.emulator import defaults
 from reconciler.live.connection import RecordingHttpClient, build_client
 from reconciler.live.retry import describe_error, is_transient
 from tests.conftest import emulator_settings
+from tests.relay import serving
 
 SERVICE = "IS" + "0" * 32
 ROLES_PAGE = {"meta": {"key": "roles", "next_page_url": None}, "roles": []}
@@ -106,15 +107,11 @@ def recorder(tls: ssl.SSLContext | None = None) -> Iterator[Recorder]:
     server = Recorder()
     if tls is not None:
         server.socket = tls.wrap_socket(server.socket, server_side=True)
-    # A short poll: shutdown() waits for the serving loop to look again.
-    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.stall.set()
-        server.shutdown()
-        server.server_close()
+    with serving(server):
+        try:
+            yield server
+        finally:
+            server.stall.set()  # release a handler held back, so that shutdown ends
 
 
 def sdk(url: str, through_requests: bool = False) -> Client:
