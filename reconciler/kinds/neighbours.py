@@ -9,8 +9,9 @@ more; a read the credentials may not make (a restricted key without that permiss
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from twilio.base.exceptions import TwilioException, TwilioRestException
 
@@ -22,6 +23,7 @@ NUMBERS_PAGE_SIZE = 1000
 CONVERSATION_COUNT_BOUND = 100
 """A deletion's conversations are counted exactly up to this (one page, the largest Twilio
 serves), then reported as "at least" it: one request per service, whatever it holds."""
+T = TypeVar("T")
 REFUSED_STATUSES = (401, 403)
 """A neighbour read refused for these is a permission the credentials lack, not a failure."""
 PUBLISHED = "published"
@@ -38,9 +40,15 @@ class NotReadable(Exception):
         self.what = what
 
 
-def _refused(error: Exception) -> bool:
-    """A refusal for lack of permission, from a fetch or from a list page alike."""
-    return http_status(error) in REFUSED_STATUSES
+def _unless_refused(what: str, read: Callable[[], T]) -> T:
+    """`read()`, its refusal for lack of permission (HTTP 401/403, from a fetch or from a
+    list page alike) raised as NotReadable."""
+    try:
+        return read()
+    except TwilioException as error:
+        if http_status(error) in REFUSED_STATUSES:
+            raise NotReadable(what, error) from error
+        raise
 
 
 @dataclass(frozen=True)
@@ -57,14 +65,16 @@ class ConversationCount:
 
 def _fetched(what: str, context: Any) -> dict[str, Any] | None:
     """The resource as the API sent it; None when Twilio answers 404 (it does not exist)."""
-    try:
-        return fetch_record(context)
-    except TwilioRestException as error:
-        if error.status == 404:
-            return None
-        if _refused(error):
-            raise NotReadable(what, error) from error
-        raise
+
+    def fetch() -> dict[str, Any] | None:
+        try:
+            return fetch_record(context)
+        except TwilioRestException as error:
+            if error.status == 404:
+                return None
+            raise
+
+    return _unless_refused(what, fetch)
 
 
 def messaging_service(client: Any, sid: str) -> dict[str, Any] | None:
@@ -84,25 +94,17 @@ def flow_is_published(flow: dict[str, Any]) -> bool:
 def incoming_numbers(client: Any) -> set[str]:
     """Every phone number of the account (E.164), in as few pages as the API allows."""
     listing = client.api.v2010.account.incoming_phone_numbers
-    try:
-        return {
-            str(record["phone_number"])
-            for record in list_records(listing, NUMBERS_PAGE_SIZE)
-            if record.get("phone_number")
-        }
-    except TwilioException as error:
-        if _refused(error):
-            raise NotReadable("the account's phone numbers", error) from error
-        raise
+    records = _unless_refused(
+        "the account's phone numbers", lambda: list(list_records(listing, NUMBERS_PAGE_SIZE))
+    )
+    return {str(record["phone_number"]) for record in records if record.get("phone_number")}
 
 
 def conversations_of(v1: Any, service_sid: str) -> ConversationCount:
     """How many conversations the service holds: one page of the service's list."""
     listing = v1.services(service_sid).conversations
-    try:
-        page = first_page(listing, CONVERSATION_COUNT_BOUND)
-    except TwilioException as error:
-        if _refused(error):
-            raise NotReadable(f"the conversations of {service_sid}", error) from error
-        raise
+    page = _unless_refused(
+        f"the conversations of {service_sid}",
+        lambda: first_page(listing, CONVERSATION_COUNT_BOUND),
+    )
     return ConversationCount(len(list(page)), exact=not page.next_page_url)

@@ -12,8 +12,7 @@ from pydantic import SecretStr
 from reconciler import kinds
 from reconciler.config.models import Config
 from reconciler.kinds import Kind, Resource
-from reconciler.kinds.neighbours import ConversationCount, NotReadable, conversations_of
-from reconciler.live.api import LiveApi
+from reconciler.kinds.neighbours import ConversationCount, NotReadable
 from reconciler.live.reader import LiveState
 from reconciler.plan.model import Action, Change, FieldDiff, Kept, Plan
 from reconciler.plan.order import level_of, sort_key
@@ -124,17 +123,21 @@ def _diff_kind(
         superseded = {str(old.sid) for old in live.superseded.values()}
         duplicates = [twin for twin in duplicates if str(twin.sid) not in superseded]
         by_identity = {i: r for i, r in by_identity.items() if str(r.sid) not in superseded}
+    if kind.prune_name is None or kind.prune_name not in config.policy.prune:
+        return changes
     unmatched = {str(resource.sid): resource for resource in [*by_identity.values(), *duplicates]}
-    used_types = {kind.type_of(resource) for resource in desired}
+    keeping = _Keeping(kind, config, live, {kind.type_of(resource) for resource in desired})
     prunable = []
     for resource in unmatched.values():
-        reason = _kept_reason(kind, resource, config, live, used_types)
+        if resource.built_in:
+            continue
+        reason = keeping.reason(resource)
         if reason is None:
             prunable.append(resource)
-        elif kind.prune_name in config.policy.prune and not resource.built_in:
+        else:
             parent_key = resource.identity[0] if kind.parent else None
             kept.append(Kept(kind.name, resource.display, resource.sid, reason, parent_key))
-    changes.extend(_prunes(kind, config, live, prunable, twins))
+    changes.extend(_prunes(kind, prunable, twins))
     return changes
 
 
@@ -159,30 +162,12 @@ def _count_destroyed(changes: list[Change], count: CountConversations) -> None:
             change.reasons.append(f"holds {found}, which the {change.action.value} destroys")
 
 
-def count_conversations(
-    api: LiveApi, sids: list[str]
-) -> dict[str, ConversationCount | NotReadable]:
-    """One page of each service's conversations, concurrently."""
-
-    def counter(sid: str) -> Callable[[Any], ConversationCount | NotReadable]:
-        def run(v1: Any) -> ConversationCount | NotReadable:
-            try:
-                return conversations_of(v1, sid)
-            except NotReadable as refused:
-                return refused
-
-        return run
-
-    return dict(zip(sids, api.gather([counter(sid) for sid in sids]), strict=True))
-
-
 DEFAULT_SERVICE_KEPT = "the account's default service, which Twilio refuses to delete"
 
 
-def _kept_reason(
-    kind: Kind, resource: Resource, config: Config, live: LiveState, used_types: set[str | None]
-) -> str | None:
-    """Why prune must keep this unmanaged live resource, or None when it may delete it.
+class _Keeping:
+    """Why prune must keep an unmanaged live resource of one kind, or None when it may delete
+    it; what every resource is checked against is worked out once.
 
     The account's default service, now or after the plan, is never deleted (the one that is
     the default when the plan starts may be deleted by a later run, once it no longer is). A
@@ -190,22 +175,34 @@ def _kept_reason(
     type or policy.prune_unknown_types says so: a version that cannot read a resource fully
     must not be the one to destroy it.
     """
-    if kind is kinds.SERVICE and resource.sid in (
-        live.default_service_sid,
-        default_service_after(config, live),
-    ):
-        return DEFAULT_SERVICE_KEPT
-    if (
-        not kind.type_is_known(resource)
-        and kind.type_of(resource) not in used_types
-        and not config.policy.prune_unknown_types
-    ):
-        return (
-            f"type {kind.type_of(resource)!r} is not one this version knows, so prune keeps it "
-            "(a configuration that uses the type, or policy.prune_unknown_types: true, lets "
-            "prune delete it)"
+
+    def __init__(
+        self, kind: Kind, config: Config, live: LiveState, used_types: set[str | None]
+    ) -> None:
+        self.kind = kind
+        self.used_types = used_types
+        self.prune_unknown = config.policy.prune_unknown_types
+        self.defaults = (
+            {live.default_service_sid, default_service_after(config, live)}
+            if kind is kinds.SERVICE
+            else set()
         )
-    return None
+
+    def reason(self, resource: Resource) -> str | None:
+        if resource.sid in self.defaults:
+            return DEFAULT_SERVICE_KEPT
+        kind_type = self.kind.type_of(resource)
+        if (
+            not self.kind.type_is_known(resource)
+            and kind_type not in self.used_types
+            and not self.prune_unknown
+        ):
+            return (
+                f"type {kind_type!r} is not one this version knows, so prune keeps it "
+                "(a configuration that uses the type, or policy.prune_unknown_types: true, "
+                "lets prune delete it)"
+            )
+        return None
 
 
 def _finish_replaces(live: LiveState) -> list[Change]:
@@ -386,19 +383,11 @@ def _same(left: Any, right: Any) -> bool:
     return bool(left == right)
 
 
-def _prunes(
-    kind: Kind,
-    config: Config,
-    live: LiveState,
-    unmatched: list[Resource],
-    twins: dict[str, Resource],
-) -> list[Change]:
-    if kind.prune_name is None or kind.prune_name not in config.policy.prune:
-        return []
+def _prunes(kind: Kind, prunable: list[Resource], twins: dict[str, Resource]) -> list[Change]:
+    """A delete of each resource policy.prune may delete (the caller has set aside what it
+    keeps)."""
     changes = []
-    for resource in unmatched:
-        if resource.built_in:
-            continue
+    for resource in prunable:
         diffs = [
             _field_diff(kind, name, value, None)
             for name, value in resource.values.items()

@@ -9,6 +9,7 @@ account's numbers), concurrently with the account's own read, and then:
   would make an exported configuration unplannable);
 - warns for a flow that is not published and an SMS address that is not the account's;
 - notes each check the credentials may not make ("not checked"), never failing for it.
+It also counts the conversations of each service a plan deletes or replaces.
 Notes name the configuration path (`address_configurations[0].address`), not the file: they
 are part of a saved plan, which must read the same from any checkout.
 """
@@ -29,7 +30,9 @@ from reconciler.errors import ReconcilerError
 from reconciler.kinds import Resource
 from reconciler.kinds.base import Product
 from reconciler.kinds.neighbours import (
+    ConversationCount,
     NotReadable,
+    conversations_of,
     flow_is_published,
     incoming_numbers,
     messaging_service,
@@ -161,6 +164,19 @@ def _guarded(read: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return run
 
 
+def count_conversations(
+    api: LiveApi, sids: list[str]
+) -> dict[str, ConversationCount | NotReadable]:
+    """How many conversations each service holds (one page each, concurrently), for the
+    services a plan deletes or replaces; a count the credentials may not read is NotReadable."""
+    counts = api.gather([_guarded(_counter(sid)) for sid in sids])
+    return dict(zip(sids, counts, strict=True))
+
+
+def _counter(sid: str) -> Callable[[Any], ConversationCount]:
+    return lambda v1: conversations_of(v1, sid)
+
+
 @dataclass
 class NeighbourCheck:
     """The verdicts: problems refuse the plan; warnings and notes are shown with it."""
@@ -178,8 +194,8 @@ def check_neighbours(
     verdict = NeighbourCheck()
     held = {
         (resource.kind, resource.identity): resource.values
-        for kind in kinds.ALL_KINDS
-        for resource in live.of(kind.name)
+        for kind_name in {pointer.kind for pointer in targets.pointers}
+        for resource in live.of(kind_name)
     }
     for pointer in targets.pointers:
         at = describe(pointer.where)

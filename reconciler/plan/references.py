@@ -35,9 +35,12 @@ def check_references(config: Config, live: LiveState, locate: Locate) -> None:
     the SID it is, and a plan must not refuse what it does not change."""
     problems: list[str] = []
     for kind in kinds.ALL_KINDS:
+        specs = [spec for spec in kind.fields if spec.reference is not None]
+        if not specs:
+            continue  # roles and credentials name nothing: not built, not indexed
         held = {resource.identity: resource.values for resource in live.of(kind.name)}
         for resource in kind.desired(config):
-            for spec in kind.fields:
+            for spec in specs:
                 value = resource.values.get(spec.name)
                 if spec.reference is None or not isinstance(value, str):
                     continue
