@@ -14,12 +14,11 @@ under --detailed-exitcode.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from reconciler.errors import ReconcilerError
 from reconciler.findings import Finding
@@ -33,6 +32,7 @@ from reconciler.fleet.report import (
     render_markdown,
     render_text,
 )
+from reconciler.usage import ArgumentParser
 
 
 def _finding(data: dict[str, Any]) -> Finding:
@@ -108,16 +108,8 @@ def merge_reports(documents: Sequence[tuple[Path, dict[str, Any]]]) -> FleetRepo
     )
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse exits 2 on a usage error, which `--detailed-exitcode` pipelines read as
-    changes: here, as in every reconciler command, a usage error exits 1."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(ERROR_EXIT_CODE, f"Error: {message} (see {self.prog} --help)\n")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _Parser(
+    parser = ArgumentParser(
         prog="python -m reconciler.fleet.merge",
         description="Join the JSON reports of fleet shards into one report.",
     )

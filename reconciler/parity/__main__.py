@@ -1,8 +1,11 @@
-"""`python -m reconciler.parity check|record|published|coverage` (docs/parity.md)."""
+"""`python -m reconciler.parity check|record|published|coverage` (docs/parity.md).
+
+Exit codes: 0 when the run did what it was asked, 1 for a difference from the snapshots, a
+refused target, a leak or any other error (as every reconciler command: never 2).
+"""
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -10,10 +13,11 @@ from reconciler.parity import coverage, runner, snapshots
 from reconciler.parity.compare import ParityFailure
 from reconciler.parity.snapshots import SecretLeak
 from reconciler.parity.target import TARGETS, TargetRefused
+from reconciler.usage import ERROR_EXIT_CODE, ArgumentParser
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m reconciler.parity", description=__doc__)
+def _parser() -> ArgumentParser:
+    parser = ArgumentParser(prog="python -m reconciler.parity", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     for name, text in (
         ("check", "run the scenarios and compare them with the snapshots"),
@@ -39,13 +43,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "check":
             report = runner.check(args.target, args.scenario, args.snapshots, args.endpoint)
+            _not_run(report.not_run)
             for item in report.declared:
                 reason = item.declared.reason if item.declared else ""
                 print(f"declared: {item.scenario}, {item.step!r} {item.path}: {reason}")
             print(f"parity: {len(report.checked)} scenario(s) match their snapshots")
         elif args.command == "record":
-            written = runner.record(args.target, args.scenario, args.snapshots, args.endpoint)
-            print(f"parity: {len(written)} snapshot(s) written to {args.snapshots}")
+            recording = runner.record(args.target, args.scenario, args.snapshots, args.endpoint)
+            _not_run(recording.not_run)
+            print(f"parity: {len(recording.written)} snapshot(s) written to {args.snapshots}")
         elif args.command == "published":
             written = runner.make_published(args.scenario, args.snapshots)
             print(f"parity: {len(written)} published snapshot(s) written to {args.snapshots}")
@@ -54,17 +60,22 @@ def main(argv: list[str] | None = None) -> int:
             if args.check:
                 if coverage.DOC.read_text(encoding="utf-8") != fresh:
                     print(f"{coverage.DOC} is stale: python -m reconciler.parity coverage")
-                    return 1
+                    return ERROR_EXIT_CODE
                 return 0
             coverage.DOC.write_text(fresh, encoding="utf-8")
             print(f"parity: {coverage.DOC} regenerated")
     except ParityFailure as failure:
         print(f"parity: {failure}", file=sys.stderr)
-        return 1
+        return ERROR_EXIT_CODE
     except (TargetRefused, SecretLeak, FileNotFoundError, KeyError) as error:
         print(f"parity: {error}", file=sys.stderr)
-        return 2
+        return ERROR_EXIT_CODE
     return 0
+
+
+def _not_run(reasons: list[str]) -> None:
+    for reason in reasons:
+        print(f"parity: {reason}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,8 @@ prefix), and every scenario ends, however it ends, by removing what this run cre
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import os
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,7 @@ from twilio.rest import Client
 from reconciler.parity import compare, snapshots
 from reconciler.parity.scenarios import SCENARIOS, Scenario
 from reconciler.parity.session import PREFIX_PATTERN, Answer, Session, new_run_prefix, sweep
-from reconciler.parity.target import Target, open_target
+from reconciler.parity.target import Target, TargetRefused, open_target
 from reconciler.parity.transform import Transformer
 
 
@@ -38,6 +39,16 @@ class Report:
     checked: list[str] = field(default_factory=list)
     declared: list[compare.Mismatch] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    not_run: list[str] = field(default_factory=list)
+    """Scenarios left out, each with why (a charge on a live account nobody consented to)."""
+
+
+@dataclass
+class Recording:
+    """What a recording wrote, and the scenarios it left out (with why)."""
+
+    written: list[Path] = field(default_factory=list)
+    not_run: list[str] = field(default_factory=list)
 
 
 def selected(names: Iterable[str] | None) -> list[Scenario]:
@@ -46,6 +57,33 @@ def selected(names: Iterable[str] | None) -> list[Scenario]:
     if unknown:
         raise KeyError(f"unknown scenario(s) {', '.join(unknown)}: one of {', '.join(SCENARIOS)}")
     return [SCENARIOS[name] for name in chosen]
+
+
+def consented(
+    target: Target,
+    scenarios: list[Scenario],
+    named: bool,
+    environ: Mapping[str, str] | None = None,
+) -> tuple[list[Scenario], list[str]]:
+    """The scenarios that may run against `target`, and why the others may not. On a live
+    account a scenario that buys something runs only when its consent variable is set; a
+    scenario the user named without that consent is refused rather than left out."""
+    env = os.environ if environ is None else environ
+    runnable: list[Scenario] = []
+    left_out: list[str] = []
+    for scenario in scenarios:
+        charge = scenario.charge
+        if not target.live or charge is None or env.get(charge.consent):
+            runnable.append(scenario)
+            continue
+        why = (
+            f"{scenario.name} {charge.what} on account {target.settings.account_sid}: set "
+            f"{charge.consent} to consent"
+        )
+        if named:
+            raise TargetRefused(why)
+        left_out.append(f"{why} (not run)")
+    return runnable, left_out
 
 
 def _session(target: Target, client: Client, prefix: str) -> Session:
@@ -84,18 +122,21 @@ def record(
     directory: Path = snapshots.SNAPSHOT_DIR,
     endpoint: str | None = None,
     **options: Any,
-) -> list[Path]:
+) -> Recording:
     """Record each scenario's answers from the target as its snapshot."""
-    written = []
+    recording = Recording()
     with _opened(kind, endpoint, **options) as (target, client):
-        for played in play(target, client, selected(names)):
+        chosen, recording.not_run = consented(target, selected(names), names is not None)
+        for played in play(target, client, chosen):
             document = snapshots.document(
                 played.scenario.name,
                 snapshots.source_for(target.kind),
                 snapshots.recorded(played.answers, played.transformer),
             )
-            written.append(snapshots.write(directory, document, played.transformer.secrets))
-    return written
+            recording.written.append(
+                snapshots.write(directory, document, played.transformer.secrets)
+            )
+    return recording
 
 
 def make_published(
@@ -129,6 +170,7 @@ def check(
     report = Report()
     label = "the emulator" if kind == "emulator" else ("Twilio" if kind == "twilio" else kind)
     with _opened(kind, endpoint, **options) as (target, client):
+        chosen, report.not_run = consented(target, chosen, names is not None)
         for played in play(target, client, chosen, report.removed):
             snapshot = stored[played.scenario.name]
             answers = snapshots.recorded(played.answers, played.transformer)

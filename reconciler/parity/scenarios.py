@@ -32,9 +32,10 @@ DEFAULT_ADDRESS = "+15005550006"
 the account owns (address configurations need one)."""
 NUMBER_ENV = "RECONCILER_PARITY_NUMBER"
 DEFAULT_NUMBER = "+15005550006"
-"""The number the phone-number scenario buys and releases: Twilio's magic "available" number;
-on a live account set RECONCILER_PARITY_NUMBER to a number that is available to buy (buying
-one is charged)."""
+"""The number the phone-number scenario buys and releases against an emulator (Twilio's magic
+"available" number, which only test credentials can buy). Against Twilio the scenario runs only
+when RECONCILER_PARITY_NUMBER names a number available to buy: setting it is the consent to
+the charge."""
 FLOW_DEFINITION = {
     "description": "parity: a flow that only starts",
     "states": [
@@ -63,11 +64,21 @@ class Difference:
 
 
 @dataclass(frozen=True)
+class Charge:
+    """What a scenario buys on a live account, and the variable whose setting is the consent:
+    such a scenario runs against Twilio only when the user has set it."""
+
+    what: str
+    consent: str
+
+
+@dataclass(frozen=True)
 class Scenario:
     name: str
     run: Callable[[Session], None]
     summary: str
     differences: tuple[Difference, ...] = ()
+    charge: Charge | None = None
 
 
 def _created(session: Session, path: str, data: Mapping[str, Any], what: str) -> str:
@@ -530,9 +541,11 @@ def service_conversations(s: Session) -> None:
         s.call("page 2", "GET", url)
 
 
-def _scenario(run: Callable[[Session], None], *differences: Difference) -> Scenario:
+def _scenario(
+    run: Callable[[Session], None], *differences: Difference, charge: Charge | None = None
+) -> Scenario:
     summary = (run.__doc__ or "").strip() or run.__name__.replace("_", " ")
-    return Scenario(run.__name__, run, summary, differences)
+    return Scenario(run.__name__, run, summary, differences, charge)
 
 
 SCENARIOS: dict[str, Scenario] = {
@@ -613,7 +626,10 @@ SCENARIOS: dict[str, Scenario] = {
                 for key in ("description", "states", "flags")
             ),
         ),
-        _scenario(incoming_phone_numbers),
+        _scenario(
+            incoming_phone_numbers,
+            charge=Charge("buys a phone number (its first month is charged)", NUMBER_ENV),
+        ),
         _scenario(
             service_conversations,
             Difference(

@@ -46,6 +46,9 @@ class Target:
     """Base URL for `emulator`/`endpoint`; None for Twilio."""
     secrets: tuple[str, ...]
     """The credentials' secret halves: never written to a snapshot."""
+    live: bool = False
+    """Twilio itself, or an endpoint off this machine that may lead to it: what a scenario
+    buys there is charged."""
 
     @property
     def bases(self) -> tuple[str, ...]:
@@ -102,9 +105,10 @@ def resolve(
                 password=defaults.AUTH_TOKEN,
             )
         )
-        if (urlsplit(endpoint).hostname or "") not in LOOPBACK:
+        remote = (urlsplit(endpoint).hostname or "") not in LOOPBACK
+        if remote:
             _require_opt_in(settings, env, endpoint)
-        return Target("endpoint", settings, endpoint.rstrip("/"), (settings.password,))
+        return Target("endpoint", settings, endpoint.rstrip("/"), (settings.password,), remote)
     if kind == "twilio":
         if env.get("RECONCILER_ENDPOINT"):
             raise TargetRefused(
@@ -113,7 +117,7 @@ def resolve(
             )
         settings = _credentials(env)
         _require_opt_in(settings, env, "Twilio")
-        return Target("twilio", settings, None, (settings.password,))
+        return Target("twilio", settings, None, (settings.password,), live=True)
     raise TargetRefused(f"unknown target {kind!r}: one of {', '.join(TARGETS)}")
 
 

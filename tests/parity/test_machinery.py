@@ -66,9 +66,62 @@ def test_the_command_refuses_twilio_without_the_opt_in(
     monkeypatch.setenv("TWILIO_AUTH_TOKEN", "live-token-123")
     monkeypatch.delenv("RECONCILER_PARITY_ACCOUNT", raising=False)
     monkeypatch.delenv("RECONCILER_ENDPOINT", raising=False)
-    assert main(["record", "--target", "twilio", "--snapshots", str(tmp_path)]) == 2
+    assert main(["record", "--target", "twilio", "--snapshots", str(tmp_path)]) == 1
     assert "RECONCILER_PARITY_ACCOUNT" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+# --- charges: what a scenario buys on a live account runs only with the user's consent ---------
+
+
+def _live(kind: str = "twilio", live: bool = True) -> Target:
+    settings = ConnectionSettings(account_sid=REAL, username=REAL, password="live-token-123")
+    return Target(kind, settings, None, ("live-token-123",), live)
+
+
+def test_a_scenario_that_buys_a_number_runs_live_only_with_consent() -> None:
+    every = runner.selected(None)
+    buying = [scenario.name for scenario in every if scenario.charge is not None]
+    assert buying == ["incoming_phone_numbers"]
+
+    chosen, left_out = runner.consented(_live(), every, named=False, environ={})
+    assert "incoming_phone_numbers" not in [scenario.name for scenario in chosen]
+    assert len(chosen) == len(every) - 1
+    assert left_out == [
+        f"incoming_phone_numbers buys a phone number (its first month is charged) on account "
+        f"{REAL}: set RECONCILER_PARITY_NUMBER to consent (not run)"
+    ]
+    # An empty variable (an unset GitHub Actions variable) is no consent either.
+    empty = {"RECONCILER_PARITY_NUMBER": ""}
+    assert runner.consented(_live(), every, named=False, environ=empty)[1] == left_out
+    with pytest.raises(TargetRefused, match="RECONCILER_PARITY_NUMBER"):
+        runner.consented(_live(), runner.selected(["incoming_phone_numbers"]), True, {})
+
+    consent = {"RECONCILER_PARITY_NUMBER": "+15017122661"}
+    assert runner.consented(_live(), every, named=False, environ=consent) == (every, [])
+    # Against an emulator, nothing is charged: every scenario runs.
+    assert runner.consented(_live("emulator", live=False), every, False, {}) == (every, [])
+
+
+def test_an_endpoint_off_this_machine_counts_as_live() -> None:
+    opted_in = {
+        "TWILIO_ACCOUNT_SID": REAL,
+        "TWILIO_AUTH_TOKEN": "live-token-123",
+        "RECONCILER_PARITY_ACCOUNT": REAL,
+    }
+    remote = resolve("endpoint", "https://proxy.example.com", opted_in)
+    local = resolve("endpoint", "http://127.0.0.1:4010/", {})
+    twilio = resolve("twilio", environ=opted_in)
+    assert remote is not None and remote.live
+    assert twilio is not None and twilio.live
+    assert local is not None and not local.live
+
+
+def test_usage_errors_exit_1_not_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["check", "--target", "nowhere"])
+    assert exited.value.code == 1
+    assert "see python -m reconciler.parity check --help" in capsys.readouterr().err
 
 
 # --- cleanup: what a run (or an interrupted one) created, and nothing else ---------------------
