@@ -13,7 +13,7 @@ from reconciler.config import LoadedConfig
 from reconciler.config.validation import describe
 from reconciler.findings.github import render_github
 from reconciler.findings.model import Finding, Rule, register
-from reconciler.plan.model import Action, Change, Plan
+from reconciler.plan.model import Action, Change, Plan, ProductCheck
 from reconciler.plan.render import SYMBOLS, VERBS, render_text
 
 PLAN_CHANGE = Rule(
@@ -79,8 +79,18 @@ def plan_findings(plan: Plan, loaded: LoadedConfig) -> list[Finding]:
     for kept in plan.kept:
         text = f"kept {kept.kind} {kept.key}: {kept.reason}"
         findings.append(Finding(PLAN_KEPT.id, "notice", text))
-    findings += [Finding(PLAN_CHECK.id, "warning", check) for check in plan.checks]
+    findings += [_check_finding(check, loaded) for check in plan.checks]
     return findings
+
+
+def _check_finding(check: ProductCheck, loaded: LoadedConfig) -> Finding:
+    """A check of another product, on the line of the value it is about."""
+    where = loaded.where(check.path) if check.path else None
+    if where is None:
+        return Finding(PLAN_CHECK.id, "warning", check.message)
+    return Finding(
+        PLAN_CHECK.id, "warning", check.message, where[0], where[1], path=describe(check.path)
+    )
 
 
 def render_plan_github(plan: Plan, loaded: LoadedConfig, root: str | None = None) -> str:

@@ -100,6 +100,16 @@ class Origin:
     target: str | None = None
 
 
+@dataclass(frozen=True)
+class ProductCheck:
+    """What the plan found in another product the configuration points at, with the
+    configuration path of the value it is about (so an annotation can sit on its line)."""
+
+    message: str
+    path: tuple[str | int, ...] = ()
+    """Empty for a check read back from a plan file (its message names the path)."""
+
+
 @dataclass
 class Plan:
     changes: list[Change]
@@ -107,7 +117,7 @@ class Plan:
     guards: list[Guard] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     kept: list[Kept] = field(default_factory=list)
-    checks: list[str] = field(default_factory=list)
+    checks: list[ProductCheck] = field(default_factory=list)
     """What the plan found in the other products the configuration points at (an unpublished
     flow, a number that is not the account's, a check the credentials could not make). Shown
     like notes, but not part of what a saved plan approves: they say how those products looked,

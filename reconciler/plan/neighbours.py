@@ -11,7 +11,8 @@ account's numbers), concurrently with the account's own read, and then:
 - notes each check the credentials may not make ("not checked"), never failing for it.
 It also counts the conversations of each service a plan deletes or replaces.
 Notes name the configuration path (`address_configurations[0].address`), not the file: they
-are part of a saved plan, which must read the same from any checkout.
+are part of a saved plan, which must read the same from any checkout. Each keeps the path as
+data too, so `plan --format github` annotates the value's line.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from reconciler.kinds.neighbours import (
 )
 from reconciler.live.api import LiveApi
 from reconciler.live.reader import LiveState
+from reconciler.plan.model import ProductCheck
 
 Locate = Callable[[Sequence[str | int]], "str | None"]
 
@@ -182,8 +184,8 @@ class NeighbourCheck:
     """The verdicts: problems refuse the plan; warnings and notes are shown with it."""
 
     problems: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    not_checked: list[str] = field(default_factory=list)
+    warnings: list[ProductCheck] = field(default_factory=list)
+    not_checked: list[ProductCheck] = field(default_factory=list)
 
 
 def check_neighbours(
@@ -201,30 +203,43 @@ def check_neighbours(
         at = describe(pointer.where)
         answer = reads.found.get((pointer.product, pointer.value))
         if isinstance(answer, NotReadable):
-            verdict.not_checked.append(f"{at}: {answer} (not checked)")
+            verdict.not_checked.append(ProductCheck(f"{at}: {answer} (not checked)", pointer.where))
         elif answer is None:
             product = pointer.product.value
             missing = f"{pointer.value} is not a {product} of this account"
             unchanged = held.get((pointer.kind, pointer.identity), {}).get(pointer.field)
             if unchanged == pointer.value:
-                verdict.warnings.append(f"{at}: {missing} (the account already holds it unchanged)")
+                verdict.warnings.append(
+                    ProductCheck(
+                        f"{at}: {missing} (the account already holds it unchanged)", pointer.where
+                    )
+                )
             else:
                 verdict.problems.append(f"{_file_line(locate, pointer.where)}{at}: {missing}")
         elif pointer.product is Product.STUDIO_FLOW and not flow_is_published(answer):
             verdict.warnings.append(
-                f"{at}: Studio Flow {pointer.value} is not published (status "
-                f"{answer.get('status')!r}): inbound messages will not run it until it is"
+                ProductCheck(
+                    f"{at}: Studio Flow {pointer.value} is not published (status "
+                    f"{answer.get('status')!r}): inbound messages will not run it until it is",
+                    pointer.where,
+                )
             )
     numbers = reads.numbers
     for address in targets.phone_addresses:
-        at = describe((*address.source, "address"))
+        where = (*address.source, "address")
+        at = describe(where)
         number = str(address.identity[1])
         if isinstance(numbers, NotReadable):
-            verdict.not_checked.append(f"{at} {number}: {numbers} (not checked)")
+            verdict.not_checked.append(
+                ProductCheck(f"{at} {number}: {numbers} (not checked)", where)
+            )
         elif numbers is not None and number not in numbers:
             verdict.warnings.append(
-                f"{at} {number} is not a phone number of this account "
-                "(IncomingPhoneNumbers): Twilio will not route its messages here"
+                ProductCheck(
+                    f"{at} {number} is not a phone number of this account "
+                    "(IncomingPhoneNumbers): Twilio will not route its messages here",
+                    where,
+                )
             )
     if verdict.problems:
         raise MissingNeighbour(

@@ -31,7 +31,16 @@ from reconciler.fleet.model import ACCOUNT_SID, TARGET_NAME
 from reconciler.kinds import KINDS_BY_NAME
 from reconciler.kinds.neighbours import ConversationCount
 from reconciler.plan.diff import PlanOptions
-from reconciler.plan.model import Action, Change, FieldDiff, Guard, Kept, Origin, Plan
+from reconciler.plan.model import (
+    Action,
+    Change,
+    FieldDiff,
+    Guard,
+    Kept,
+    Origin,
+    Plan,
+    ProductCheck,
+)
 from reconciler.plan.pin import AccountMismatchError, unconfirmed
 from reconciler.plan.policy import ALLOW_DESTROY, FORCE
 from reconciler.plan.render import plan_document
@@ -326,7 +335,7 @@ def plan_from_document(document: dict[str, Any]) -> Plan:
             Guard(guard["message"], _known_flag(guard["flag"])) for guard in document["guards"]
         ],
         notes=list(document["notes"]),
-        checks=list(document.get("checks", [])),
+        checks=[ProductCheck(str(message)) for message in document.get("checks", [])],
         # Fleet reports merged from shards of a release before `kept` read as keeping nothing;
         # a plan file has it (its version says so), and a fresh plan's is compared with it.
         kept=[

@@ -51,6 +51,11 @@ def _before(diff: FieldDiff) -> str:
     return _value(diff, diff.before) if diff.before_known else UNKNOWN
 
 
+def check_messages(plan: Plan) -> list[str]:
+    """The checks of other products, as the plan shows them (after its notes)."""
+    return [check.message for check in plan.checks]
+
+
 def summary_line(plan: Plan) -> str:
     counts = plan.summary
     if plan.empty:
@@ -121,7 +126,7 @@ def render_text(plan: Plan, colour: bool = False, origin: Origin | None = None) 
             f"Kept: {kept.kind} {escape.terminal(kept.key)}"
             f"{_text_sid(_kept_sid(kept))}: {escape.terminal(kept.reason)}"
         )
-    for note in [*plan.notes, *plan.checks]:
+    for note in [*plan.notes, *check_messages(plan)]:
         lines.append(f"Note: {escape.terminal(note)}")
     for guard in plan.guards:
         needs = f" (needs {guard.flag})" if guard.flag else " (refused)"
@@ -234,7 +239,7 @@ def plan_document(plan: Plan, origin: Origin | None = None) -> dict[str, Any]:
         ],
         "guards": [{"message": guard.message, "flag": guard.flag} for guard in plan.guards],
         "notes": list(plan.notes),
-        "checks": list(plan.checks),
+        "checks": check_messages(plan),
         "fingerprint": plan.fingerprint,
     }
     if origin is not None:
@@ -271,7 +276,7 @@ def render_markdown(plan: Plan, origin: Origin | None = None) -> str:
     for guard in plan.guards:
         needs = f"needs `{guard.flag}`" if guard.flag else "refused"
         lines.append(f"> :warning: {escape.markdown(guard.message)} ({needs})")
-    for note in [*plan.notes, *plan.checks]:
+    for note in [*plan.notes, *check_messages(plan)]:
         lines.append(f"> :information_source: {escape.markdown(note)}")
     for kept in plan.kept:
         lines.append(

@@ -144,7 +144,14 @@ def test_github_format_annotates_the_checks_and_what_prune_keeps(run: Cli, engin
     messaging, flow = neighbours(engine, status="draft")
     engine.converge({"version": 1, "services": {"spare": {}}})
     config = {**pointing(messaging, flow), "policy": {"prune": ["services"]}}
-    shown = run("plan", run.config(config), "--format", "github").stdout
-    assert "::warning title=reconciler%3A Other product (plan-check)::" in shown
-    assert f"Studio Flow {flow} is not published" in shown
+    path = run.config(config)
+    shown = run("plan", path, "--format", "github").stdout
+    lines = Path(path).read_text("utf-8").splitlines()
+    fw_line = next(i for i, line in enumerate(lines, 1) if "studio_flow_sid" in line)
+    annotations = [line for line in shown.splitlines() if line.startswith("::")]
+    (flow_check,) = [line for line in annotations if "is not published" in line]
+    # On the line of the value it is about, so the pull request shows it there.
+    assert flow_check.startswith(f"::warning file={path},line={fw_line},")
+    assert "title=reconciler%3A Other product (plan-check)::" in flow_check
+    assert f"Studio Flow {flow} is not published" in flow_check
     assert "::notice title=reconciler%3A Kept by prune (plan-kept)::kept service" in shown
