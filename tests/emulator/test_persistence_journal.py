@@ -419,7 +419,7 @@ def _random_operation(account: Account, rng: random.Random) -> None:
         if unused:
             account.delete_role(service, rng.choice(unused), "/")
     elif choice == 5:
-        account.update_configuration({"DefaultChatServiceSid": [service]})
+        account.update_configuration({"DefaultChatServiceSid": [service]}, lambda _sid: False)
     elif choice == 6:
         account.update_notifications(service, "/", {"LogEnabled": [rng.choice(["true", "false"])]})
     elif choice == 7:

@@ -289,13 +289,15 @@ def test_service_webhooks(sdk_client: Client, raw: Raw) -> None:
 
 def test_account_configuration_and_timers(sdk_client: Client, raw: Raw) -> None:
     configuration = sdk_client.conversations.v1.configuration()
+    sender = sdk_client.messaging.v1.services.create(friendly_name="sender").sid
     updated = configuration.update(
         default_inactive_timer="PT1M",
         default_closed_timer="P1DT2H",
-        default_messaging_service_sid="MG" + "a" * 32,
+        default_messaging_service_sid=sender,
     )
     assert updated.default_inactive_timer == "PT1M"
     assert updated.default_closed_timer == "P1DT2H"
+    assert updated.default_messaging_service_sid == sender
     assert configuration.update(default_closed_timer="PT0S").default_closed_timer == "PT0S"
     for bad, code in (
         ({"default_inactive_timer": "PT59S"}, 50375),  # below one minute
@@ -304,6 +306,7 @@ def test_account_configuration_and_timers(sdk_client: Client, raw: Raw) -> None:
         ({"default_inactive_timer": "1 hour"}, 50379),
         ({"default_inactive_timer": "P" + "9" * 5000 + "D"}, 50379),
         ({"default_messaging_service_sid": "MGxyz"}, 50341),
+        ({"default_messaging_service_sid": "MG" + "a" * 32}, 50342),  # not the account's
         ({"default_chat_service_sid": "IS" + "0" * 32}, 50050),  # no such service
         ({"default_chat_service_sid": "IS123"}, 20001),  # malformed
     ):

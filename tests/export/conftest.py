@@ -33,7 +33,6 @@ SECRETS = {
     "ANDROID_SECRET": "fcm-server-key",
     "LEGACY_GCM_API_KEY": "gcm-api-key",
 }
-MESSAGING_SERVICE = "MG" + "a" * 32
 STUDIO_FLOW = "FW" + "b" * 32
 NOISE = {
     "sid",
@@ -113,8 +112,10 @@ def uncomment_secrets(text: str) -> str:
 
 def build_rich_account(client: Client, credentials: bool = True) -> dict[str, str]:
     """Every kind, odd names, templates, studio and webhook auto-creation, both role types,
-    credentials, and a default service that is not the original one. Returns name -> SID."""
+    credentials, and a default service that is not the original one, sending with one of the
+    account's Messaging Services. Returns name -> SID."""
     v1 = client.conversations.v1
+    sender = client.messaging.v1.services.create(friendly_name="Support sender")
     support = v1.services.create(friendly_name=SUPPORT)
     sales = v1.services.create(friendly_name=SALES)
     v1.services.create(friendly_name=KEYWORD_SERVICE)
@@ -165,7 +166,7 @@ def build_rich_account(client: Client, credentials: bool = True) -> dict[str, st
 
     v1.configuration().update(
         default_chat_service_sid=sales.sid,
-        default_messaging_service_sid=MESSAGING_SERVICE,
+        default_messaging_service_sid=sender.sid,
         default_inactive_timer="PT1H",
         default_closed_timer="P1D",
     )
@@ -212,7 +213,12 @@ def build_rich_account(client: Client, credentials: bool = True) -> dict[str, st
         v1.credentials.create(
             type="gcm", friendly_name="legacy gcm", api_key=SECRETS["LEGACY_GCM_API_KEY"]
         )
-    return {"support": support.sid, "sales": sales.sid, "agent": agent.sid}
+    return {
+        "support": support.sid,
+        "sales": sales.sid,
+        "agent": agent.sid,
+        "messaging_service": sender.sid,
+    }
 
 
 def _properties(instance: Any) -> dict[str, Any]:

@@ -15,7 +15,6 @@ from tests.export.conftest import (
     AGENT,
     DOLLAR_SERVICE,
     KEYWORD_SERVICE,
-    MESSAGING_SERVICE,
     NUMERIC_SERVICE,
     ON_CALL,
     SALES,
@@ -92,12 +91,12 @@ def test_apply_to_fresh_account_recreates_an_equal_configuration(
     fresh_emulator: EmulatorServer,
     fresh_client: Client,
 ) -> None:
-    build_rich_account(sdk_client)
+    ours_sender = build_rich_account(sdk_client)["messaging_service"]
     path = filled_in(run.export())
     # The other account has a Messaging Service and a Studio Flow of its own (plan refuses SIDs
     # that name nothing there): point the configuration at them, as a user adopting it would.
     theirs = {
-        MESSAGING_SERVICE: str(fresh_client.messaging.v1.services.create(friendly_name="s").sid),
+        ours_sender: str(fresh_client.messaging.v1.services.create(friendly_name="s").sid),
         STUDIO_FLOW: str(
             fresh_client.studio.v2.flows.create(
                 friendly_name="f", status="published", definition={"states": []}

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from reconciler.emulator import catalog, errors, form
-from reconciler.emulator.apis.conversations.models.state import AccountState
+from reconciler.emulator.apis.conversations.models.state import AccountState, MessagingCheck
 from reconciler.emulator.errors import TwilioCode
 from reconciler.emulator.form import Params
 from reconciler.emulator.records import View
@@ -35,23 +35,22 @@ class ConfigurationModel(AccountState):
     def get_configuration(self) -> View:
         return {"account_sid": self.account_sid, **self.configuration}
 
-    def update_configuration(self, params: Params) -> View:
+    def update_configuration(self, params: Params, messaging: MessagingCheck) -> View:
+        """`messaging` says whether a Messaging Service SID is one of the account's: the
+        default must be (50342), as a conversation's must."""
         changes: dict[str, Any] = {}
         service_sid = form.one(params, "DefaultChatServiceSid")
         if service_sid is not None:
             changes["default_chat_service_sid"] = self._referenced_service(
                 service_sid, "DefaultChatServiceSid"
             )
-        messaging = form.one(params, "DefaultMessagingServiceSid")
-        if messaging is not None:
+        default_messaging = form.one(params, "DefaultMessagingServiceSid")
+        if default_messaging is not None:
             changes["default_messaging_service_sid"] = (
-                form.sid(
-                    messaging,
-                    "DefaultMessagingServiceSid",
-                    "MG",
-                    errors.INVALID_MESSAGING_SERVICE,
+                self._own_messaging_service(
+                    default_messaging, "DefaultMessagingServiceSid", messaging
                 )
-                if messaging
+                if default_messaging
                 else None
             )
         for param, key, minimum, format_code, minimum_code in TIMERS:

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from functools import partial
 from typing import Any
 
 from reconciler.emulator import catalog, errors, form
-from reconciler.emulator.apis.conversations.models.state import AccountState
+from reconciler.emulator.apis.conversations.models.state import AccountState, MessagingCheck
 from reconciler.emulator.errors import ApiError
 from reconciler.emulator.form import Params, invalid, not_found
 from reconciler.emulator.records import Listing, View, new_sid
@@ -60,9 +59,6 @@ FIELDS = (
     "timers",
     "bindings",
 )
-
-MessagingCheck = Callable[[str], bool]
-"""Whether a Messaging Service SID belongs to the account (its Messaging API knows)."""
 
 
 class ConversationsModel(AccountState):
@@ -180,14 +176,9 @@ class ConversationsModel(AccountState):
             changes["attributes"] = _attributes(attributes)
         messaging_sid = form.one(params, "MessagingServiceSid")
         if messaging_sid:
-            form.sid(messaging_sid, "MessagingServiceSid", "MG", errors.INVALID_MESSAGING_SERVICE)
-            if not messaging(messaging_sid):
-                raise invalid(
-                    f"Messaging service {messaging_sid} does not belong to account "
-                    f"{self.account_sid}",
-                    errors.FOREIGN_MESSAGING_SERVICE,
-                )
-            changes["messaging_service_sid"] = messaging_sid
+            changes["messaging_service_sid"] = self._own_messaging_service(
+                messaging_sid, "MessagingServiceSid", messaging
+            )
         state = form.one(params, "State")
         if state is not None:
             changes["state"] = form.enum(state, "State", catalog.CONVERSATION_STATES)

@@ -25,6 +25,9 @@ StatePath = tuple[str, ...]
 
 _State = TypeVar("_State", bound="AccountState")
 
+MessagingCheck = Callable[[str], bool]
+"""Whether a Messaging Service SID belongs to the account (its Messaging API knows)."""
+
 STATE_VERSION = 1
 STATE_PATH_LENGTHS: dict[str, tuple[int, ...]] = {
     "seq": (1,),
@@ -86,6 +89,17 @@ class AccountState:
         if service is None:
             raise not_found(path)
         return service
+
+    def _own_messaging_service(self, sid: str, param: str, messaging: MessagingCheck) -> str:
+        """`sid`, checked: an MG SID (50341) of one of the account's Messaging Services
+        (50342)."""
+        form.sid(sid, param, "MG", errors.INVALID_MESSAGING_SERVICE)
+        if not messaging(sid):
+            raise invalid(
+                f"Messaging service {sid} does not belong to account {self.account_sid}",
+                errors.FOREIGN_MESSAGING_SERVICE,
+            )
+        return sid
 
     def _referenced_service(self, value: str, name: str) -> str:
         """A parameter naming a service of this account: malformed is 20001, a well-formed

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from reconciler.emulator import catalog
 from reconciler.emulator.apis.conversations.models.account import Account
+from reconciler.emulator.apis.conversations.models.state import MessagingCheck
 from reconciler.emulator.form import not_found
 from reconciler.emulator.paging import meta_page
 from reconciler.emulator.records import Listing, View
@@ -15,6 +16,12 @@ from reconciler.emulator.routing import Request
 def account(request: Request) -> Account:
     """The Conversations state of the credentials' own account (the URL names none)."""
     return request.directory.conversations(request.principal)
+
+
+def messaging_check(request: Request) -> MessagingCheck:
+    """Whether a Messaging Service SID is one of the account's: its Messaging API knows."""
+    services = request.directory.own(request.principal).messaging.records
+    return services.__contains__
 
 
 def page(

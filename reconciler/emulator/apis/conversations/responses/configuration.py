@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reconciler.emulator.apis.conversations.responses.common import account
+from reconciler.emulator.apis.conversations.responses.common import account, messaging_check
 from reconciler.emulator.records import View
 from reconciler.emulator.routing import Request, with_url
 
@@ -12,7 +12,9 @@ def get_configuration(request: Request) -> tuple[int, View]:
 
 
 def post_configuration(request: Request) -> tuple[int, View]:
-    return 200, _render(request.base, account(request).update_configuration(request.form))
+    return 200, _render(
+        request.base, account(request).update_configuration(request.form, messaging_check(request))
+    )
 
 
 def _render(base: str, view: View) -> View:

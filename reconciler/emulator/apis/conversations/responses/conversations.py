@@ -8,10 +8,10 @@ which the Messaging API of the same account holds.
 
 from __future__ import annotations
 
-from reconciler.emulator.apis.conversations.models.conversations import MessagingCheck
 from reconciler.emulator.apis.conversations.responses.common import (
     account,
     limited_service,
+    messaging_check,
     page,
     service_scope,
 )
@@ -47,11 +47,6 @@ def _limited(request: Request) -> str:
 LIMIT = ActionsLimit(_limited, "conversation writes")
 
 
-def _messaging(request: Request) -> MessagingCheck:
-    services = request.directory.own(request.principal).messaging.records
-    return services.__contains__
-
-
 def list_conversations(request: Request) -> tuple[int, View]:
     service_sid, prefix = _scope(request)
     items = account(request).list_conversations(service_sid, request.path, request.query)
@@ -66,7 +61,7 @@ def list_conversations(request: Request) -> tuple[int, View]:
 def create_conversation(request: Request) -> tuple[int, View]:
     service_sid, prefix = _scope(request)
     view = account(request).create_conversation(
-        service_sid, request.path, request.form, _messaging(request)
+        service_sid, request.path, request.form, messaging_check(request)
     )
     return 201, _render(request.base, prefix, view)
 
@@ -80,7 +75,7 @@ def get_conversation(request: Request) -> tuple[int, View]:
 def update_conversation(request: Request) -> tuple[int, View]:
     service_sid, prefix = _scope(request)
     view = account(request).update_conversation(
-        service_sid, _key(request), request.path, request.form, _messaging(request)
+        service_sid, _key(request), request.path, request.form, messaging_check(request)
     )
     return 200, _render(request.base, prefix, view)
 
