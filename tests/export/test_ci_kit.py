@@ -128,6 +128,9 @@ def test_secrets_reach_only_the_steps_that_talk_to_twilio() -> None:
                     assert f"secrets.{secret} " in shown, (name, secret)
                 if command != "apply":
                     assert "secrets.TWILIO_API_KEY " not in shown, (name, "the write key")
+                    # Not the auth token either: it can rewrite the account, and with the
+                    # read-only key unset the job would quietly plan with it.
+                    assert "secrets.TWILIO_AUTH_TOKEN" not in shown, (name, "the auth token")
             else:
                 assert "secrets." not in shown, (name, step)
 
