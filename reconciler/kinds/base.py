@@ -328,7 +328,9 @@ class _RecordPage(Page):
         return payload
 
 
-def list_records(listing: Any, page_size: int) -> Iterator[dict[str, Any]]:
+def list_records(
+    listing: Any, page_size: int, filters: Mapping[str, str] | None = None
+) -> Iterator[dict[str, Any]]:
     """Every record of an SDK list resource (`api.services`), page after page, as JSON dicts.
 
     The SDK makes the requests (its `Version.page` and the pages' next-page links, with its
@@ -336,20 +338,21 @@ def list_records(listing: Any, page_size: int) -> Iterator[dict[str, Any]]:
     every date in its record, which costs more CPU than the rest of a read and which the
     engine never uses. Dates stay the API's text.
     """
-    page: Page | None = first_page(listing, page_size)
+    page: Page | None = first_page(listing, page_size, filters)
     while page is not None:
         yield from page
         page = page.next_page()
 
 
-def first_page(listing: Any, page_size: int) -> Page:
+def first_page(listing: Any, page_size: int, filters: Mapping[str, str] | None = None) -> Page:
     """The first page of an SDK list resource, its records JSON dicts (see `list_records`);
-    `next_page_url` says whether more exist without asking for them."""
+    `next_page_url` says whether more exist without asking for them. `filters` are the list's
+    query parameters (`{"PhoneNumber": ...}`)."""
     version = listing._version
     response = version.page(
         method="GET",
         uri=listing._uri,
-        params={"PageSize": page_size},
+        params={**(filters or {}), "PageSize": page_size},
         headers={"Accept": "application/json"},
     )
     return _RecordPage(version, response)

@@ -2,14 +2,15 @@
 
 Read-only, and the only place that knows these APIs' shapes: a Messaging Service (MG...) and
 a Studio Flow (FW...) fetched by SID, the account's incoming phone numbers (the 2010-04-01
-API), and one page of a service's conversations. Each read answers what the plan needs and no
+API: one number by the list's filter, or the whole list), and one page of a service's
+conversations. Each read answers what the plan needs and no
 more; a read the credentials may not make (a restricted key without that permission) is
 `NotReadable`, which the plan shows as "not checked" rather than failing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -20,6 +21,13 @@ from reconciler.live.retry import http_status, twilio_code
 
 NUMBERS_PAGE_SIZE = 1000
 """IncomingPhoneNumbers pages hold up to 1,000 numbers: most accounts answer in one request."""
+NUMBERS_FILTERED_UP_TO = 10
+"""Up to this many SMS addresses, each is looked up by the list's PhoneNumber filter (one
+request each, concurrently: the cost follows the configuration, not the account's size);
+past it, the account's whole list is read in pages of NUMBERS_PAGE_SIZE (fewer requests)."""
+NUMBER_LOOKUP_PAGE_SIZE = 20
+"""The filter matches partial numbers too (`*` is a wildcard digit), so a full E.164 number
+matches itself and, at most, nothing else: one small page answers."""
 CONVERSATION_COUNT_BOUND = 100
 """A deletion's conversations are counted exactly up to this (one page, the largest Twilio
 serves), then reported as "at least" it: one request per service, whatever it holds."""
@@ -91,13 +99,27 @@ def flow_is_published(flow: dict[str, Any]) -> bool:
     return flow.get("status") == PUBLISHED
 
 
+def _numbers(records: Iterable[dict[str, Any]]) -> set[str]:
+    return {str(record["phone_number"]) for record in records if record.get("phone_number")}
+
+
+def is_incoming_number(client: Any, number: str) -> bool:
+    """Whether `number` (E.164) is one of the account's phone numbers: one filtered read."""
+    listing = client.api.v2010.account.incoming_phone_numbers
+    page = _unless_refused(
+        "the account's phone numbers",
+        lambda: first_page(listing, NUMBER_LOOKUP_PAGE_SIZE, {"PhoneNumber": number}),
+    )
+    return number in _numbers(page)
+
+
 def incoming_numbers(client: Any) -> set[str]:
     """Every phone number of the account (E.164), in as few pages as the API allows."""
     listing = client.api.v2010.account.incoming_phone_numbers
     records = _unless_refused(
         "the account's phone numbers", lambda: list(list_records(listing, NUMBERS_PAGE_SIZE))
     )
-    return {str(record["phone_number"]) for record in records if record.get("phone_number")}
+    return _numbers(records)
 
 
 def conversations_of(v1: Any, service_sid: str) -> ConversationCount:

@@ -2,8 +2,9 @@
 
 `validate` is offline, so it cannot know whether `MG...` is a Messaging Service of this account,
 whether `FW...` is a published Studio Flow, or whether an SMS address is one of the account's
-phone numbers. The plan reads exactly those (one fetch per SID named, one listing of the
-account's numbers), concurrently with the account's own read, and then:
+phone numbers. The plan reads exactly those (one fetch per SID named; each SMS address looked
+up by the numbers list's filter, or past a few of them the account's whole list), concurrently
+with the account's own read, and then:
 - refuses a SID that names nothing, at the configuration's file and line, when the plan would
   write it (a SID the account already holds unchanged is warned about instead: refusing it
   would make an exported configuration unplannable);
@@ -31,11 +32,13 @@ from reconciler.errors import ReconcilerError
 from reconciler.kinds import Resource
 from reconciler.kinds.base import Product
 from reconciler.kinds.neighbours import (
+    NUMBERS_FILTERED_UP_TO,
     ConversationCount,
     NotReadable,
     conversations_of,
     flow_is_published,
     incoming_numbers,
+    is_incoming_number,
     messaging_service,
     studio_flow,
 )
@@ -137,17 +140,31 @@ def reading_neighbours(api: LiveApi, targets: Targets) -> Iterator[Callable[[], 
 def _read(api: LiveApi, targets: Targets) -> NeighbourReads:
     reads = NeighbourReads()
     wanted = sorted({(pointer.product, pointer.value) for pointer in targets.pointers})
+    numbers = sorted({str(address.identity[1]) for address in targets.phone_addresses})
+    by_filter = len(numbers) <= NUMBERS_FILTERED_UP_TO
     operations: list[Callable[[Any], Any]] = [
         _guarded(_fetcher(api, product, sid)) for product, sid in wanted
     ]
-    check_numbers = bool(targets.phone_addresses)
-    if check_numbers:
+    if by_filter:
+        operations += [_guarded(_number_lookup(api, number)) for number in numbers]
+    elif numbers:
         operations.append(_guarded(lambda _v1: incoming_numbers(api.client)))
     results = api.gather(operations)
     reads.found = dict(zip(wanted, results[: len(wanted)], strict=True))
-    if check_numbers:
-        reads.numbers = results[-1]
+    answers = results[len(wanted) :]
+    if not numbers:
+        return reads
+    if not by_filter:
+        reads.numbers = answers[0]
+        return reads
+    refused = [answer for answer in answers if isinstance(answer, NotReadable)]
+    owned = {number for number, answer in zip(numbers, answers, strict=True) if answer is True}
+    reads.numbers = refused[0] if refused else owned
     return reads
+
+
+def _number_lookup(api: LiveApi, number: str) -> Callable[[Any], bool]:
+    return lambda _v1: is_incoming_number(api.client, number)
 
 
 def _fetcher(api: LiveApi, product: Product, sid: str) -> Callable[[Any], Any]:

@@ -6,15 +6,23 @@ IncomingPhoneNumbers beside Conversations at one URL.
 
 from __future__ import annotations
 
+import http.server
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 
 from reconciler.emulator.server import EmulatorServer
-from reconciler.kinds.neighbours import CONVERSATION_COUNT_BOUND
+from reconciler.kinds.neighbours import (
+    CONVERSATION_COUNT_BOUND,
+    NUMBER_LOOKUP_PAGE_SIZE,
+    NUMBERS_FILTERED_UP_TO,
+    NUMBERS_PAGE_SIZE,
+)
 from tests.engine.conftest import Cli, Engine, one_line_error
+from tests.relay import forward, serving
 
 NUMBER = "+15017122661"
 FLOW_DEFINITION = {
@@ -131,13 +139,89 @@ def _count_past_the_bound(run: Cli, engine: Engine) -> None:
     config = run.config({"version": 1, "policy": {"prune": ["services"]}})
     text = run("plan", config).stdout
     assert f"holds at least {CONVERSATION_COUNT_BOUND} conversations" in text
+    # One page read for the service, however many it holds.
+    assert engine.emulator.stats()["by_route"]["GET /v1/Services/{Sid}/Conversations"] == 1
     document = json.loads(run("plan", config, "--format", "json").stdout)
     (change,) = [c for c in document["changes"] if c["kind"] == "service"]
     assert change["conversations"] == {"count": CONVERSATION_COUNT_BOUND, "exact": False}
-    pages = [
-        path for path in engine.emulator.stats().get("by_path", {}) if "/Conversations" in path
+
+
+class _Recording(http.server.BaseHTTPRequestHandler):
+    """Forwards to the emulator and remembers each request's path and query."""
+
+    target = ""
+    seen: list[str] = []
+
+    def _forward(self) -> None:
+        self.seen.append(self.path)
+        status, headers, payload = forward(self, self.target)
+        self.send_response(status)
+        self.send_header("Content-Type", headers.get("Content-Type", "application/json"))
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    do_GET = do_POST = do_DELETE = _forward
+
+    def log_message(self, *args: object) -> None:
+        return
+
+
+def _numbers_read(run: Cli, engine: Engine, addresses: list[str]) -> list[str]:
+    """The IncomingPhoneNumbers requests of one plan naming these SMS addresses."""
+    seen: list[str] = []
+    handler = type("Handler", (_Recording,), {"target": engine.emulator.url, "seen": seen})
+    config = {
+        "version": 1,
+        "address_configurations": [{"type": "sms", "address": a} for a in addresses],
+    }
+    with serving(http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)) as url:
+        planned = run("plan", run.config(config), "--endpoint", url, endpoint=False)
+    assert planned.exit_code == 0, planned.output
+    return [unquote(path) for path in seen if "/IncomingPhoneNumbers" in path]
+
+
+def test_sms_addresses_are_looked_up_by_number_not_by_listing_the_account(
+    run: Cli, engine: Engine
+) -> None:
+    """The cost follows the configuration: one filtered read per SMS address (up to a few of
+    them), whatever the account holds; many addresses read the whole list instead."""
+    numbers = engine.client.api.v2010.account.incoming_phone_numbers
+    owned = [f"+1501712{index:04d}" for index in range(NUMBERS_FILTERED_UP_TO + 1)]
+    for number in owned:
+        numbers.create(phone_number=number)
+
+    reads = _numbers_read(run, engine, [owned[0], "+15017129999"])
+    assert sorted(reads) == sorted(
+        f"/2010-04-01/Accounts/{engine.emulator.account_sid}/IncomingPhoneNumbers.json"
+        f"?PhoneNumber={number}&PageSize={NUMBER_LOOKUP_PAGE_SIZE}"
+        for number in (owned[0], "+15017129999")
+    )
+    shown = run(
+        "plan",
+        run.config(
+            {
+                "version": 1,
+                "address_configurations": [
+                    {"type": "sms", "address": owned[0]},
+                    {"type": "sms", "address": "+15017129999"},
+                ],
+            }
+        ),
+        "--format",
+        "json",
+    )
+    notes = json.loads(shown.stdout)["checks"]
+    assert [note for note in notes if "is not a phone number" in note] == [
+        "address_configurations[1].address +15017129999 is not a phone number of this account "
+        "(IncomingPhoneNumbers): Twilio will not route its messages here"
     ]
-    assert len(pages) <= 1
+
+    many = _numbers_read(run, engine, owned)
+    assert many == [
+        f"/2010-04-01/Accounts/{engine.emulator.account_sid}/IncomingPhoneNumbers.json"
+        f"?PageSize={NUMBERS_PAGE_SIZE}"
+    ]
 
 
 def test_github_format_annotates_the_checks_and_what_prune_keeps(run: Cli, engine: Engine) -> None:
