@@ -390,7 +390,7 @@ def _diff_side(name: str, given: Config, notify: Notify | None) -> LoadedConfig:
 
 
 def permissions(paths: Paths, job: str = "plan") -> PermissionsResult:
-    """The restricted API key policy `job` (plan, apply or export) needs for the configuration
+    """The restricted API key policy `job` (plan, apply, export, doctor) needs for the configuration
     at `paths`, offline: only what it touches (reconciler/permissions/)."""
     from reconciler.config import load_config
     from reconciler.permissions.policy import needs

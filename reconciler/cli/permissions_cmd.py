@@ -1,4 +1,4 @@
-"""`reconciler permissions PATH... [--for plan|apply|export]`: the policy of a restricted API
+"""`reconciler permissions PATH... [--for plan|apply|export|doctor]`: the policy of a restricted API
 key for one job, offline (no network, no credentials, no secrets needed)."""
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from reconciler.permissions.policy import JOBS
     default="plan",
     show_default=True,
     help="The job the key is for: plan (read-only: a pull request's job), apply (plan, then "
-    "write), export (read every part of the account).",
+    "write), export (read every part of the account), doctor (export's reads and what the "
+    "account points at in other products).",
 )
 @click.option(
     "--format",
@@ -32,7 +33,7 @@ from reconciler.permissions.policy import JOBS
     "permission with what needs it.",
 )
 def command(paths: tuple[str, ...], job: str, output_format: str) -> None:
-    """Print the policy a restricted API key needs for plan, apply or export.
+    """Print the policy a restricted API key needs for plan, apply, export or doctor.
 
     The job is the one --for names, on the configuration in PATHS, offline; the policy asks
     only for what the configuration touches: the kinds it declares or prunes and those its

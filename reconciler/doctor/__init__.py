@@ -1,7 +1,9 @@
 """`reconciler doctor`: what this version finds in front of it, before it changes anything.
 
 Read-only. From one read of the whole configuration surface (export's `read_account`, so doctor
-sees exactly what export and plan see) and the answers' headers, it reports which credentials
+sees exactly what export and plan see; lenient, so a restricted key's refused reads are listed
+as not checked) and of what its values point at in other products (as plan reads them), and
+the answers' headers, it reports which credentials
 are in use and which account they reach, where the calls go and whether the answers are
 Twilio's, the clock skew to Twilio's Date, the concurrency headers Twilio sends, and everything
 in the account this version does not know, each with where it is (`checks.find_unknown`).
@@ -11,20 +13,23 @@ in the account this version does not know, each with where it is (`checks.find_u
 from __future__ import annotations
 
 from reconciler import kinds
-from reconciler.doctor.checks import every_resource, find_unknown
+from reconciler.doctor.checks import every_resource, find_unknown, not_checked, resources_of
 from reconciler.doctor.model import (
     PROBLEMS,
     Concurrency,
     Credentials,
     DoctorReport,
     Endpoint,
+    NotChecked,
     Unknown,
 )
 from reconciler.doctor.observe import Answer, ObservingApi, clock_skew
 from reconciler.doctor.render import doctor_document, render_json, render_text
 from reconciler.export import read_account
+from reconciler.export.read import NotRead
 from reconciler.live.api import LiveApi
 from reconciler.live.connection import API_KEY_PATTERN
+from reconciler.live.neighbours import Targets, read_neighbours
 
 CONCURRENCY_HEADERS: tuple[str, ...] = (
     "Twilio-Concurrent-Requests",
@@ -56,7 +61,10 @@ def diagnose(api: LiveApi, local: bool = False) -> DoctorReport:
     """Read the account once and check everything doctor reports. Errors (credentials refused,
     an endpoint that is not Twilio's) propagate, as from any read."""
     observing = ObservingApi(api)
-    snapshot = read_account(observing)
+    not_read: list[NotRead] = []
+    snapshot = read_account(observing, not_read)
+    targets = Targets.among(resources_of(snapshot))
+    neighbours = read_neighbours(observing, targets)
     answers = list(observing.answers)
     configuration = snapshot.of(kinds.ACCOUNT_CONFIGURATION)
     answered_for = configuration[0].extra.get("account_sid") if configuration else None
@@ -81,7 +89,8 @@ def diagnose(api: LiveApi, local: bool = False) -> DoctorReport:
         answers_with_date=sum(1 for answer in answers if answer.served_at() is not None),
         concurrency=Concurrency(CONCURRENCY_HEADERS, _highest(answers, CONCURRENCY_HEADERS)),
         resources=resources,
-        unknown=find_unknown(snapshot, observing.records),
+        unknown=find_unknown(snapshot, observing.records, not_read, (targets, neighbours)),
+        not_checked=not_checked(snapshot, not_read, targets, neighbours),
     )
 
 
@@ -109,6 +118,7 @@ __all__ = [
     "Credentials",
     "DoctorReport",
     "Endpoint",
+    "NotChecked",
     "Unknown",
     "credentials_of",
     "diagnose",

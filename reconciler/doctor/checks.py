@@ -19,10 +19,14 @@ from reconciler.doctor.model import (
     UNKNOWN_TYPE,
     UNKNOWN_VALUE,
     UNREAD_FIELD,
+    NotChecked,
     Unknown,
 )
 from reconciler.export import AccountSnapshot
+from reconciler.export.read import NotRead
 from reconciler.kinds import KINDS_BY_NAME, Kind, Reference, Resource
+from reconciler.kinds.neighbours import NotReadable
+from reconciler.live.neighbours import NeighbourReads, Targets
 
 
 @dataclass(frozen=True)
@@ -113,8 +117,11 @@ def every_resource(snapshot: AccountSnapshot) -> Iterator[Resource]:
 class _Finder:
     """The checks over one snapshot, with its lookups built once."""
 
-    def __init__(self, snapshot: AccountSnapshot) -> None:
+    def __init__(self, snapshot: AccountSnapshot, not_read: Sequence[NotRead] = ()) -> None:
         self.snapshot = snapshot
+        self.services_read = not any(item.kind == kinds.SERVICE.name for item in not_read)
+        self.roles_not_read = {item.parent_sid for item in not_read if item.kind == kinds.ROLE.name}
+        """What was not read cannot be what a reference misses: those are not checked."""
         self.service_names = {
             str(service.sid): str(service.values.get("friendly_name"))
             for service in snapshot.services
@@ -213,7 +220,11 @@ class _Finder:
             value = resource.values.get(spec.name)
             if spec.reference is None or not isinstance(value, str) or not value:
                 continue
-            if spec.reference is Reference.SERVICE and value not in self.service_names:
+            if (
+                spec.reference is Reference.SERVICE
+                and self.services_read
+                and value not in self.service_names
+            ):
                 self.add(
                     resource,
                     spec.name,
@@ -221,8 +232,10 @@ class _Finder:
                     DANGLING_REFERENCE,
                     f"names {value}, which is not a service of this account",
                 )
-            if spec.reference is Reference.ROLE and value not in self.role_sids.get(
-                str(resource.parent_sid), set()
+            if (
+                spec.reference is Reference.ROLE
+                and resource.parent_sid not in self.roles_not_read
+                and value not in self.role_sids.get(str(resource.parent_sid), set())
             ):
                 self.add(
                     resource,
@@ -231,6 +244,32 @@ class _Finder:
                     DANGLING_REFERENCE,
                     f"names {value}, which is not a role of this service",
                 )
+
+    def neighbours(self, targets: Targets, reads: NeighbourReads) -> None:
+        """SIDs of other products that name nothing there, and SMS addresses that are not the
+        account's numbers (a read refused is not checked, not a finding)."""
+        for pointer in targets.pointers:
+            if reads.found.get((pointer.product, pointer.value), False) is None:
+                self.add(
+                    pointer.resource,
+                    pointer.field,
+                    pointer.value,
+                    DANGLING_REFERENCE,
+                    f"names {pointer.value}, which is not a {pointer.product.value} of this "
+                    "account",
+                )
+        if isinstance(reads.numbers, set):
+            for address in targets.phone_addresses:
+                number = str(address.identity[1])
+                if number not in reads.numbers:
+                    self.add(
+                        address,
+                        "address",
+                        number,
+                        DANGLING_REFERENCE,
+                        "is not a phone number of this account (IncomingPhoneNumbers): Twilio "
+                        "will not route its messages here",
+                    )
 
     def unread(self, resource: Resource, record: dict[str, Any]) -> None:
         for path in KINDS_BY_NAME[resource.kind].unread_keys(record, resource):
@@ -257,15 +296,22 @@ KIND_ORDER = {kind.name: index for index, kind in enumerate(kinds.ALL_KINDS)}
 
 
 def find_unknown(
-    snapshot: AccountSnapshot, records: Sequence[tuple[Resource, dict[str, Any]]]
+    snapshot: AccountSnapshot,
+    records: Sequence[tuple[Resource, dict[str, Any]]],
+    not_read: Sequence[NotRead] = (),
+    neighbours: tuple[Targets, NeighbourReads] | None = None,
 ) -> list[Unknown]:
     """Each unknown value, type, unread field, dangling reference and overlong text, ordered
-    by kind, key, field and value (the same account gives the same list)."""
-    finder = _Finder(snapshot)
+    by kind, key, field and value (the same account gives the same list). `not_read` names
+    the reads refused (references into them are not judged); `neighbours`, what was read of
+    the other products the account's values point at."""
+    finder = _Finder(snapshot, not_read)
     for resource in every_resource(snapshot):
         finder.resource(resource)
     for resource, record in records:
         finder.unread(resource, record)
+    if neighbours is not None:
+        finder.neighbours(*neighbours)
     return sorted(
         finder.found,
         key=lambda item: (
@@ -276,3 +322,36 @@ def find_unknown(
             repr(item.value),
         ),
     )
+
+
+def resources_of(snapshot: AccountSnapshot) -> Callable[[Kind], list[Resource]]:
+    """A kind's resources in the snapshot, wherever they are (account or services)."""
+    by_kind: dict[str, list[Resource]] = {}
+    for resource in every_resource(snapshot):
+        by_kind.setdefault(resource.kind, []).append(resource)
+    return lambda kind: by_kind.get(kind.name, [])
+
+
+def not_checked(
+    snapshot: AccountSnapshot,
+    not_read: Sequence[NotRead],
+    targets: Targets,
+    reads: NeighbourReads,
+) -> list[NotChecked]:
+    """The reads the credentials were refused: parts of the account, then other products."""
+    names = {str(service.sid): kinds.SERVICE.name_of(service) for service in snapshot.services}
+    found = []
+    for item in not_read:
+        kind = KINDS_BY_NAME[item.kind]
+        what = (kind.prune_name or kind.name).replace("_", " ")
+        if item.parent_sid is not None:
+            service = names.get(item.parent_sid, item.parent_sid)
+            what = f"{what} of service {service} ({item.parent_sid})"
+        found.append(NotChecked(what, item.reason))
+    for pointer in targets.pointers:
+        answer = reads.found.get((pointer.product, pointer.value))
+        if isinstance(answer, NotReadable):
+            found.append(NotChecked(f"{pointer.product.value} {pointer.value}", str(answer)))
+    if isinstance(reads.numbers, NotReadable):
+        found.append(NotChecked("the SMS addresses' phone numbers", str(reads.numbers)))
+    return found

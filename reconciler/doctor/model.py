@@ -12,7 +12,8 @@ UNKNOWN_TYPE = "unknown_type"
 UNREAD_FIELD = "unread_field"
 """A field the API returned that this version's kinds do not read."""
 DANGLING_REFERENCE = "dangling_reference"
-"""A SID that should name a service or role of the account and names nothing there."""
+"""A SID that should name a service or role of the account, or a Messaging Service or Studio
+Flow, and names nothing there; an SMS address that is not one of the account's numbers."""
 TOO_LONG = "too_long"
 """Text longer than Twilio documents."""
 PROBLEMS: tuple[str, ...] = (
@@ -87,6 +88,15 @@ class Unknown:
     message: str
 
 
+@dataclass(frozen=True)
+class NotChecked:
+    """Something doctor could not read with these credentials (a restricted key without the
+    permission): what it is and Twilio's refusal, which names the permission."""
+
+    what: str
+    reason: str
+
+
 @dataclass
 class DoctorReport:
     """Everything `reconciler doctor` checked, in the order it prints it."""
@@ -104,11 +114,14 @@ class DoctorReport:
     resources: dict[str, int]
     """Kind name -> how many were read."""
     unknown: list[Unknown] = field(default_factory=list)
+    not_checked: list[NotChecked] = field(default_factory=list)
+    """Reads the credentials were refused: what they would have shown is not in `unknown`."""
 
     @property
     def summary(self) -> dict[str, Any]:
         return {
             "unknown": len(self.unknown),
+            "not_checked": len(self.not_checked),
             "by_problem": {
                 problem: sum(1 for item in self.unknown if item.problem == problem)
                 for problem in PROBLEMS

@@ -41,6 +41,7 @@ def doctor_document(report: DoctorReport) -> dict[str, Any]:
             "sent": dict(report.concurrency.sent),
         },
         "unknown": [_unknown_json(item) for item in report.unknown],
+        "not_checked": [{"what": item.what, "reason": item.reason} for item in report.not_checked],
         "summary": report.summary,
     }
 
@@ -105,8 +106,19 @@ def render_text(report: DoctorReport) -> str:
     )
     lines.append(f"Read:         {counts}")
     lines.append("")
+    if report.not_checked:
+        lines.append(f"Not checked: these credentials may not read ({len(report.not_checked)}):")
+        lines += [
+            f"  {escape.terminal(item.what)}: {escape.terminal(item.reason)}"
+            for item in report.not_checked
+        ]
+        lines.append("")
     if not report.unknown:
-        lines.append("Nothing in this account is unknown to this version.")
+        lines.append(
+            "Nothing these credentials may read is unknown to this version."
+            if report.not_checked
+            else "Nothing in this account is unknown to this version."
+        )
         return "\n".join(lines) + "\n"
     lines.append(f"Unknown to this version ({len(report.unknown)}):")
     resource: tuple[str, str, str | None] | None = None

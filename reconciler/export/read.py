@@ -6,9 +6,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from twilio.base.exceptions import TwilioException
+
 from reconciler import kinds
 from reconciler.kinds import Kind, Resource
 from reconciler.live.api import LiveApi
+from reconciler.live.retry import FORBIDDEN, http_status, twilio_code
 
 ACCOUNT_KINDS: tuple[Kind, ...] = tuple(kind for kind in kinds.ALL_KINDS if kind.parent is None)
 """Read once per account: services, credentials, address configurations, account settings."""
@@ -35,24 +38,67 @@ class AccountSnapshot:
         return self.per_service.get(service_sid, {}).get(kind.name, [])
 
 
-def _reader(kind: Kind, parent_sid: str | None) -> Callable[[Any], list[Resource]]:
-    return lambda v1: kind.read(v1, parent_sid)
+@dataclass(frozen=True)
+class NotRead:
+    """A read the credentials were refused (HTTP 403: a restricted key without the
+    permission), left out of a lenient read."""
+
+    kind: str
+    parent_sid: str | None
+    """The service whose part it is; None for an account-level kind."""
+    reason: str
+    """Twilio's code and message (which names the permission)."""
 
 
-def read_account(api: LiveApi) -> AccountSnapshot:
+class _Refused:
+    def __init__(self, error: TwilioException) -> None:
+        code, message = twilio_code(error)
+        shown = f"error {code}, " if code else ""
+        self.reason = f"{message or error} ({shown}HTTP {FORBIDDEN})"
+
+
+def _reader(
+    kind: Kind, parent_sid: str | None, lenient: bool
+) -> Callable[[Any], list[Resource] | _Refused]:
+    def read(v1: Any) -> list[Resource] | _Refused:
+        try:
+            return kind.read(v1, parent_sid)
+        except TwilioException as error:
+            if lenient and http_status(error) == FORBIDDEN:
+                return _Refused(error)
+            raise
+
+    return read
+
+
+def read_account(api: LiveApi, not_read: list[NotRead] | None = None) -> AccountSnapshot:
     """Wave one lists the account-level kinds; wave two reads each service's parts.
 
     Every read is a list or a singleton fetch, so the wall time is about two round trips
-    (bounded by the API's concurrency), whatever the number of services.
+    (bounded by the API's concurrency), whatever the number of services. Given a `not_read`
+    list, the read is lenient: a kind the credentials may not read (403) is left out of the
+    snapshot and named there, instead of failing the whole read (doctor with a plan key).
     """
+    lenient = not_read is not None
     snapshot = AccountSnapshot(account_sid=str(getattr(api.client, "account_sid", "") or ""))
-    results = api.gather(_reader(kind, None) for kind in ACCOUNT_KINDS)
+    results = api.gather(_reader(kind, None, lenient) for kind in ACCOUNT_KINDS)
     for kind, resources in zip(ACCOUNT_KINDS, results, strict=True):
-        snapshot.account[kind.name] = resources
+        if isinstance(resources, _Refused):
+            _refused(not_read, kind, None, resources)
+        else:
+            snapshot.account[kind.name] = resources
 
     service_sids = [str(service.sid) for service in snapshot.services]
     reads = [(sid, kind) for sid in service_sids for kind in kinds.SERVICE_CHILD_KINDS]
-    results = api.gather(_reader(kind, sid) for sid, kind in reads)
+    results = api.gather(_reader(kind, sid, lenient) for sid, kind in reads)
     for (sid, kind), resources in zip(reads, results, strict=True):
-        snapshot.per_service.setdefault(sid, {})[kind.name] = resources
+        if isinstance(resources, _Refused):
+            _refused(not_read, kind, sid, resources)
+        else:
+            snapshot.per_service.setdefault(sid, {})[kind.name] = resources
     return snapshot
+
+
+def _refused(not_read: list[NotRead] | None, kind: Kind, sid: str | None, why: _Refused) -> None:
+    if not_read is not None:
+        not_read.append(NotRead(kind.name, sid, why.reason))

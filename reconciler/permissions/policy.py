@@ -7,6 +7,8 @@ Twilio endpoint or a job's permissions itself. Only what the configuration touch
 for:
 
 * `export` reads every kind of the account (it writes them all), nothing more.
+* `doctor` reads what `export` reads and what the account's values point at in other products
+  (Messaging Services, Studio Flows, the phone numbers of sms addresses), as a plan checks them.
 * `plan` reads the kinds the configuration declares or `policy.prune` names, those its
   references need (a default role: the service's roles), those every plan reads (services,
   the account configuration: `Access.always_read`), the neighbours its values name (a
@@ -30,7 +32,7 @@ from reconciler.kinds.access import Endpoint
 from reconciler.kinds.singleton import SingletonKind
 from reconciler.permissions import table
 
-JOBS = ("plan", "apply", "export")
+JOBS = ("plan", "apply", "export", "doctor")
 REFERENCED_KIND = {Reference.SERVICE: kinds.SERVICE, Reference.ROLE: kinds.ROLE}
 
 
@@ -64,9 +66,12 @@ def needs(config: Config, job: str) -> Needs:
     if job not in JOBS:
         raise ValueError(f"unknown job {job!r}: one of {', '.join(JOBS)}")
     found = Needs()
-    if job == "export":
+    if job in ("export", "doctor"):
         for kind in kinds.ALL_KINDS:
             found.add(kind.access.read, f"{kind.name}: read")
+            if job == "doctor":
+                for check in kind.access.checks:
+                    found.add(check.reads, f"{kind.name}: check what it points at")
         return found
     prune: set[str] = set(config.policy.prune)
     desired = {kind.name: kind.desired(config) for kind in kinds.ALL_KINDS}

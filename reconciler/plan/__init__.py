@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from reconciler.config.loader import LoadedConfig
 from reconciler.live.api import LiveApi
+from reconciler.live.neighbours import Targets, reading_neighbours
 from reconciler.live.reader import LiveState, read_live
 from reconciler.plan.diff import PlanOptions, build_plan
 from reconciler.plan.model import Action, Change, FieldDiff, Guard, Plan
-from reconciler.plan.neighbours import (
-    Targets,
-    check_neighbours,
-    count_conversations,
-    reading_neighbours,
-)
+from reconciler.plan.neighbours import check_neighbours, count_conversations
 from reconciler.plan.pin import check_account
 from reconciler.plan.references import check_references
 

@@ -307,3 +307,48 @@ def test_the_adoption_guide_runs_doctor_first_and_shows_its_lines(run: Cli) -> N
         return [line.split(":")[0] for line in text.splitlines() if line and line[0] != " "]
 
     assert labels(sample) == [*labels(result.output), "exit 0"]
+
+
+def test_what_the_account_points_at_in_other_products_and_is_gone_is_dangling(
+    run: Cli, engine: Engine
+) -> None:
+    """A default Messaging Service and an auto-creation Studio Flow deleted after they were
+    named (Twilio keeps the SIDs), and an SMS address whose number the account does not have:
+    each listed where it is, as plan's checks would find them."""
+    client = engine.client
+    sender = client.messaging.v1.services.create(friendly_name="sender")
+    flow = client.studio.v2.flows.create(
+        friendly_name="inbound", status="published", definition={"states": []}
+    )
+    client.conversations.v1.configuration().update(default_messaging_service_sid=sender.sid)
+    client.conversations.v1.address_configurations.create(
+        type="sms",
+        address="+15017122661",
+        auto_creation_enabled=True,
+        auto_creation_type="studio",
+        auto_creation_studio_flow_sid=flow.sid,
+    )
+    (foreign,) = doctor_json(run)["unknown"]
+    assert foreign["key"] == "sms:+15017122661" and foreign["sid"].startswith("IG")
+    assert (foreign["field"], foreign["problem"]) == ("address", "dangling_reference")
+    assert "is not a phone number of this account" in foreign["message"]
+    client.incoming_phone_numbers.create(phone_number="+15017122661")
+    assert doctor_json(run)["unknown"] == []
+
+    client.messaging.v1.services(sender.sid).delete()
+    client.studio.v2.flows(flow.sid).delete()
+    before = writes(engine.emulator.stats())
+    found = {
+        (item["kind"], item["field"], item["value"], item["problem"])
+        for item in doctor_json(run)["unknown"]
+    }
+    assert found == {
+        (
+            "account_configuration",
+            "default_messaging_service_sid",
+            sender.sid,
+            "dangling_reference",
+        ),
+        ("address_configuration", "auto_creation.studio_flow_sid", flow.sid, "dangling_reference"),
+    }
+    assert writes(engine.emulator.stats()) == before, "doctor is read-only"

@@ -33,7 +33,6 @@ SECRETS = {
     "ANDROID_SECRET": "fcm-server-key",
     "LEGACY_GCM_API_KEY": "gcm-api-key",
 }
-STUDIO_FLOW = "FW" + "b" * 32
 NOISE = {
     "sid",
     "account_sid",
@@ -112,10 +111,15 @@ def uncomment_secrets(text: str) -> str:
 
 def build_rich_account(client: Client, credentials: bool = True) -> dict[str, str]:
     """Every kind, odd names, templates, studio and webhook auto-creation, both role types,
-    credentials, and a default service that is not the original one, sending with one of the
-    account's Messaging Services. Returns name -> SID."""
+    credentials, and a default service that is not the original one. What it points at in
+    other products exists: a Messaging Service, a published Studio Flow, the SMS number.
+    Returns name -> SID."""
     v1 = client.conversations.v1
     sender = client.messaging.v1.services.create(friendly_name="Support sender")
+    flow = client.studio.v2.flows.create(
+        friendly_name="Inbound sales", status="published", definition={"states": []}
+    )
+    client.api.v2010.account.incoming_phone_numbers.create(phone_number="+15017122661")
     support = v1.services.create(friendly_name=SUPPORT)
     sales = v1.services.create(friendly_name=SALES)
     v1.services.create(friendly_name=KEYWORD_SERVICE)
@@ -194,7 +198,7 @@ def build_rich_account(client: Client, credentials: bool = True) -> dict[str, st
         auto_creation_enabled=True,
         auto_creation_type="studio",
         auto_creation_conversation_service_sid=sales.sid,
-        auto_creation_studio_flow_sid=STUDIO_FLOW,
+        auto_creation_studio_flow_sid=flow.sid,
         auto_creation_studio_retry_count=2,
     )
     v1.address_configurations.create(
@@ -218,6 +222,7 @@ def build_rich_account(client: Client, credentials: bool = True) -> dict[str, st
         "sales": sales.sid,
         "agent": agent.sid,
         "messaging_service": sender.sid,
+        "studio_flow": flow.sid,
     }
 
 

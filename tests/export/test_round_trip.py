@@ -19,7 +19,6 @@ from tests.export.conftest import (
     ON_CALL,
     SALES,
     SECRETS,
-    STUDIO_FLOW,
     SUPERVISOR,
     SUPPORT,
     TEMPLATE,
@@ -91,13 +90,15 @@ def test_apply_to_fresh_account_recreates_an_equal_configuration(
     fresh_emulator: EmulatorServer,
     fresh_client: Client,
 ) -> None:
-    ours_sender = build_rich_account(sdk_client)["messaging_service"]
+    built = build_rich_account(sdk_client)
     path = filled_in(run.export())
     # The other account has a Messaging Service and a Studio Flow of its own (plan refuses SIDs
     # that name nothing there): point the configuration at them, as a user adopting it would.
     theirs = {
-        ours_sender: str(fresh_client.messaging.v1.services.create(friendly_name="s").sid),
-        STUDIO_FLOW: str(
+        built["messaging_service"]: str(
+            fresh_client.messaging.v1.services.create(friendly_name="s").sid
+        ),
+        built["studio_flow"]: str(
             fresh_client.studio.v2.flows.create(
                 friendly_name="f", status="published", definition={"states": []}
             ).sid

@@ -33,6 +33,7 @@ from tests.engine.conftest import (
     example_dirs,
     one_line_error,
 )
+from tests.export.conftest import build_rich_account
 
 EXAMPLE_DIRS = example_dirs()
 NEIGHBOUR_VARIABLE = re.compile(r"\$\{(\w+):-(MG|FW)[0-9a-f]{32}\}")
@@ -242,3 +243,50 @@ def test_a_plan_saved_with_the_read_only_key_applies_with_the_write_key(
     applied = run("apply", "--plan", str(saved), env=writer)
     assert applied.exit_code == 0, applied.output + applied.stderr
     assert run("plan", str(example), "--detailed-exitcode", env=writer).exit_code == 0
+
+
+def _doctor(emulator: EmulatorServer, env: dict[str, str | None]) -> Result:
+    """doctor --format json with `env`'s key (through click's runner: doctor shows the key's
+    SID, which Cli's suite-wide check counts as a secret); the secret is never shown."""
+    result = CliRunner().invoke(
+        cli,
+        ["doctor", "--format", "json", "--endpoint", emulator.url],
+        env={**CREDENTIALS_ENV, **env},
+    )
+    assert str(env["TWILIO_API_SECRET"]) not in result.output + result.stderr
+    return result
+
+
+def test_doctor_works_with_any_read_only_key_and_says_what_it_could_not_check(
+    run: Cli, admin: Client, emulator: EmulatorServer
+) -> None:
+    """The pull-request key reads only what its configuration touches: doctor lists the rest
+    as not checked (naming the permission) instead of failing; `--for doctor` reads it all."""
+    build_rich_account(admin)
+    minimal = str(EXAMPLES / "minimal")
+    env = seeded_env(admin, EXAMPLES / "minimal")
+
+    plan_key = key_env(admin, policy_for(run, "plan", [minimal], env), env)
+    with_plan_key = _doctor(emulator, plan_key)
+    assert with_plan_key.exit_code == 0, with_plan_key.output + with_plan_key.stderr
+    report = json.loads(with_plan_key.stdout)
+    not_checked = {item["what"]: item["reason"] for item in report["not_checked"]}
+    assert "/twilio/conversations/credentials/list" in not_checked["credentials"]
+    assert "20403" in not_checked["credentials"]
+    assert report["summary"]["not_checked"] == len(report["not_checked"])
+    assert report["unknown"] == [], "nothing unread is judged: no false dangling references"
+
+    export_key = key_env(admin, policy_for(run, "export", [minimal], env), env)
+    report = json.loads(_doctor(emulator, export_key).stdout)
+    assert sorted(item["what"].split(" ")[0] for item in report["not_checked"]) == [
+        "Messaging",
+        "Studio",
+        "the",
+    ], "export's key reads the account, not the products it points at"
+
+    doctor_key = key_env(admin, policy_for(run, "doctor", [minimal], env), env)
+    emulator.reset_stats()
+    complete = _doctor(emulator, doctor_key)
+    assert complete.exit_code == 0, complete.output + complete.stderr
+    assert json.loads(complete.stdout)["not_checked"] == []
+    assert refused(emulator) == 0, emulator.stats()["by_route"]
