@@ -21,12 +21,17 @@ problem), `PolicyError` (the team's policy refuses it; `.findings`), `Connection
 (credentials or endpoint), `SelectorError` (an `only` selector names nothing),
 `AccountMismatchError` (the account pin or a saved plan's account is not the one reached),
 `StalePlanError` (a saved plan no longer matches), `ReferenceError` (a reference names nothing
-live), `ApplyFailed` (from `ApplyResult.raise_for_failure()`), `UnsupportedFormat` (a renderer
-asked for a result it does not render). Errors of Twilio's API or the network are raised as the
-twilio library raises them. docs/api.md walks through the common uses.
+live), `MissingNeighbour` (a Messaging Service or Studio Flow the account does not have),
+`ExportNotExpressible` (the account holds what export cannot write), `ApplyFailed` (from
+`ApplyResult.raise_for_failure()`), `UnsupportedFormat` (a renderer asked for a result it does
+not render); each is importable from here (`except api.StalePlanError`). Errors of Twilio's API
+or the network are raised as the twilio library raises them. docs/api.md walks through the
+common uses.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from reconciler.api.account import (
     Approve,
@@ -45,6 +50,7 @@ from reconciler.api.account import (
     schema,
     validate,
 )
+from reconciler.api.errors import ERRORS, error_class
 from reconciler.api.fleet import (
     Selection,
     apply_fleet,
@@ -74,28 +80,59 @@ from reconciler.api.results import (
 )
 from reconciler.api.saved import read_plan_file, show
 
+if TYPE_CHECKING:
+    from reconciler.config.errors import ConfigError
+    from reconciler.errors import ConnectionSettingsError, ReconcilerError
+    from reconciler.export.verify import ExportNotExpressible
+    from reconciler.lint import PolicyError
+    from reconciler.output.base import UnsupportedFormat
+    from reconciler.plan.neighbours import MissingNeighbour
+    from reconciler.plan.pin import AccountMismatchError
+    from reconciler.plan.planfile import StalePlanError
+    from reconciler.plan.references import ReferenceError
+    from reconciler.plan.select import SelectorError
+
+
+def __getattr__(name: str) -> Any:
+    """The exceptions, imported when first named (api/errors.py)."""
+    if name in ERRORS:
+        return error_class(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
+    "AccountMismatchError",
     "ApplyFailed",
     "ApplyResult",
     "Approve",
     "Checked",
     "Config",
+    "ConfigError",
     "Connect",
+    "ConnectionSettingsError",
     "DiffResult",
     "DoctorResult",
+    "ExportNotExpressible",
     "ExportResult",
     "FleetResult",
     "Message",
+    "MissingNeighbour",
     "Notify",
     "Paths",
     "PermissionsResult",
     "PlanResult",
     "Planned",
+    "PolicyError",
+    "ReconcilerError",
+    "ReferenceError",
     "Result",
     "SavedPlanView",
     "Selection",
+    "SelectorError",
+    "StalePlanError",
     "StepDone",
     "Unmanaged",
+    "UnsupportedFormat",
     "Validation",
     "Where",
     "apply",

@@ -83,7 +83,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "permissions": (
         "reconciler.cli.permissions_cmd",
-        "Print the policy a restricted API key needs for plan, apply or export.",
+        "Print the policy a restricted API key needs for plan, apply, export or doctor.",
     ),
     "schema": (
         "reconciler.cli.schema_cmd",

@@ -43,3 +43,19 @@ def test_the_api_guides_examples_run_as_written(
     assert "Fleet plan: 3 targets" in printed
     assert Path("support.plan.json").is_file() and Path("fleet-report.json").is_file()
     assert namespace["steps"], "notify received the applied steps"
+
+
+def test_every_documented_exception_is_importable_from_the_api() -> None:
+    """`except api.StalePlanError` works for each exception the guide's table names."""
+    from reconciler import api
+    from reconciler.api.errors import ERRORS
+    from reconciler.errors import ReconcilerError
+
+    section = DOC.read_text(encoding="utf-8").split("## Errors", 1)[1]
+    documented = re.findall(r"^\| `(\w+)` \|", section, flags=re.M)
+    assert "StalePlanError" in documented and "ExportNotExpressible" in documented
+    for name in documented:
+        error = getattr(api, name)
+        assert issubclass(error, ReconcilerError), name
+        assert name in api.__all__, name
+    assert set(documented) == (set(ERRORS) - {"ReconcilerError"}) | {"ApplyFailed"}
