@@ -9,9 +9,9 @@ emulator's state file edited.
 
 from __future__ import annotations
 
-import http.server
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator, Mapping
+from email.message import Message
 from email.utils import formatdate, parsedate_to_datetime
 from typing import Any
 
@@ -21,7 +21,7 @@ from reconciler.emulator.server import EmulatorServer
 from tests.engine.conftest import engine as engine
 from tests.engine.conftest import run as run
 from tests.engine.test_open_world import seeded as seeded
-from tests.relay import forward, serving
+from tests.relay import Relay, relaying
 
 SKEW_SECONDS = 3600
 NEWER_HEADERS = {"Twilio-Concurrent-Requests": "3", "Twilio-Request-Id": "RQ" + "0" * 32}
@@ -43,38 +43,21 @@ def newer_twilio(path: str, document: Any) -> Any:
     return document
 
 
-class _Relay(http.server.BaseHTTPRequestHandler):
-    """Forwards each request to the emulator; answers its JSON through `change`, with the
-    Twilio headers above and a Date SKEW_SECONDS ahead."""
+class _Newer(Relay):
+    """Answers the emulator's JSON as `newer_twilio` changes it, with the Twilio headers above
+    and a Date SKEW_SECONDS ahead."""
 
-    target: str
-    change: Callable[[str, Any], Any]
-
-    def _forward(self) -> None:
-        status, headers, payload = forward(self, self.target)
+    def answer(
+        self, status: int, headers: Message, payload: bytes
+    ) -> tuple[bytes, Mapping[str, str]]:
         if status == 200 and payload:
-            payload = json.dumps(self.change(self.path, json.loads(payload))).encode()
+            payload = json.dumps(newer_twilio(self.path, json.loads(payload))).encode()
         served = parsedate_to_datetime(headers["Date"]).timestamp() + SKEW_SECONDS
-        self.send_response_only(status)
-        self.send_header("Date", formatdate(served, usegmt=True))
-        for name, value in NEWER_HEADERS.items():
-            self.send_header(name, value)
-        self.send_header("Content-Type", headers.get("Content-Type", "application/json"))
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    do_GET = do_POST = do_DELETE = _forward
-
-    def log_message(self, *args: object) -> None:
-        return
+        return payload, {"Date": formatdate(served, usegmt=True), **NEWER_HEADERS}
 
 
 @pytest.fixture
 def newer(emulator: EmulatorServer) -> Iterator[str]:
     """The URL of the emulator behind a relay that answers as `newer_twilio` says."""
-    handler = type(
-        "Handler", (_Relay,), {"target": emulator.url, "change": staticmethod(newer_twilio)}
-    )
-    with serving(http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)) as url:
+    with relaying(_Newer, emulator.url) as url:
         yield url

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import http.server
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from email.message import Message
 
 import pytest
 
 from reconciler.emulator import defaults
 from tests.engine.conftest import Cli, Engine, one_line_error
-from tests.relay import forward, serving
+from tests.relay import Relay, relaying
 
 OTHER_ACCOUNT = "AC" + "f" * 32
 SERVICE = {"support": {"friendly_name": "Support"}}
@@ -71,31 +71,17 @@ def test_a_malformed_pin_is_a_validation_error(run: Cli) -> None:
 """No proxy from the environment between the relay and the emulator."""
 
 
-class _Forward(http.server.BaseHTTPRequestHandler):
-    """Forwards every request to the emulator, but drops `account_sid` from /v1/Configuration:
-    an answer that names no account."""
+class _Anonymous(Relay):
+    """Drops `account_sid` from /v1/Configuration: an answer that names no account."""
 
-    target: str
-    log: list[str]
-
-    def _forward(self) -> None:
-        self.log.append(f"{self.command} {self.path}")
-        status, headers, payload = forward(self, self.target)
-        content_type = headers.get("Content-Type", "")
+    def answer(
+        self, status: int, headers: Message, payload: bytes
+    ) -> tuple[bytes, Mapping[str, str]]:
         if self.path.split("?")[0] == "/v1/Configuration" and payload:
             document = json.loads(payload)
             document.pop("account_sid", None)
             payload = json.dumps(document).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    do_GET = do_POST = do_DELETE = _forward
-
-    def log_message(self, *args: object) -> None:
-        return
+        return payload, {}
 
 
 @pytest.fixture
@@ -103,8 +89,7 @@ def anonymous(engine: Engine) -> Iterator[tuple[str, list[str]]]:
     """The URL of the emulator behind a relay whose /v1/Configuration names no account, and the
     relay's request log."""
     log: list[str] = []
-    handler = type("Handler", (_Forward,), {"target": engine.emulator.url, "log": log})
-    with serving(http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)) as url:
+    with relaying(_Anonymous, engine.emulator.url, log) as url:
         yield url, log
 
 

@@ -6,7 +6,6 @@ IncomingPhoneNumbers beside Conversations at one URL.
 
 from __future__ import annotations
 
-import http.server
 import json
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from reconciler.kinds.neighbours import (
     NUMBERS_PAGE_SIZE,
 )
 from tests.engine.conftest import Cli, Engine, one_line_error
-from tests.relay import forward, serving
+from tests.relay import Relay, relaying
 
 NUMBER = "+15017122661"
 FLOW_DEFINITION = {
@@ -146,39 +145,17 @@ def _count_past_the_bound(run: Cli, engine: Engine) -> None:
     assert change["conversations"] == {"count": CONVERSATION_COUNT_BOUND, "exact": False}
 
 
-class _Recording(http.server.BaseHTTPRequestHandler):
-    """Forwards to the emulator and remembers each request's path and query."""
-
-    target = ""
-    seen: list[str] = []
-
-    def _forward(self) -> None:
-        self.seen.append(self.path)
-        status, headers, payload = forward(self, self.target)
-        self.send_response(status)
-        self.send_header("Content-Type", headers.get("Content-Type", "application/json"))
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    do_GET = do_POST = do_DELETE = _forward
-
-    def log_message(self, *args: object) -> None:
-        return
-
-
 def _numbers_read(run: Cli, engine: Engine, addresses: list[str]) -> list[str]:
     """The IncomingPhoneNumbers requests of one plan naming these SMS addresses."""
     seen: list[str] = []
-    handler = type("Handler", (_Recording,), {"target": engine.emulator.url, "seen": seen})
     config = {
         "version": 1,
         "address_configurations": [{"type": "sms", "address": a} for a in addresses],
     }
-    with serving(http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)) as url:
+    with relaying(Relay, engine.emulator.url, seen) as url:
         planned = run("plan", run.config(config), "--endpoint", url, endpoint=False)
     assert planned.exit_code == 0, planned.output
-    return [unquote(path) for path in seen if "/IncomingPhoneNumbers" in path]
+    return [unquote(line.split(" ", 1)[1]) for line in seen if "/IncomingPhoneNumbers" in line]
 
 
 def test_sms_addresses_are_looked_up_by_number_not_by_listing_the_account(
