@@ -8,18 +8,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 import yaml
 
 from reconciler.emulator import defaults
-from reconciler.live.connection import ConnectionSettings
+from reconciler.live.connection import ConnectionSettings, build_client
 from reconciler.parity import runner, snapshots
 from reconciler.parity.__main__ import main
 from reconciler.parity.compare import ParityFailure, compare_answer, judge
 from reconciler.parity.scenarios import Difference, Scenario
 from reconciler.parity.session import MESSAGING_SERVICES, STUDIO_FLOWS, Session
-from reconciler.parity.target import Target, TargetRefused, resolve
+from reconciler.parity.target import OPT_IN, Target, TargetRefused, open_target, resolve
 from reconciler.parity.transform import Transformer
-from reconciler.testing import emulator
+from reconciler.testing import EmulatorContext, close_client, emulator
 
 REAL = "AC" + "1" * 32
 OTHER = "AC" + "2" * 32
@@ -57,6 +58,84 @@ def test_an_endpoint_off_this_machine_needs_the_opt_in_too() -> None:
         resolve("endpoint", "https://proxy.example.com", credentials)
     local = resolve("endpoint", "http://127.0.0.1:4010/", {})
     assert local is not None and local.settings.account_sid == defaults.ACCOUNT_SID
+
+
+def test_a_loopback_endpoint_with_credentials_from_the_environment_needs_the_opt_in() -> None:
+    """A loopback URL may be an SSH tunnel to Twilio: real credentials make it live."""
+    credentials = {"TWILIO_ACCOUNT_SID": REAL, "TWILIO_AUTH_TOKEN": "live-token-123"}
+    for url in ("http://127.0.0.1:4010", "http://localhost:4010"):
+        with pytest.raises(TargetRefused, match=f"RECONCILER_PARITY_ACCOUNT={REAL}"):
+            resolve("endpoint", url, credentials)
+    key = {
+        "TWILIO_ACCOUNT_SID": REAL,
+        "TWILIO_API_KEY": "SK" + "3" * 32,
+        "TWILIO_API_SECRET": "x" * 8,
+    }
+    with pytest.raises(TargetRefused, match="RECONCILER_PARITY_ACCOUNT"):
+        resolve("endpoint", "http://127.0.0.1:4010", key)
+    tunnel = resolve("endpoint", "http://127.0.0.1:4010", {**credentials, OPT_IN: REAL})
+    assert tunnel is not None and tunnel.live
+    # the emulator's own defaults, exported as `emulator serve` prints them: an emulator
+    exported = {
+        "TWILIO_ACCOUNT_SID": defaults.ACCOUNT_SID,
+        "TWILIO_API_KEY": defaults.API_KEY_SID,
+        "TWILIO_API_SECRET": defaults.API_KEY_SECRET,
+    }
+    emulated = resolve("endpoint", "http://127.0.0.1:4010", exported)
+    assert emulated is not None and not emulated.live
+
+
+def _key_of_a_subaccount(running: EmulatorContext) -> tuple[str, str, str]:
+    """(subaccount SID, API key SID, its secret): a key of another account than the main one,
+    made with the main account's credentials (IAM `/v1/Keys`, docs/emulator.md)."""
+    sub = running.client.api.v2010.accounts.create(friendly_name="another team").sid
+    made = requests.post(
+        f"{running.url}/iam.twilio.com/v1/Keys",
+        {"AccountSid": sub, "FriendlyName": "theirs"},
+        auth=(running.account_sid, running.auth_token),
+        timeout=10,
+    )
+    assert made.status_code == 201, made.text
+    return sub, made.json()["sid"], made.json()["secret"]
+
+
+def test_an_api_key_of_another_account_is_refused_before_anything_runs(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """TWILIO_ACCOUNT_SID and the opt-in name the main account; the key is a subaccount's, so
+    the run would reach the subaccount: refused, naming both, before the start-of-run sweep
+    (an old run's leftover in the subaccount is still there)."""
+    running = emulator()
+    with running:
+        sub, key, secret = _key_of_a_subaccount(running)
+        settings = ConnectionSettings(account_sid=sub, username=key, password=secret)
+        theirs = build_client(settings, running.url)
+        old = "parity-0badc0de-"  # what an interrupted run left: the sweep would remove it
+        theirs.conversations.v1.services.create(friendly_name=f"{old}svc")
+        for name, value in {
+            "TWILIO_ACCOUNT_SID": running.account_sid,
+            "TWILIO_API_KEY": key,
+            "TWILIO_API_SECRET": secret,
+            OPT_IN: running.account_sid,
+        }.items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.delenv("TWILIO_AUTH_TOKEN", raising=False)
+        command = ["record", "--target", "endpoint", "--endpoint", running.url]
+        assert main([*command, "--snapshots", str(tmp_path)]) == 1
+        error = capsys.readouterr().err
+        assert f"reach account {sub}, not {running.account_sid}" in error
+        assert error.count("\n") == 1 and "Traceback" not in error
+        assert list(tmp_path.iterdir()) == []
+        left = [item.friendly_name for item in theirs.conversations.v1.services.list()]
+        close_client(theirs)
+        assert f"{old}svc" in left
+        # The main account's own key, with the same opt-in, reaches the account it names.
+        monkeypatch.setenv("TWILIO_API_KEY", running.server.api_key_sid)
+        monkeypatch.setenv("TWILIO_API_SECRET", running.server.api_key_secret)
+        with open_target("endpoint", running.url) as (target, _):
+            assert (
+                target.settings.account_sid == running.account_sid
+            )  # the defaults: no opt-in needed
 
 
 def test_the_command_refuses_twilio_without_the_opt_in(
