@@ -1,8 +1,9 @@
 """Running scenarios against a target: recording snapshots, making the published ones, and
 checking a run against the committed snapshots.
 
-Every run starts by removing what an interrupted parity run left (names matching any parity
-prefix), and every scenario ends, however it ends, by removing what this run created.
+Every run starts by removing what interrupted parity runs left (names of runs that started
+over two hours ago, session.leftovers), and every scenario ends, however it ends, by removing
+what this run created.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from twilio.rest import Client
 
 from reconciler.parity import compare, snapshots
 from reconciler.parity.scenarios import SCENARIOS, Scenario
-from reconciler.parity.session import PREFIX_PATTERN, Answer, Session, new_run_prefix, sweep
+from reconciler.parity.session import Answer, Session, leftovers, new_run_prefix, sweep
 from reconciler.parity.target import Target, TargetRefused, open_target
 from reconciler.parity.transform import Transformer
 
@@ -100,7 +101,7 @@ def play(
     """Each scenario, run with cleanup: leftovers of earlier runs first, its own after."""
     prefix = new_run_prefix()
     log = removed if removed is not None else []
-    log.extend(sweep(_session(target, client, prefix), PREFIX_PATTERN))
+    log.extend(sweep(_session(target, client, prefix), leftovers(prefix)))
     for scenario in scenarios:
         session = _session(target, client, prefix)
         try:

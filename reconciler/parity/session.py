@@ -6,11 +6,14 @@ A path that starts with a Twilio host (`/messaging.twilio.com/v1/Services`, spec
 goes to the SDK's domain for that host, as the rest of the path: the form the emulator reads,
 kept as it is in the snapshot whatever the target.
 
-Everything a scenario creates is named with the run's prefix (`parity-<run id>-`), so that
-cleanup can find it, and find nothing else: `sweep` deletes services (their conversations
-first), conversations of the default service, roles of the default service, credentials,
-address configurations, Messaging Services, Studio Flows and phone numbers, and closes
-subaccounts, whose friendly name starts with a parity prefix, never anything else.
+Everything a scenario creates is named with the run's prefix (`parity-<start><random>-`: the
+run's start in 8 hex digits of Unix seconds, then 4 random hex digits), so that cleanup can find
+it, and find nothing else: `sweep` deletes services (their conversations first), conversations
+of the default service, roles of the default service, credentials, address configurations,
+Messaging Services, Studio Flows and phone numbers, and closes subaccounts, whose friendly name
+starts with a parity prefix, never anything else. After each scenario it removes that run's
+own; at the start of a run, only what runs that started over STALE_AFTER_SECONDS ago left
+(`leftovers`), so that a run in progress on the same account (a colleague's) is not swept.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ from __future__ import annotations
 import json
 import re
 import secrets
-from collections.abc import Iterator, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,9 +34,13 @@ from reconciler.parity.transform import Transformer
 
 SID = re.compile(r"\b[A-Z]{2}[0-9a-f]{32}\b")
 
-PREFIX_PATTERN = re.compile(r"^parity-[0-9a-f]{8}-")
-"""Names any parity run gives (`parity-` and an 8-hex run id): what start-of-run cleanup
-looks for, since an interrupted run's id is not known."""
+RUN_PREFIX = re.compile(r"^parity-(?P<started>[0-9a-f]{8})[0-9a-f]{4}-")
+"""Names any parity run gives: `parity-`, the run's start (Unix seconds, 8 hex digits), 4
+random hex digits and a dash. Start-of-run cleanup reads a leftover's age from it."""
+STALE_AFTER_SECONDS = 2 * 60 * 60
+"""A run's leftovers are swept by another run once it started this long ago. A run is bounded
+by the recording workflow's 20-minute timeout, so one still in progress is never swept; its
+start comes from another machine's clock, hence the margin."""
 ACCOUNTS = "/2010-04-01/Accounts"
 MESSAGING_SERVICES = f"/{spec.HOST_PREFIXED['messaging']}/v1/Services"
 STUDIO_FLOWS = f"/{spec.HOST_PREFIXED['studio']}/v2/Flows"
@@ -40,8 +48,26 @@ LIST_KEYS_2010 = ("accounts", "incoming_phone_numbers")
 """The item lists of the 2010-04-01 API's pages (they have no `meta.key`)."""
 
 
-def new_run_prefix() -> str:
-    return f"parity-{secrets.token_hex(4)}-"
+def new_run_prefix(now: float | None = None) -> str:
+    """A run's prefix: its start (`now`, default the current time) and 4 random hex digits."""
+    started = int(time.time() if now is None else now)
+    return f"parity-{started:08x}{secrets.token_hex(2)}-"
+
+
+def leftovers(current: str, now: float | None = None) -> Callable[[str], bool]:
+    """Whether a name is what a run left that started over STALE_AFTER_SECONDS before `now`:
+    never the `current` run's, never a name not of RUN_PREFIX's shape."""
+    cutoff = (time.time() if now is None else now) - STALE_AFTER_SECONDS
+
+    def stale(name: str) -> bool:
+        found = RUN_PREFIX.match(name)
+        return (
+            found is not None
+            and not name.startswith(current)
+            and int(found["started"], 16) < cutoff
+        )
+
+    return stale
 
 
 class ScenarioBroken(Exception):
@@ -231,14 +257,14 @@ def _records(session: Session, path: str, key: str) -> Iterator[dict[str, Any]]:
         )
 
 
-def sweep(session: Session, pattern: re.Pattern[str] | None = None) -> list[str]:
-    """Delete (or, for subaccounts, close) what parity runs created: names matching `pattern`
+def sweep(session: Session, matches: Callable[[str], bool] | None = None) -> list[str]:
+    """Delete (or, for subaccounts, close) what parity runs created: names `matches` accepts
     (default: this run's prefix). Returns what it removed, for the run's log."""
-    matches = pattern or re.compile("^" + re.escape(session.prefix))
     removed: list[str] = []
 
     def mine(record: Mapping[str, Any]) -> bool:
-        return bool(matches.match(str(record.get("friendly_name") or "")))
+        name = str(record.get("friendly_name") or "")
+        return matches(name) if matches else name.startswith(session.prefix)
 
     def remove(path: str, key: str, label: str, item_path: str = "{path}/{sid}") -> None:
         for record in list(_records(session, path, key)):

@@ -4,6 +4,7 @@ interrupted run, the transformers, the comparison rules and declared differences
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ import yaml
 
 from reconciler.emulator import defaults
 from reconciler.live.connection import ConnectionSettings, build_client
-from reconciler.parity import runner, snapshots
+from reconciler.parity import runner, session, snapshots
 from reconciler.parity.__main__ import main
 from reconciler.parity.compare import ParityFailure, compare_answer, judge
 from reconciler.parity.scenarios import Difference, Scenario
@@ -110,7 +111,7 @@ def test_an_api_key_of_another_account_is_refused_before_anything_runs(
         sub, key, secret = _key_of_a_subaccount(running)
         settings = ConnectionSettings(account_sid=sub, username=key, password=secret)
         theirs = build_client(settings, running.url)
-        old = "parity-0badc0de-"  # what an interrupted run left: the sweep would remove it
+        old = session.new_run_prefix(time.time() - 2 * session.STALE_AFTER_SECONDS)
         theirs.conversations.v1.services.create(friendly_name=f"{old}svc")
         for name, value in {
             "TWILIO_ACCOUNT_SID": running.account_sid,
@@ -210,7 +211,9 @@ def test_cleanup_removes_parity_leftovers_and_an_interrupted_scenarios_own_only(
     running = emulator()
     with running as client:
         api = client.conversations.v1
-        api.services.create(friendly_name="parity-0badc0de-svc")  # what a killed run left
+        killed = session.new_run_prefix(time.time() - 3 * 60 * 60)
+        api.services.create(friendly_name=f"{killed}svc")  # what a run killed hours ago left
+        api.services.create(friendly_name="parity-0badc0de-svc")  # not a run's shape
         api.services.create(friendly_name="customer support")
         api.services.create(friendly_name="parity-notes")  # parity-ish, but no run's name
         api.credentials.create(type="fcm", friendly_name="parity", secret="s3cret-value")
@@ -256,7 +259,12 @@ def test_cleanup_removes_parity_leftovers_and_an_interrupted_scenarios_own_only(
             "flows": [item.friendly_name for item in client.studio.v2.flows.list()],
             "numbers": [item.friendly_name for item in numbers.list()],
         }
-    assert services == {"Default Conversations Service", "customer support", "parity-notes"}
+    assert services == {
+        "Default Conversations Service",
+        "customer support",
+        "parity-notes",
+        "parity-0badc0de-svc",
+    }
     assert credentials == {"parity"}
     assert not any(role.startswith("parity-") for role in roles)
     assert left == {
@@ -265,6 +273,50 @@ def test_cleanup_removes_parity_leftovers_and_an_interrupted_scenarios_own_only(
         "flows": [],
         "numbers": ["customer line"],
     }
+
+
+def test_the_start_of_run_sweep_leaves_a_run_in_progress_alone() -> None:
+    """Two runs on one account: the second's start-of-run sweep removes what a run that started
+    hours ago left, and nothing of a run that started minutes ago (a colleague's, in progress),
+    of its own, or of names not of a run's shape."""
+    now = time.time()
+    names = {
+        "fresh": session.new_run_prefix(now - 20 * 60) + "svc",
+        "near the bound": session.new_run_prefix(now - session.STALE_AFTER_SECONDS + 60) + "svc",
+        "ahead (another machine's clock)": session.new_run_prefix(now + 5 * 60) + "svc",
+        "old": session.new_run_prefix(now - session.STALE_AFTER_SECONDS - 60) + "svc",
+        "older": session.new_run_prefix(now - 30 * 24 * 60 * 60) + "svc",
+        "an 8-hex id of another tool": "parity-0badc0de-svc",
+        "a prefix with no dash": session.new_run_prefix(0).rstrip("-") + "svc",
+    }
+    running = emulator()
+    with running as client:
+        api = client.conversations.v1
+        for name in names.values():
+            api.services.create(friendly_name=name)
+        settings = ConnectionSettings(
+            account_sid=running.account_sid,
+            username=running.account_sid,
+            password=running.auth_token,
+        )
+        target = Target("emulator", settings, running.url, (running.auth_token,))
+        removed: list[str] = []
+        seen: list[set[str]] = []
+
+        def look(s: Session) -> None:
+            seen.append({item.friendly_name for item in api.services.list()})
+
+        list(runner.play(target, client, [Scenario("look", look, "")], removed))
+    gone = {"old", "older"}
+    assert removed == [f"service {names[label]}" for label in ("old", "older")]
+    assert seen == [
+        {"Default Conversations Service"}
+        | {name for label, name in names.items() if label not in gone}
+    ]
+    prefix = session.new_run_prefix(now - 10 * session.STALE_AFTER_SECONDS)
+    assert not session.leftovers(prefix, now)(prefix + "svc")  # never the current run's own
+    assert session.leftovers(session.new_run_prefix(now), now)(prefix + "svc")
+    assert session.RUN_PREFIX.match(session.new_run_prefix())
 
 
 # --- transformers ------------------------------------------------------------------------------
