@@ -47,10 +47,14 @@ def main(argv: list[str] | None = None) -> int:
             for item in report.declared:
                 reason = item.declared.reason if item.declared else ""
                 print(f"declared: {item.scenario}, {item.step!r} {item.path}: {reason}")
-            print(f"parity: {len(report.checked)} scenario(s) match their snapshots")
+            for note in report.unrecorded:
+                print(f"unrecorded: {note}")
+            partly = f" ({len(report.unrecorded)} up to a cut)" if report.unrecorded else ""
+            print(f"parity: {len(report.checked)} scenario(s) match their snapshots{partly}")
         elif args.command == "record":
             recording = runner.record(args.target, args.scenario, args.snapshots, args.endpoint)
             _not_run(recording.not_run)
+            _not_run(recording.cut_short)
             print(f"parity: {len(recording.written)} snapshot(s) written to {args.snapshots}")
         elif args.command == "published":
             written = runner.make_published(args.scenario, args.snapshots)
@@ -74,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _not_run(reasons: list[str]) -> None:
+    """Scenarios left out or cut short, each on a line of stderr."""
     for reason in reasons:
         print(f"parity: {reason}", file=sys.stderr)
 

@@ -19,7 +19,14 @@ from twilio.rest import Client
 
 from reconciler.parity import compare, snapshots
 from reconciler.parity.scenarios import SCENARIOS, Scenario
-from reconciler.parity.session import Answer, Session, leftovers, new_run_prefix, sweep
+from reconciler.parity.session import (
+    Answer,
+    ScenarioBroken,
+    Session,
+    leftovers,
+    new_run_prefix,
+    sweep,
+)
 from reconciler.parity.target import Target, TargetRefused, open_target
 from reconciler.parity.transform import Transformer
 
@@ -31,6 +38,26 @@ class Played:
     scenario: Scenario
     answers: list[Answer]
     transformer: Transformer
+    cut_short: ScenarioBroken | None = None
+    """The step the target refused that the rest of the scenario needed; `answers` end there."""
+
+    def cut_note(self) -> dict[str, str] | None:
+        """The snapshot's `cut_short`: the step, and why (transformed, as the answers are)."""
+        if self.cut_short is None:
+            return None
+        return {
+            "step": self.cut_short.step,
+            "reason": self.transformer.text(self.cut_short.reason),
+        }
+
+    def failure(self, target: str) -> compare.ParityFailure:
+        """A run that should have gone through, cut short: one line naming where and why."""
+        assert self.cut_short is not None
+        return compare.ParityFailure(
+            f"scenario {self.scenario.name}: {target} cut the run short at step "
+            f"{self.cut_short.step!r}: {self.transformer.text(self.cut_short.reason)}",
+            [],
+        )
 
 
 @dataclass
@@ -42,6 +69,9 @@ class Report:
     removed: list[str] = field(default_factory=list)
     not_run: list[str] = field(default_factory=list)
     """Scenarios left out, each with why (a charge on a live account nobody consented to)."""
+    unrecorded: list[str] = field(default_factory=list)
+    """Scenarios checked only up to where their snapshot was cut short, each with what the
+    run did beyond it that no snapshot holds."""
 
 
 @dataclass
@@ -50,6 +80,8 @@ class Recording:
 
     written: list[Path] = field(default_factory=list)
     not_run: list[str] = field(default_factory=list)
+    cut_short: list[str] = field(default_factory=list)
+    """Scenarios the target cut short (written up to the refusal), each with where and why."""
 
 
 def selected(names: Iterable[str] | None) -> list[Scenario]:
@@ -104,11 +136,14 @@ def play(
     log.extend(sweep(_session(target, client, prefix), leftovers(prefix)))
     for scenario in scenarios:
         session = _session(target, client, prefix)
+        broken: ScenarioBroken | None = None
         try:
             scenario.run(session)
+        except ScenarioBroken as refused:  # the answers up to it are evidence: keep them
+            broken = refused
         finally:
             log.extend(sweep(session))
-        yield Played(scenario, session.answers, session.transformer)
+        yield Played(scenario, session.answers, session.transformer, broken)
 
 
 @contextmanager
@@ -129,14 +164,21 @@ def record(
     with _opened(kind, endpoint, **options) as (target, client):
         chosen, recording.not_run = consented(target, selected(names), names is not None)
         for played in play(target, client, chosen):
+            note = played.cut_note()
             document = snapshots.document(
                 played.scenario.name,
                 snapshots.source_for(target.kind),
                 snapshots.recorded(played.answers, played.transformer),
+                note,
             )
             recording.written.append(
                 snapshots.write(directory, document, played.transformer.secrets)
             )
+            if note:
+                recording.cut_short.append(
+                    f"{played.scenario.name} cut short at step {note['step']!r}: "
+                    f"{note['reason']} (its snapshot holds the answers up to that step)"
+                )
     return recording
 
 
@@ -148,6 +190,8 @@ def make_published(
     written = []
     with _opened("emulator", None) as (target, client):
         for played in play(target, client, selected(names)):
+            if played.cut_short:
+                raise played.failure("the emulator")
             document = snapshots.document(
                 played.scenario.name,
                 dict(snapshots.PUBLISHED_SOURCE),
@@ -173,15 +217,27 @@ def check(
     with _opened(kind, endpoint, **options) as (target, client):
         chosen, report.not_run = consented(target, chosen, names is not None)
         for played in play(target, client, chosen, report.removed):
-            snapshot = stored[played.scenario.name]
+            name = played.scenario.name
+            snapshot = stored[name]
+            cut = snapshot.get("cut_short")
+            if played.cut_short and (not cut or cut.get("step") != played.cut_short.step):
+                raise played.failure(label)
             answers = snapshots.recorded(played.answers, played.transformer)
-            found = compare.compare(played.scenario.name, snapshot, answers)
+            kept = len(snapshot.get("answers") or []) if cut else len(answers)
+            found = compare.compare(name, snapshot, answers[:kept])
             report.declared += compare.judge(
-                played.scenario.name,
+                name,
                 str(snapshot["source"]["kind"]),
                 found,
                 played.scenario.differences,
                 label,
+                {answer["step"] for answer in answers[:kept]},
             )
-            report.checked.append(played.scenario.name)
+            if cut and len(answers) > kept:
+                report.unrecorded.append(
+                    f"{name}: its snapshot was cut short at step {cut.get('step')!r} "
+                    f"({cut.get('reason')}); {label}'s {len(answers) - kept} later answer(s), "
+                    f"from step {answers[kept]['step']!r} on, are unrecorded and not compared"
+                )
+            report.checked.append(name)
     return report

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -81,17 +81,9 @@ class Scenario:
     charge: Charge | None = None
 
 
-def _created(session: Session, path: str, data: Mapping[str, Any], what: str) -> str:
-    """Something this run needs, created outside the snapshot; its SID."""
-    created = session.quiet("POST", path, data)
-    if not created:
-        raise RuntimeError(f"could not create the scenario's {what}")
-    return str(created["sid"])
-
-
 def _service(session: Session, suffix: str = "svc") -> str:
     """A service of this run, created outside the snapshot; its SID."""
-    return _created(session, "/v1/Services", {"FriendlyName": session.name(suffix)}, "service")
+    return session.created("/v1/Services", {"FriendlyName": session.name(suffix)}, "service")
 
 
 def _roles(session: Session, service: str) -> dict[str, str]:
@@ -473,9 +465,7 @@ def accounts(s: Session) -> None:
 
 def messaging_services(s: Session) -> None:
     """A Messaging Service fetched by SID, as the plan checks one a configuration names."""
-    sid = _created(
-        s, MESSAGING_SERVICES, {"FriendlyName": s.name("messaging")}, "Messaging Service"
-    )
+    sid = s.created(MESSAGING_SERVICES, {"FriendlyName": s.name("messaging")}, "Messaging Service")
     s.call("fetch", "GET", f"{MESSAGING_SERVICES}/{sid}")
     s.call("refused: unknown SID", "GET", f"{MESSAGING_SERVICES}/MG{UNKNOWN}", refusal=20404)
 
@@ -487,7 +477,7 @@ def studio_flows(s: Session) -> None:
         "Status": "published",
         "Definition": json.dumps(FLOW_DEFINITION),
     }
-    sid = _created(s, STUDIO_FLOWS, data, "Studio Flow")
+    sid = s.created(STUDIO_FLOWS, data, "Studio Flow")
     s.call("fetch", "GET", f"{STUDIO_FLOWS}/{sid}")
     s.call("refused: unknown SID", "GET", f"{STUDIO_FLOWS}/FW{UNKNOWN}", refusal=20404)
 

@@ -71,7 +71,13 @@ def leftovers(current: str, now: float | None = None) -> Callable[[str], bool]:
 
 
 class ScenarioBroken(Exception):
-    """An answer lacks what the scenario needs to go on (the SID it just created, say)."""
+    """An answer lacks what the scenario needs to go on (the SID it just created, say): the
+    target refused a step the rest depends on. The run keeps the answers up to it."""
+
+    def __init__(self, step: str, reason: str) -> None:
+        super().__init__(f"step {step!r}: {reason}")
+        self.step = step
+        self.reason = reason
 
 
 @dataclass
@@ -96,7 +102,7 @@ class Answer:
         """A field of the body the scenario needs to continue."""
         if not isinstance(self.body, Mapping) or self.body.get(name) is None:
             raise ScenarioBroken(
-                f"step {self.step!r}: the answer ({self.status}) has no {name!r} to continue with"
+                self.step, f"{_status(self.status, self.body)} has no {name!r} to continue with"
             )
         return self.body[name]
 
@@ -213,10 +219,31 @@ class Session:
 
     def quiet(self, method: str, path: str, data: Mapping[str, Any] | None = None) -> Any:
         """A call outside the snapshot: setup reads and cleanup."""
+        status, body = self._quiet(method, path, data)
+        return body if status < 400 else None
+
+    def _quiet(self, method: str, path: str, data: Mapping[str, Any] | None) -> tuple[int, Any]:
         status, body = self._send(method, path, data, None)
         if isinstance(body, Mapping):
             self.transformer.add_secrets(_secret_values(body))
-        return body if status < 400 else None
+        return status, body
+
+    def created(self, path: str, data: Mapping[str, Any], what: str) -> str:
+        """Something the scenario needs, created outside the snapshot; its SID. A refusal cuts
+        the scenario short (ScenarioBroken), at a step the snapshot does not hold."""
+        status, body = self._quiet("POST", path, data)
+        if status >= 400 or not isinstance(body, Mapping) or not body.get("sid"):
+            raise ScenarioBroken(f"setup: create the {what}", f"{_status(status, body)} refused")
+        return str(body["sid"])
+
+
+def _status(status: int, body: Any) -> str:
+    """How a cut-short note names an answer: `the answer (403, code 20403: message)`."""
+    code = body.get("code") if isinstance(body, Mapping) else None
+    message = body.get("message") if isinstance(body, Mapping) else None
+    detail = f", code {code}" if code is not None else ""
+    detail += f": {message}" if message else ""
+    return f"the answer ({status}{detail})"
 
 
 def _wire(value: Any) -> Any:

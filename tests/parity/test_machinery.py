@@ -13,15 +13,18 @@ import requests
 import yaml
 
 from reconciler.emulator import defaults
+from reconciler.emulator.server import EmulatorServer
 from reconciler.live.connection import ConnectionSettings, build_client
 from reconciler.parity import runner, session, snapshots
 from reconciler.parity.__main__ import main
 from reconciler.parity.compare import ParityFailure, compare_answer, judge
-from reconciler.parity.scenarios import Difference, Scenario
+from reconciler.parity.scenarios import SCENARIOS, Difference, Scenario
 from reconciler.parity.session import MESSAGING_SERVICES, STUDIO_FLOWS, Session
 from reconciler.parity.target import OPT_IN, Target, TargetRefused, open_target, resolve
 from reconciler.parity.transform import Transformer
 from reconciler.testing import EmulatorContext, close_client, emulator
+from tests.conftest import client_for
+from tests.parity.proxy import AlteringProxy
 
 REAL = "AC" + "1" * 32
 OTHER = "AC" + "2" * 32
@@ -319,6 +322,127 @@ def test_the_start_of_run_sweep_leaves_a_run_in_progress_alone() -> None:
     assert session.RUN_PREFIX.match(session.new_run_prefix())
 
 
+# --- refusals that cut a scenario short: evidence kept, the run goes on -------------------------
+
+
+def _refuse_subaccounts_and_flows(
+    method: str, path: str, status: int, body: Any
+) -> tuple[int, Any]:
+    """A Standard API key's answer to creating a subaccount, and a refused Studio Flow."""
+    if method == "POST" and path.split("?")[0] in (
+        "/2010-04-01/Accounts.json",
+        f"{STUDIO_FLOWS}",
+    ):
+        return 403, {
+            "code": 20403,
+            "message": "Standard API keys can't perform those actions",
+            "more_info": "https://www.twilio.com/docs/errors/20403",
+            "status": 403,
+        }
+    return status, body
+
+
+def test_a_refused_step_cuts_its_scenario_short_and_the_recording_goes_on(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A refused step the rest depends on (a recorded call's SID, or a quiet setup's) keeps
+    the answers up to it, marked cut short with why; the other scenarios are recorded; every
+    scenario's cleanup still ran; the command says which were cut short, and exits 0."""
+    for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_API_KEY", OPT_IN):
+        monkeypatch.delenv(name, raising=False)
+    with EmulatorServer(port=0) as upstream:
+        proxy = AlteringProxy(upstream.url, _refuse_subaccounts_and_flows)
+        names = ("accounts", "studio_flows", "services")
+        command = ["record", "--target", "endpoint", "--endpoint", proxy.url]
+        with proxy.running():
+            for name in names:
+                command += ["--scenario", name]
+            assert main([*command, "--snapshots", str(tmp_path)]) == 0
+        with client_for(upstream) as client:
+            accounts = client.api.v2010.accounts.list()
+            flows = client.studio.v2.flows.list()
+    out, error = capsys.readouterr()
+    assert "parity: 3 snapshot(s) written" in out
+    lines = error.splitlines()
+    assert lines == [
+        "parity: accounts cut short at step 'create a subaccount': the answer (403, code "
+        "20403: Standard API keys can't perform those actions) has no 'sid' to continue with "
+        "(its snapshot holds the answers up to that step)",
+        "parity: studio_flows cut short at step 'setup: create the Studio Flow': the answer "
+        "(403, code 20403: Standard API keys can't perform those actions) refused (its "
+        "snapshot holds the answers up to that step)",
+    ]
+    recorded = {name: snapshots.read(tmp_path, name) for name in names}
+    assert [answer["step"] for answer in recorded["accounts"]["answers"]] == [
+        "fetch own account",
+        "create a subaccount",
+    ]
+    assert recorded["accounts"]["answers"][-1]["code"] == 20403
+    assert recorded["accounts"]["cut_short"]["step"] == "create a subaccount"
+    assert recorded["studio_flows"]["answers"] == []
+    assert recorded["studio_flows"]["cut_short"]["step"] == "setup: create the Studio Flow"
+    assert "cut_short" not in recorded["services"]
+    # what the refused calls made upstream anyway was swept by the scenarios' own cleanup
+    assert [item.status for item in accounts if item.friendly_name.startswith("parity-")] == [
+        "closed"
+    ]
+    assert flows == []
+    # the check compares the answers a cut-short snapshot holds: the refusal is a difference
+    with pytest.raises(
+        ParityFailure, match=r"scenario accounts, step 'create a subaccount': \$\.status"
+    ):
+        runner.check("emulator", ["accounts"], tmp_path)
+
+
+def _cut(document: dict[str, Any], step: str) -> dict[str, Any]:
+    steps = [answer["step"] for answer in document["answers"]]
+    held = document["answers"][: steps.index(step) + 1]
+    return {**document, "answers": held, "cut_short": {"step": step, "reason": "refused"}}
+
+
+def test_a_check_against_a_cut_short_snapshot_names_what_is_unrecorded(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """What the snapshot holds is compared; the rest of the run is named as unrecorded, and a
+    declared difference about a step past the cut is not held to be stale."""
+    cuts = {
+        "accounts": "create a subaccount",
+        "address_configurations": "list sms addresses (own only)",
+    }
+    for name, step in cuts.items():
+        document = _cut(snapshots.read(snapshots.SNAPSHOT_DIR, name), step)
+        snapshots.write(tmp_path, document, ())
+    command = ["check", "--snapshots", str(tmp_path)]
+    assert main([*command, "--scenario", "accounts", "--scenario", "address_configurations"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out == [
+        "unrecorded: accounts: its snapshot was cut short at step 'create a subaccount' "
+        "(refused); the emulator's 5 later answer(s), from step 'fetch the subaccount' on, "
+        "are unrecorded and not compared",
+        "unrecorded: address_configurations: its snapshot was cut short at step 'list sms "
+        "addresses (own only)' (refused); the emulator's 8 later answer(s), from step "
+        "'create' on, are unrecorded and not compared",
+        "parity: 2 scenario(s) match their snapshots (2 up to a cut)",
+    ]
+
+
+def test_a_scenario_the_emulator_cuts_short_fails_the_check_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    def broken(s: Session) -> None:
+        s.call("fetch", "GET", f"/v1/Services/IS{'0' * 32}").field("sid")
+
+    monkeypatch.setitem(SCENARIOS, "broken", Scenario("broken", broken, ""))
+    snapshots.write(tmp_path, snapshots.document("broken", {"kind": "live"}, []), ())
+    assert main(["check", "--snapshots", str(tmp_path), "--scenario", "broken"]) == 1
+    error = capsys.readouterr().err
+    assert error.splitlines() == [
+        "parity: scenario broken: the emulator cut the run short at step 'fetch': the answer "
+        "(404, code 20404: The requested resource /v1/Services/<IS:1> was not found) has no "
+        "'sid' to continue with"
+    ]
+
+
 # --- transformers ------------------------------------------------------------------------------
 
 
@@ -437,5 +561,6 @@ def test_the_recording_workflow_runs_by_hand_or_weekly_with_the_opt_in() -> None
     assert env["TWILIO_ACCOUNT_SID"].startswith("${{ secrets.")
     upload = next(step for step in steps if step.get("uses", "").startswith("actions/upload"))
     assert "tests/parity/snapshots/" in upload["with"]["path"]
+    assert upload["if"] == "always()"  # a failed recording still uploads what it wrote
     assert all("secrets." not in json.dumps(step) for step in steps if step is not record)
     assert "parity.yml.example" in (snapshots.spec.REPO / "scripts" / "lint_actions.py").read_text()
