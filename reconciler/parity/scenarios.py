@@ -383,14 +383,20 @@ def address_configurations(s: Session) -> None:
         f"{base}/{sid}",
         {"FriendlyName": s.name("sms-renamed"), "AutoCreation.Enabled": False},
     )
-    s.call(
+    s.call(  # named, as every create is: were it accepted, cleanup would find it
         "refused: unknown type",
         "POST",
         base,
-        {"Type": "pager", "Address": address},
+        {"Type": "pager", "Address": address, "FriendlyName": s.name("odd")},
         refusal=20001,
     )
-    s.call("refused: no address", "POST", base, {"Type": "sms"}, refusal=20001)
+    s.call(
+        "refused: no address",
+        "POST",
+        base,
+        {"Type": "sms", "FriendlyName": s.name("bare")},
+        refusal=20001,
+    )
     s.call(
         "refused: a filter that is not a conversation event",
         "POST",

@@ -278,6 +278,27 @@ def test_cleanup_removes_parity_leftovers_and_an_interrupted_scenarios_own_only(
     }
 
 
+UNNAMED_CREATES = {("services", "refused: no friendly name")}
+"""Creates sent without a run-prefixed name on purpose: the refusal is about the name itself."""
+
+
+def test_every_create_a_scenario_sends_is_named_for_cleanup() -> None:
+    """A create expected to be refused is named with the run's prefix all the same: if Twilio
+    accepts it, cleanup (by name) still finds it."""
+    unnamed = []
+    for path in sorted(snapshots.SNAPSHOT_DIR.glob(f"*{snapshots.SUFFIX}")):
+        document = json.loads(path.read_text(encoding="utf-8"))
+        for answer in document["answers"]:
+            request = answer["request"]
+            if request["method"] != "POST":
+                continue
+            op = snapshots.spec.operation_for("POST", request["path"])
+            name = str(request["params"].get("FriendlyName", ""))
+            if op.operation_id.startswith("Create") and not name.startswith("parity-<run>-"):
+                unnamed.append((document["scenario"], answer["step"]))
+    assert set(unnamed) == UNNAMED_CREATES
+
+
 def test_the_start_of_run_sweep_leaves_a_run_in_progress_alone() -> None:
     """Two runs on one account: the second's start-of-run sweep removes what a run that started
     hours ago left, and nothing of a run that started minutes ago (a colleague's, in progress),
