@@ -124,7 +124,7 @@ def _session(target: Target, client: Client, prefix: str) -> Session:
         bases=target.bases, run_prefix=prefix, account_sid=target.settings.account_sid
     )
     transformer.add_secrets(target.secrets)
-    return Session(client=client, transformer=transformer, prefix=prefix)
+    return Session(client=client, transformer=transformer, prefix=prefix, live=target.live)
 
 
 def play(

@@ -114,6 +114,8 @@ class Session:
     client: Client
     transformer: Transformer
     prefix: str
+    live: bool = False
+    """The target may be Twilio (target.Target.live): nothing may be bought unasked."""
     answers: list[Answer] = field(default_factory=list)
     seen: set[str] = field(default_factory=set)
     """SIDs that recorded answers (and requests) have shown so far."""

@@ -165,25 +165,57 @@ def _live(kind: str = "twilio", live: bool = True) -> Target:
 def test_a_scenario_that_buys_a_number_runs_live_only_with_consent() -> None:
     every = runner.selected(None)
     buying = [scenario.name for scenario in every if scenario.charge is not None]
-    assert buying == ["incoming_phone_numbers"]
+    assert buying == ["phone_number_purchase"]
 
     chosen, left_out = runner.consented(_live(), every, named=False, environ={})
-    assert "incoming_phone_numbers" not in [scenario.name for scenario in chosen]
+    assert "phone_number_purchase" not in [scenario.name for scenario in chosen]
+    assert "incoming_phone_numbers" in [scenario.name for scenario in chosen]  # reads only
     assert len(chosen) == len(every) - 1
     assert left_out == [
-        f"incoming_phone_numbers buys a phone number (its first month is charged) on account "
+        f"phone_number_purchase buys a phone number (its first month is charged) on account "
         f"{REAL}: set RECONCILER_PARITY_NUMBER to consent (not run)"
     ]
     # An empty variable (an unset GitHub Actions variable) is no consent either.
     empty = {"RECONCILER_PARITY_NUMBER": ""}
     assert runner.consented(_live(), every, named=False, environ=empty)[1] == left_out
     with pytest.raises(TargetRefused, match="RECONCILER_PARITY_NUMBER"):
-        runner.consented(_live(), runner.selected(["incoming_phone_numbers"]), True, {})
+        runner.consented(_live(), runner.selected(["phone_number_purchase"]), True, {})
 
     consent = {"RECONCILER_PARITY_NUMBER": "+15017122661"}
     assert runner.consented(_live(), every, named=False, environ=consent) == (every, [])
     # Against an emulator, nothing is charged: every scenario runs.
     assert runner.consented(_live("emulator", live=False), every, False, {}) == (every, [])
+
+
+@pytest.mark.parametrize("live", [True, False])
+def test_the_phone_number_reads_use_the_number_the_account_owns(
+    live: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The engine's reads of IncomingPhoneNumbers, recorded without buying anything on a live
+    target: the number the account owns (RECONCILER_PARITY_ADDRESS) is listed by the filter and
+    in the plan's page. Against an emulator that is not live, the scenario buys it quietly
+    first and releases it after."""
+    owned = "+15005550009"
+    monkeypatch.setenv("RECONCILER_PARITY_ADDRESS", owned)
+    running = emulator()
+    with running as client:
+        numbers = client.api.v2010.account.incoming_phone_numbers
+        if live:
+            numbers.create(phone_number=owned, friendly_name="our line")
+        numbers.create(phone_number="+15005550001", friendly_name="another line")
+        settings = ConnectionSettings(
+            account_sid=running.account_sid,
+            username=running.account_sid,
+            password=running.auth_token,
+        )
+        target = Target("endpoint", settings, running.url, (running.auth_token,), live)
+        scenario = runner.selected(["incoming_phone_numbers"])
+        [played] = list(runner.play(target, client, scenario))
+        left = sorted(item.friendly_name for item in numbers.list())
+    assert {answer.method for answer in played.answers} == {"GET"}
+    listed = [answer.body["incoming_phone_numbers"] for answer in played.answers]
+    assert [[item["phone_number"] for item in page] for page in listed] == [[owned]] * 3
+    assert left == (["another line", "our line"] if live else ["another line"])
 
 
 def test_an_endpoint_off_this_machine_counts_as_live() -> None:
