@@ -23,7 +23,13 @@ from typing import Any
 from urllib.parse import quote
 
 from reconciler.kinds.neighbours import CONVERSATION_COUNT_BOUND, NUMBERS_PAGE_SIZE
-from reconciler.parity.session import ACCOUNTS, MESSAGING_SERVICES, STUDIO_FLOWS, Session
+from reconciler.parity.session import (
+    ACCOUNTS,
+    IAM_KEYS,
+    MESSAGING_SERVICES,
+    STUDIO_FLOWS,
+    Session,
+)
 
 UNKNOWN = "0" * 32
 ADDRESS_ENV = "RECONCILER_PARITY_ADDRESS"
@@ -552,6 +558,49 @@ def phone_number_purchase(s: Session) -> None:
     )
 
 
+def iam_keys(s: Session) -> None:
+    """A restricted API key made, listed, read, changed and deleted (IAM v1 /v1/Keys, which
+    needs the auth token or a Main key: a Standard key is refused at the first step)."""
+    me = {"AccountSid": s.transformer.account_sid}
+    policy = {"allow": ["/twilio/studio/flows/read"]}
+    s.call("list (own only)", "GET", IAM_KEYS, query=me, own_only=True, example="readEmpty")
+    created = s.call(
+        "create a restricted key",
+        "POST",
+        IAM_KEYS,
+        {
+            **me,
+            "FriendlyName": s.name("key"),
+            "KeyType": "restricted",
+            "Policy": json.dumps(policy),
+        },
+        example="createRestrictedKey",
+    )
+    s.call(
+        "refused: a restricted key without a policy",
+        "POST",
+        IAM_KEYS,
+        {**me, "FriendlyName": s.name("bare"), "KeyType": "restricted"},
+        refusal=20001,
+    )
+    sid = created.field("sid")
+    s.call("list (own only) after", "GET", IAM_KEYS, query=me, own_only=True, example="readFull")
+    s.call("fetch", "GET", f"{IAM_KEYS}/{sid}", example="fetchRestrictedKey")
+    s.call(
+        "update the policy",
+        "POST",
+        f"{IAM_KEYS}/{sid}",
+        {
+            "FriendlyName": s.name("key-2"),
+            "Policy": json.dumps({"allow": ["/twilio/studio/flows/*"]}),
+        },
+        example="updateRestrictedKey",
+    )
+    s.call("refused: unknown SID", "GET", f"{IAM_KEYS}/SK{UNKNOWN}", refusal=20404)
+    s.call("delete", "DELETE", f"{IAM_KEYS}/{sid}")
+    s.call("fetch deleted", "GET", f"{IAM_KEYS}/{sid}", refusal=20404)
+
+
 def service_conversations(s: Session) -> None:
     """One page of a service's conversations, as the plan counts what a deletion destroys:
     empty, one page, and pages linked by `meta`."""
@@ -658,6 +707,7 @@ SCENARIOS: dict[str, Scenario] = {
             phone_number_purchase,
             charge=Charge("buys a phone number (its first month is charged)", NUMBER_ENV),
         ),
+        _scenario(iam_keys),
         _scenario(
             service_conversations,
             Difference(

@@ -10,10 +10,11 @@ Everything a scenario creates is named with the run's prefix (`parity-<start><ra
 run's start in 8 hex digits of Unix seconds, then 4 random hex digits), so that cleanup can find
 it, and find nothing else: `sweep` deletes services (their conversations first), conversations
 of the default service, roles of the default service, credentials, address configurations,
-Messaging Services, Studio Flows and phone numbers, and closes subaccounts, whose friendly name
-starts with a parity prefix, never anything else. After each scenario it removes that run's
-own; at the start of a run, only what runs that started over STALE_AFTER_SECONDS ago left
-(`leftovers`), so that a run in progress on the same account (a colleague's) is not swept.
+Messaging Services, Studio Flows, phone numbers and API keys, and closes subaccounts, whose
+friendly name starts with a parity prefix, never anything else. After each scenario it
+removes that run's own; at the start of a run, only what runs that started over
+STALE_AFTER_SECONDS ago left (`leftovers`), so that a run in progress on the same account (a
+colleague's) is not swept.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from twilio.rest import Client
 
@@ -44,6 +46,7 @@ start comes from another machine's clock, hence the margin."""
 ACCOUNTS = "/2010-04-01/Accounts"
 MESSAGING_SERVICES = f"/{spec.HOST_PREFIXED['messaging']}/v1/Services"
 STUDIO_FLOWS = f"/{spec.HOST_PREFIXED['studio']}/v2/Flows"
+IAM_KEYS = f"/{spec.HOST_PREFIXED['iam']}/v1/Keys"
 LIST_KEYS_2010 = ("accounts", "incoming_phone_numbers")
 """The item lists of the 2010-04-01 API's pages (they have no `meta.key`)."""
 
@@ -119,6 +122,9 @@ class Session:
     answers: list[Answer] = field(default_factory=list)
     seen: set[str] = field(default_factory=set)
     """SIDs that recorded answers (and requests) have shown so far."""
+
+    def __post_init__(self) -> None:
+        _aim_products(self.client)
 
     def name(self, suffix: str) -> str:
         return f"{self.prefix}{suffix}"
@@ -219,13 +225,25 @@ class Session:
 
         return {**body, key: [item for item in body[key] if own(item)]}
 
-    def quiet(self, method: str, path: str, data: Mapping[str, Any] | None = None) -> Any:
+    def quiet(
+        self,
+        method: str,
+        path: str,
+        data: Mapping[str, Any] | None = None,
+        query: Mapping[str, Any] | None = None,
+    ) -> Any:
         """A call outside the snapshot: setup reads and cleanup."""
-        status, body = self._quiet(method, path, data)
+        status, body = self._quiet(method, path, data, query)
         return body if status < 400 else None
 
-    def _quiet(self, method: str, path: str, data: Mapping[str, Any] | None) -> tuple[int, Any]:
-        status, body = self._send(method, path, data, None)
+    def _quiet(
+        self,
+        method: str,
+        path: str,
+        data: Mapping[str, Any] | None,
+        query: Mapping[str, Any] | None = None,
+    ) -> tuple[int, Any]:
+        status, body = self._send(method, path, data, query)
         if isinstance(body, Mapping):
             self.transformer.add_secrets(_secret_values(body))
         return status, body
@@ -246,6 +264,22 @@ def _status(status: int, body: Any) -> str:
     detail = f", code {code}" if code is not None else ""
     detail += f": {message}" if message else ""
     return f"the answer ({status}{detail})"
+
+
+TWILIO_CONVERSATIONS = "https://conversations.twilio.com"
+
+
+def _aim_products(client: Client) -> None:
+    """Send every product of spec.HOST_PREFIXED where Conversations goes, behind its host, when
+    Conversations goes to an endpoint: `build_client` aims Messaging and Studio so, but leaves
+    IAM (which the engine never calls) at Twilio, where an emulator run must never reach."""
+    endpoint = str(client.conversations.base_url).rstrip("/")
+    if endpoint == TWILIO_CONVERSATIONS:
+        return
+    for name, host in spec.HOST_PREFIXED.items():
+        domain = getattr(client, name)
+        if urlsplit(str(domain.base_url)).hostname == host:
+            domain.base_url = f"{endpoint}/{host}"
 
 
 def _wire(value: Any) -> Any:
@@ -271,11 +305,13 @@ def _secret_values(body: Any) -> Iterator[str]:
             yield from _secret_values(item)
 
 
-def _records(session: Session, path: str, key: str) -> Iterator[dict[str, Any]]:
+def _records(
+    session: Session, path: str, key: str, query: Mapping[str, Any] | None = None
+) -> Iterator[dict[str, Any]]:
     """Every record of a list, following its next-page links, unrecorded."""
     url: str | None = path
     while url:
-        page = session.quiet("GET", url)
+        page = session.quiet("GET", url, query=query if url == path else None)
         if not isinstance(page, Mapping):
             return
         yield from page.get(key) or []
@@ -295,8 +331,14 @@ def sweep(session: Session, matches: Callable[[str], bool] | None = None) -> lis
         name = str(record.get("friendly_name") or "")
         return matches(name) if matches else name.startswith(session.prefix)
 
-    def remove(path: str, key: str, label: str, item_path: str = "{path}/{sid}") -> None:
-        for record in list(_records(session, path, key)):
+    def remove(
+        path: str,
+        key: str,
+        label: str,
+        item_path: str = "{path}/{sid}",
+        query: Mapping[str, Any] | None = None,
+    ) -> None:
+        for record in list(_records(session, path, key, query)):
             if mine(record):
                 if label == "service":  # its conversations first, not by Twilio's cascade
                     remove(f"{path}/{record['sid']}/Conversations", "conversations", "conversation")
@@ -312,6 +354,7 @@ def sweep(session: Session, matches: Callable[[str], bool] | None = None) -> lis
     remove(MESSAGING_SERVICES, "services", "messaging service")
     remove(STUDIO_FLOWS, "flows", "studio flow")
     remove(f"{numbers}.json", "incoming_phone_numbers", "phone number", f"{numbers}/{{sid}}.json")
+    remove(IAM_KEYS, "keys", "API key", query={"AccountSid": session.client.account_sid})
     for record in list(_records(session, f"{ACCOUNTS}.json", "accounts")):
         if mine(record) and record.get("status") != "closed":
             session.quiet("POST", f"{ACCOUNTS}/{record['sid']}.json", {"Status": "closed"})

@@ -19,7 +19,7 @@ from reconciler.parity import runner, session, snapshots
 from reconciler.parity.__main__ import main
 from reconciler.parity.compare import ParityFailure, compare_answer, judge
 from reconciler.parity.scenarios import SCENARIOS, Difference, Scenario
-from reconciler.parity.session import MESSAGING_SERVICES, STUDIO_FLOWS, Session
+from reconciler.parity.session import IAM_KEYS, MESSAGING_SERVICES, STUDIO_FLOWS, Session
 from reconciler.parity.target import OPT_IN, Target, TargetRefused, open_target, resolve
 from reconciler.parity.transform import Transformer
 from reconciler.testing import EmulatorContext, close_client, emulator
@@ -256,6 +256,10 @@ def test_cleanup_removes_parity_leftovers_and_an_interrupted_scenarios_own_only(
         client.messaging.v1.services.create(friendly_name="customer sender")
         numbers = client.api.v2010.account.incoming_phone_numbers
         numbers.create(phone_number="+15005550001", friendly_name="customer line")
+        keys = f"{running.url}{IAM_KEYS}"
+        auth = (running.account_sid, running.auth_token)
+        mine = {"AccountSid": running.account_sid}
+        requests.post(keys, {**mine, "FriendlyName": "customer key"}, auth=auth, timeout=10)
 
         def interrupted(session: Session) -> None:
             made = session.call(
@@ -275,6 +279,7 @@ def test_cleanup_removes_parity_leftovers_and_an_interrupted_scenarios_own_only(
                 f"/2010-04-01/Accounts/{running.account_sid}/IncomingPhoneNumbers.json",
                 number,
             )
+            session.quiet("POST", IAM_KEYS, {**mine, "FriendlyName": session.name("k")})
             raise KeyboardInterrupt
 
         settings = ConnectionSettings(
@@ -293,6 +298,10 @@ def test_cleanup_removes_parity_leftovers_and_an_interrupted_scenarios_own_only(
             "messaging": [item.friendly_name for item in client.messaging.v1.services.list()],
             "flows": [item.friendly_name for item in client.studio.v2.flows.list()],
             "numbers": [item.friendly_name for item in numbers.list()],
+            "keys": [
+                item["friendly_name"]
+                for item in requests.get(keys, mine, auth=auth, timeout=10).json()["keys"]
+            ],
         }
     assert services == {
         "Default Conversations Service",
@@ -307,6 +316,7 @@ def test_cleanup_removes_parity_leftovers_and_an_interrupted_scenarios_own_only(
         "messaging": ["customer sender"],
         "flows": [],
         "numbers": ["customer line"],
+        "keys": ["customer key"],
     }
 
 
