@@ -1,9 +1,10 @@
 """Running scenarios against a target: recording snapshots, making the published ones, and
 checking a run against the committed snapshots.
 
-Every run starts by removing what interrupted parity runs left (names of runs that started
-over two hours ago, session.leftovers), and every scenario ends, however it ends, by removing
-what this run created.
+Every run starts by putting back the account-wide settings an interrupted run left changed
+(account_wide.py) and removing what interrupted parity runs left (names of runs that started
+over two hours ago, session.leftovers), and every scenario ends, however it ends, by putting
+back what it changed and removing what this run created.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 from twilio.rest import Client
 
 from reconciler.parity import compare, snapshots
+from reconciler.parity.account_wide import Pending, state_file
 from reconciler.parity.scenarios import SCENARIOS, Scenario
 from reconciler.parity.session import (
     Answer,
@@ -25,6 +27,7 @@ from reconciler.parity.session import (
     Session,
     leftovers,
     new_run_prefix,
+    put_back,
     sweep,
 )
 from reconciler.parity.target import Target, TargetRefused, open_target
@@ -69,6 +72,8 @@ class Report:
     removed: list[str] = field(default_factory=list)
     not_run: list[str] = field(default_factory=list)
     """Scenarios left out, each with why (a charge on a live account nobody consented to)."""
+    restored: list[str] = field(default_factory=list)
+    """Account-wide settings an interrupted run left changed, and what became of them."""
     unrecorded: list[str] = field(default_factory=list)
     """Scenarios checked only up to where their snapshot was cut short, each with what the
     run did beyond it that no snapshot holds."""
@@ -82,6 +87,8 @@ class Recording:
     not_run: list[str] = field(default_factory=list)
     cut_short: list[str] = field(default_factory=list)
     """Scenarios the target cut short (written up to the refusal), each with where and why."""
+    restored: list[str] = field(default_factory=list)
+    """Account-wide settings an interrupted run left changed, and what became of them."""
 
 
 def selected(names: Iterable[str] | None) -> list[Scenario]:
@@ -119,23 +126,42 @@ def consented(
     return runnable, left_out
 
 
-def _session(target: Target, client: Client, prefix: str) -> Session:
+def _session(target: Target, client: Client, prefix: str, pending: Pending) -> Session:
     transformer = Transformer(
         bases=target.bases, run_prefix=prefix, account_sid=target.settings.account_sid
     )
     transformer.add_secrets(target.secrets)
-    return Session(client=client, transformer=transformer, prefix=prefix, live=target.live)
+    return Session(
+        client=client, transformer=transformer, prefix=prefix, live=target.live, pending=pending
+    )
+
+
+def pending_for(target: Target) -> Pending:
+    """What earlier runs against this account and target left to put back (account_wide.py);
+    an in-process emulator is new each run, so it keeps nothing."""
+    if target.kind == "emulator":
+        return Pending()
+    account = target.settings.account_sid
+    return Pending.load(state_file(account, target.endpoint or target.kind))
 
 
 def play(
-    target: Target, client: Client, scenarios: list[Scenario], removed: list[str] | None = None
+    target: Target,
+    client: Client,
+    scenarios: list[Scenario],
+    removed: list[str] | None = None,
+    restored: list[str] | None = None,
 ) -> Iterator[Played]:
-    """Each scenario, run with cleanup: leftovers of earlier runs first, its own after."""
+    """Each scenario, run with cleanup: account-wide settings an interrupted run left changed
+    put back, and leftovers of earlier runs removed, first; its own after."""
     prefix = new_run_prefix()
     log = removed if removed is not None else []
-    log.extend(sweep(_session(target, client, prefix), leftovers(prefix)))
+    pending = pending_for(target)
+    first = _session(target, client, prefix, pending)
+    (restored if restored is not None else []).extend(put_back(first))
+    log.extend(sweep(first, leftovers(prefix)))
     for scenario in scenarios:
-        session = _session(target, client, prefix)
+        session = _session(target, client, prefix, pending)
         broken: ScenarioBroken | None = None
         try:
             scenario.run(session)
@@ -163,7 +189,7 @@ def record(
     recording = Recording()
     with _opened(kind, endpoint, **options) as (target, client):
         chosen, recording.not_run = consented(target, selected(names), names is not None)
-        for played in play(target, client, chosen):
+        for played in play(target, client, chosen, restored=recording.restored):
             note = played.cut_note()
             document = snapshots.document(
                 played.scenario.name,
@@ -216,7 +242,7 @@ def check(
     label = "the emulator" if kind == "emulator" else ("Twilio" if kind == "twilio" else kind)
     with _opened(kind, endpoint, **options) as (target, client):
         chosen, report.not_run = consented(target, chosen, names is not None)
-        for played in play(target, client, chosen, report.removed):
+        for played in play(target, client, chosen, report.removed, report.restored):
             name = played.scenario.name
             snapshot = stored[name]
             cut = snapshot.get("cut_short")

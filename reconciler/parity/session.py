@@ -24,6 +24,7 @@ import re
 import secrets
 import time
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -32,6 +33,7 @@ from twilio.rest import Client
 
 from reconciler.kinds.role import BUILT_IN_ROLE_NAMES
 from reconciler.parity import spec
+from reconciler.parity.account_wide import SETTINGS, Pending, Setting
 from reconciler.parity.transform import Transformer
 
 SID = re.compile(r"\b[A-Z]{2}[0-9a-f]{32}\b")
@@ -119,9 +121,12 @@ class Session:
     prefix: str
     live: bool = False
     """The target may be Twilio (target.Target.live): nothing may be bought unasked."""
+    pending: Pending = field(default_factory=Pending)
+    """Account-wide settings the run has changed and not yet put back (account_wide.py)."""
     answers: list[Answer] = field(default_factory=list)
     seen: set[str] = field(default_factory=set)
     """SIDs that recorded answers (and requests) have shown so far."""
+    _changing: Setting | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         _aim_products(self.client)
@@ -200,6 +205,9 @@ class Session:
         )
         if isinstance(body, Mapping):  # tokens a body hands out are secrets from now on
             self.transformer.add_secrets(_secret_values(body))
+            changed = self._changing
+            if changed and (method, path) == ("POST", changed.path) and status < 400:
+                self.pending.left(changed, body)
         self.seen.update(SID.findall(json.dumps([path, body])))
         self.answers.append(answer)
         return answer
@@ -247,6 +255,29 @@ class Session:
         if isinstance(body, Mapping):
             self.transformer.add_secrets(_secret_values(body))
         return status, body
+
+    @contextmanager
+    def changing(self, setting: Setting, fetched: Answer) -> Iterator[None]:
+        """Changes to an account-wide `setting` in the block are put back as `fetched` (the
+        scenario's recorded read of it) had it, however the block ends, and remembered until
+        then (account_wide.Pending). Without a read to put back, nothing is changed: the
+        scenario is cut short at that read."""
+        if fetched.status >= 400 or not isinstance(fetched.body, Mapping):
+            raise ScenarioBroken(
+                fetched.step,
+                f"{_status(fetched.status, fetched.body)}: the values to put back are "
+                "unknown, so the account's setting is left unchanged",
+            )
+        restore = setting.restore(fetched.body)
+        self.pending.remember(setting, restore)
+        self._changing = setting
+        try:
+            yield
+        finally:
+            self._changing = None
+            status, _ = self._quiet("POST", setting.path, restore)
+            if status < 400:  # refused: kept, for the next run to put back
+                self.pending.forget(setting)
 
     def created(self, path: str, data: Mapping[str, Any], what: str) -> str:
         """Something the scenario needs, created outside the snapshot; its SID. A refusal cuts
@@ -320,6 +351,29 @@ def _records(
         url = meta.get("next_page_url") or (
             f"{session.client.api.base_url}{relative}" if relative else None
         )
+
+
+def put_back(session: Session) -> list[str]:
+    """Put back the account-wide settings an earlier run changed and never reached its
+    `finally` for (its pending file), unless they changed since; what was done, for the log."""
+    done: list[str] = []
+    for name, entry in list(session.pending.entries.items()):
+        setting = SETTINGS[name]
+        live = session.quiet("GET", setting.path)
+        if not isinstance(live, Mapping):
+            done.append(f"{name}: not read, so not put back yet ({session.pending.path})")
+            continue
+        if entry.get("left") is not None and setting.values(live) != entry["left"]:
+            done.append(
+                f"{name}: an interrupted run changed it, and it has changed since: left as it is"
+            )
+        elif session.quiet("POST", setting.path, entry["restore"]) is None:
+            done.append(f"{name}: refused, so not put back yet ({session.pending.path})")
+            continue
+        else:
+            done.append(f"{name}: put back as it was before an interrupted run changed it")
+        session.pending.forget(setting)
+    return done
 
 
 def sweep(session: Session, matches: Callable[[str], bool] | None = None) -> list[str]:
