@@ -163,7 +163,7 @@ def verify_account(
     expected = target.settings.account_sid
     reached = reached_account(client)
     if reached != expected:
-        who = f"{OPT_IN} names" if env.get(OPT_IN) else "the credentials name"
+        who = f"{OPT_IN} names" if env.get(OPT_IN) == expected else "the credentials name"
         raise TargetRefused(
             f"the credentials reach account {reached}, not {expected} that {who} (an API key "
             "reaches its own account): refusing to run against an account the opt-in does "
