@@ -21,6 +21,7 @@ reported as such, not as Twilio's difference.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -209,10 +210,17 @@ def judge(
     found: list[Mismatch],
     declared: tuple[Difference, ...],
     target: str = "the emulator",
+    steps: Collection[str] | None = None,
 ) -> list[Mismatch]:
     """Declared differences accepted (returned, for the report); the first undeclared one, or
-    a declaration for this snapshot's source that matched nothing, raises ParityFailure."""
-    applicable = [item for item in declared if source_kind in item.against]
+    a declaration for this snapshot's source that matched nothing, raises ParityFailure. With
+    `steps` (the steps compared, when a snapshot was cut short), a declaration about another
+    step is not held to have matched."""
+    applicable = [
+        item
+        for item in declared
+        if source_kind in item.against and (steps is None or item.step in steps)
+    ]
     accepted: list[Mismatch] = []
     for mismatch in found:
         reason = next((item for item in applicable if _matches(item, mismatch)), None)

@@ -1,5 +1,5 @@
 """docs/parity.md's coverage table, generated: every operation of Twilio's Conversations v1
-description and of the vendored 2010-04-01, Messaging and Studio subsets, with whether the
+description and of the vendored 2010-04-01, Messaging, Studio and IAM subsets, with whether the
 emulator serves it (from its registry's routes), whether the engine calls it, and where its
 snapshot answers come from.
 

@@ -6,7 +6,8 @@ Each scenario is a function of a `Session`; its steps are the answers its snapsh
 order. A step that expects a refusal names the Twilio code the project reads Twilio's error
 list to give for it (`refusal=`): a published snapshot takes that code's entry from the list.
 Setup and cleanup calls are `quiet` (outside the snapshot). Everything created is named with
-the run's prefix; account-wide singletons a scenario changes are put back as they were read.
+the run's prefix; account-wide singletons a scenario changes are put back as they were read
+(`Session.changing`, account_wide.py).
 
 Differences between the emulator and a snapshot that the project knows about are declared on
 the scenario, with the reason (`Difference`); the check reports them and fails if one no longer
@@ -17,22 +18,29 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
 from reconciler.kinds.neighbours import CONVERSATION_COUNT_BOUND, NUMBERS_PAGE_SIZE
-from reconciler.parity.session import ACCOUNTS, MESSAGING_SERVICES, STUDIO_FLOWS, Session
+from reconciler.parity.account_wide import CONFIGURATION, WEBHOOKS
+from reconciler.parity.session import (
+    ACCOUNTS,
+    IAM_KEYS,
+    MESSAGING_SERVICES,
+    STUDIO_FLOWS,
+    Session,
+)
 
 UNKNOWN = "0" * 32
 ADDRESS_ENV = "RECONCILER_PARITY_ADDRESS"
 DEFAULT_ADDRESS = "+15005550006"
 """Twilio's magic test number; on a live account set RECONCILER_PARITY_ADDRESS to a number
-the account owns (address configurations need one)."""
+the account owns (address configurations need one, and the phone-number reads list it)."""
 NUMBER_ENV = "RECONCILER_PARITY_NUMBER"
 DEFAULT_NUMBER = "+15005550006"
-"""The number the phone-number scenario buys and releases against an emulator (Twilio's magic
+"""The number the purchase scenario buys and releases against an emulator (Twilio's magic
 "available" number, which only test credentials can buy). Against Twilio the scenario runs only
 when RECONCILER_PARITY_NUMBER names a number available to buy: setting it is the consent to
 the charge."""
@@ -81,17 +89,9 @@ class Scenario:
     charge: Charge | None = None
 
 
-def _created(session: Session, path: str, data: Mapping[str, Any], what: str) -> str:
-    """Something this run needs, created outside the snapshot; its SID."""
-    created = session.quiet("POST", path, data)
-    if not created:
-        raise RuntimeError(f"could not create the scenario's {what}")
-    return str(created["sid"])
-
-
 def _service(session: Session, suffix: str = "svc") -> str:
     """A service of this run, created outside the snapshot; its SID."""
-    return _created(session, "/v1/Services", {"FriendlyName": session.name(suffix)}, "service")
+    return session.created("/v1/Services", {"FriendlyName": session.name(suffix)}, "service")
 
 
 def _roles(session: Session, service: str) -> dict[str, str]:
@@ -100,8 +100,8 @@ def _roles(session: Session, service: str) -> dict[str, str]:
 
 
 def account_configuration(s: Session) -> None:
-    before = s.call("fetch", "GET", "/v1/Configuration").body or {}
-    try:
+    before = s.call("fetch", "GET", "/v1/Configuration")
+    with s.changing(CONFIGURATION, before):
         s.call(
             "update timers",
             "POST",
@@ -122,20 +122,14 @@ def account_configuration(s: Session) -> None:
             {"DefaultChatServiceSid": "IS" + UNKNOWN},
             refusal=50050,
         )
-    finally:
-        s.quiet(
-            "POST",
-            "/v1/Configuration",
-            {
-                "DefaultInactiveTimer": before.get("default_inactive_timer") or "PT0S",
-                "DefaultClosedTimer": before.get("default_closed_timer") or "PT0S",
-            },
-        )
+    # recorded: what the account reads after the cleanup, a null timer cleared as the engine
+    # clears one (DefaultInactiveTimer=) included: on Twilio, evidence of that rule
+    s.call("fetch after putting back", "GET", "/v1/Configuration")
 
 
 def account_webhooks(s: Session) -> None:
-    before = s.call("fetch", "GET", "/v1/Configuration/Webhooks").body or {}
-    try:
+    before = s.call("fetch", "GET", "/v1/Configuration/Webhooks")
+    with s.changing(WEBHOOKS, before):
         s.call(
             "update",
             "POST",
@@ -162,18 +156,7 @@ def account_webhooks(s: Session) -> None:
             {"Filters": ["onSomethingElse"]},
             refusal=20001,
         )
-    finally:
-        s.quiet(
-            "POST",
-            "/v1/Configuration/Webhooks",
-            {
-                "PreWebhookUrl": before.get("pre_webhook_url") or "",
-                "PostWebhookUrl": before.get("post_webhook_url") or "",
-                "Method": before.get("method") or "POST",
-                "Filters": before.get("filters") or [""],
-                "Target": before.get("target") or "webhook",
-            },
-        )
+    s.call("fetch after putting back", "GET", "/v1/Configuration/Webhooks")
 
 
 def services(s: Session) -> None:
@@ -356,9 +339,17 @@ def role_paging(s: Session) -> None:
     s.call("page size over the maximum", "GET", base, query={"PageSize": 1000}, example="readFull")
 
 
+def _placeholder(s: Session, variable: str, default: str, placeholder: str) -> str:
+    """The phone number `variable` names (else `default`), replaced by `placeholder` wherever
+    it appears: as sent, and URL-encoded inside the answers' uris."""
+    number = os.environ.get(variable) or default
+    for form in (number, quote(number, safe="")):
+        s.transformer.replacements[form] = placeholder
+    return number
+
+
 def address_configurations(s: Session) -> None:
-    address = os.environ.get(ADDRESS_ENV) or DEFAULT_ADDRESS
-    s.transformer.replacements[address] = "<address>"
+    address = _placeholder(s, ADDRESS_ENV, DEFAULT_ADDRESS, "<address>")
     base = "/v1/Configuration/Addresses"
     s.call(
         "list sms addresses (own only)",
@@ -391,14 +382,20 @@ def address_configurations(s: Session) -> None:
         f"{base}/{sid}",
         {"FriendlyName": s.name("sms-renamed"), "AutoCreation.Enabled": False},
     )
-    s.call(
+    s.call(  # named, as every create is: were it accepted, cleanup would find it
         "refused: unknown type",
         "POST",
         base,
-        {"Type": "pager", "Address": address},
+        {"Type": "pager", "Address": address, "FriendlyName": s.name("odd")},
         refusal=20001,
     )
-    s.call("refused: no address", "POST", base, {"Type": "sms"}, refusal=20001)
+    s.call(
+        "refused: no address",
+        "POST",
+        base,
+        {"Type": "sms", "FriendlyName": s.name("bare")},
+        refusal=20001,
+    )
     s.call(
         "refused: a filter that is not a conversation event",
         "POST",
@@ -473,9 +470,7 @@ def accounts(s: Session) -> None:
 
 def messaging_services(s: Session) -> None:
     """A Messaging Service fetched by SID, as the plan checks one a configuration names."""
-    sid = _created(
-        s, MESSAGING_SERVICES, {"FriendlyName": s.name("messaging")}, "Messaging Service"
-    )
+    sid = s.created(MESSAGING_SERVICES, {"FriendlyName": s.name("messaging")}, "Messaging Service")
     s.call("fetch", "GET", f"{MESSAGING_SERVICES}/{sid}")
     s.call("refused: unknown SID", "GET", f"{MESSAGING_SERVICES}/MG{UNKNOWN}", refusal=20404)
 
@@ -487,18 +482,45 @@ def studio_flows(s: Session) -> None:
         "Status": "published",
         "Definition": json.dumps(FLOW_DEFINITION),
     }
-    sid = _created(s, STUDIO_FLOWS, data, "Studio Flow")
+    sid = s.created(STUDIO_FLOWS, data, "Studio Flow")
     s.call("fetch", "GET", f"{STUDIO_FLOWS}/{sid}")
     s.call("refused: unknown SID", "GET", f"{STUDIO_FLOWS}/FW{UNKNOWN}", refusal=20404)
 
 
+def _numbers(s: Session) -> str:
+    return f"{ACCOUNTS}/{s.transformer.account_sid}/IncomingPhoneNumbers"
+
+
 def incoming_phone_numbers(s: Session) -> None:
-    """The account's phone numbers, listed the 2010-04-01 way (as the plan reads them to check
-    an SMS address), with and without the PhoneNumber filter."""
-    number = os.environ.get(NUMBER_ENV) or DEFAULT_NUMBER
-    for form in (number, quote(number, safe="")):  # as sent, and inside the answers' uris
-        s.transformer.replacements[form] = "<number>"
-    base = f"{ACCOUNTS}/{s.transformer.account_sid}/IncomingPhoneNumbers"
+    """The account's phone numbers, read as the plan reads them to check an SMS address (the
+    2010-04-01 list, with the PhoneNumber filter and in pages), by the number the account owns
+    (RECONCILER_PARITY_ADDRESS). Reads only, so it runs on a live account unasked; against an
+    emulator (a target that is not live) that number is bought first, quietly."""
+    address = _placeholder(s, ADDRESS_ENV, DEFAULT_ADDRESS, "<address>")
+    base = f"{_numbers(s)}.json"
+    if not s.live:  # already there (an emulator kept from another run): a refusal, fine
+        s.quiet("POST", base, {"PhoneNumber": address, "FriendlyName": s.name("owned")})
+    s.call("list by the owned number", "GET", base, query={"PhoneNumber": address})
+    s.call(
+        "list by the owned number, 1 a page",
+        "GET",
+        base,
+        query={"PhoneNumber": address, "PageSize": 1},
+    )
+    s.call(
+        "list (own only), as the plan pages",
+        "GET",
+        base,
+        query={"PageSize": NUMBERS_PAGE_SIZE},
+        own_only=True,
+    )
+
+
+def phone_number_purchase(s: Session) -> None:
+    """A phone number bought, listed and released: on Twilio its first month is charged, so a
+    live run needs RECONCILER_PARITY_NUMBER (a number available to buy) as the consent."""
+    number = _placeholder(s, NUMBER_ENV, DEFAULT_NUMBER, "<number>")
+    base = _numbers(s)
     s.call(
         "list by a number not bought yet",
         "GET",
@@ -506,23 +528,62 @@ def incoming_phone_numbers(s: Session) -> None:
         query={"PhoneNumber": number},
         example="readEmpty",
     )
-    s.call(  # recorded: a trial account that may not buy it answers a refusal, evidence too
+    bought = s.call(  # a trial account that may not buy it answers a refusal, evidence too
         "buy it", "POST", f"{base}.json", {"PhoneNumber": number, "FriendlyName": s.name("number")}
     )
-    s.call(
-        "list (own only), as the plan pages",
-        "GET",
-        f"{base}.json",
-        query={"PageSize": NUMBERS_PAGE_SIZE},
-        own_only=True,
-    )
+    sid = bought.field("sid")
     s.call("list by phone number", "GET", f"{base}.json", query={"PhoneNumber": number})
+    s.call("release it", "DELETE", f"{base}/{sid}.json")
     s.call(
-        "list by phone number, 1 a page",
+        "list by phone number after the release",
         "GET",
         f"{base}.json",
-        query={"PhoneNumber": number, "PageSize": 1},
+        query={"PhoneNumber": number},
+        example="readEmpty",
     )
+
+
+def iam_keys(s: Session) -> None:
+    """A restricted API key made, listed, read, changed and deleted (IAM v1 /v1/Keys, which
+    needs the auth token or a Main key: a Standard key is refused at the first step)."""
+    me = {"AccountSid": s.transformer.account_sid}
+    policy = {"allow": ["/twilio/studio/flows/read"]}
+    s.call("list (own only)", "GET", IAM_KEYS, query=me, own_only=True, example="readEmpty")
+    created = s.call(
+        "create a restricted key",
+        "POST",
+        IAM_KEYS,
+        {
+            **me,
+            "FriendlyName": s.name("key"),
+            "KeyType": "restricted",
+            "Policy": json.dumps(policy),
+        },
+        example="createRestrictedKey",
+    )
+    s.call(
+        "refused: a restricted key without a policy",
+        "POST",
+        IAM_KEYS,
+        {**me, "FriendlyName": s.name("bare"), "KeyType": "restricted"},
+        refusal=20001,
+    )
+    sid = created.field("sid")
+    s.call("list (own only) after", "GET", IAM_KEYS, query=me, own_only=True, example="readFull")
+    s.call("fetch", "GET", f"{IAM_KEYS}/{sid}", example="fetchRestrictedKey")
+    s.call(
+        "update the policy",
+        "POST",
+        f"{IAM_KEYS}/{sid}",
+        {
+            "FriendlyName": s.name("key-2"),
+            "Policy": json.dumps({"allow": ["/twilio/studio/flows/*"]}),
+        },
+        example="updateRestrictedKey",
+    )
+    s.call("refused: unknown SID", "GET", f"{IAM_KEYS}/SK{UNKNOWN}", refusal=20404)
+    s.call("delete", "DELETE", f"{IAM_KEYS}/{sid}")
+    s.call("fetch deleted", "GET", f"{IAM_KEYS}/{sid}", refusal=20404)
 
 
 def service_conversations(s: Session) -> None:
@@ -626,10 +687,12 @@ SCENARIOS: dict[str, Scenario] = {
                 for key in ("description", "states", "flags")
             ),
         ),
+        _scenario(incoming_phone_numbers),
         _scenario(
-            incoming_phone_numbers,
+            phone_number_purchase,
             charge=Charge("buys a phone number (its first month is charged)", NUMBER_ENV),
         ),
+        _scenario(iam_keys),
         _scenario(
             service_conversations,
             Difference(

@@ -13,6 +13,11 @@ path, parameters), its status, Twilio code and body, all transformed (transform.
 * `live`: recorded against a Twilio account on the date it names.
 * `emulator` / `endpoint`: recorded against an emulator or another endpoint (for tests and
   for trying the workflow; never shipped, see tests/parity/test_snapshots.py).
+
+A recording whose target refused a step the rest of the scenario needs (a trial account or a
+Standard API key refused a subaccount, say) holds the answers up to and including that
+refusal, and `cut_short`: `{"step": ..., "reason": ...}`. A check compares the answers it
+holds and reports the rest of the run as unrecorded.
 """
 
 from __future__ import annotations
@@ -128,9 +133,15 @@ def published(answers: Iterable[Answer], transformer: Transformer) -> list[dict[
 
 
 def document(
-    scenario: str, source: dict[str, Any], answers: list[dict[str, Any]]
+    scenario: str,
+    source: dict[str, Any],
+    answers: list[dict[str, Any]],
+    cut_short: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    return {"scenario": scenario, "source": source, "answers": answers}
+    """A snapshot; `cut_short` (the step the target refused that the rest needed, and why)
+    marks one whose answers end at that step."""
+    written = {"scenario": scenario, "source": source, "answers": answers}
+    return {**written, "cut_short": cut_short} if cut_short else written
 
 
 def source_for(kind: str) -> dict[str, Any]:

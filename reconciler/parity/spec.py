@@ -22,12 +22,19 @@ SPECS = {
     "accounts": PARITY_SPEC / "twilio_api_v2010.openapi.subset.json",
     "messaging": PARITY_SPEC / "twilio_messaging_v1.openapi.subset.json",
     "studio": PARITY_SPEC / "twilio_studio_v2.openapi.subset.json",
+    "iam": EMULATOR_SPEC / "twilio_iam_v1.openapi.subset.json",
 }
-HOST_PREFIXED = {"messaging": "messaging.twilio.com", "studio": "studio.twilio.com"}
+HOST_PREFIXED = {
+    "messaging": "messaging.twilio.com",
+    "studio": "studio.twilio.com",
+    "iam": "iam.twilio.com",
+}
 """The descriptions whose requests name their Twilio host as the first segment of the path
 (`/messaging.twilio.com/v1/Services/MG...`), as the emulator reads them (docs/emulator.md,
-"Hosts"): Messaging's /v1/Services is also a Conversations path. Scenarios write such paths,
-snapshots keep them, and the session sends them to the SDK domain of that host."""
+"Hosts"): Messaging's /v1/Services is also a Conversations path (IAM's /v1/Keys is not, but
+is written the same way, so every product but Conversations and the 2010-04-01 API is).
+Scenarios write such paths, snapshots keep them, and the session sends them to the SDK domain
+of that host."""
 OPERATIONS_INDEX = PARITY_SPEC / "conversations_v1.operations.json"
 ERROR_CODES = EMULATOR_SPEC / "twilio-error-codes.json"
 MORE_INFO = "https://www.twilio.com/docs/errors/{code}"

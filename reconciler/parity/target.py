@@ -7,7 +7,15 @@ mistake does not produce together: real credentials (`TWILIO_ACCOUNT_SID` with
 `RECONCILER_PARITY_ACCOUNT` set to that same account SID. A shell that happens to hold
 production credentials does not run the suite against production; an opt-in copied from
 another account's setup is refused because it names another account. An endpoint other than
-loopback (a proxy, a tunnel) needs the same opt-in.
+loopback (a proxy) needs the same opt-in, and so does any endpoint, loopback included (an SSH
+tunnel to Twilio), reached with credentials from the environment rather than the emulator's
+defaults.
+
+Before anything runs (the start-of-run cleanup included), every target but the in-process
+emulator is asked which account the credentials reach (`GET /v1/Configuration` answers its
+`account_sid`): an API key reaches its own account whatever `TWILIO_ACCOUNT_SID` says, so the
+run is refused unless that is the account the opt-in names (without an opt-in, a loopback
+endpoint with the emulator's defaults: the defaults' account).
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from twilio.base.exceptions import TwilioException
 from twilio.rest import Client
 
 from reconciler.emulator import defaults
@@ -47,8 +56,9 @@ class Target:
     secrets: tuple[str, ...]
     """The credentials' secret halves: never written to a snapshot."""
     live: bool = False
-    """Twilio itself, or an endpoint off this machine that may lead to it: what a scenario
-    buys there is charged."""
+    """Twilio itself, an endpoint off this machine, or any endpoint reached with credentials
+    from the environment (a tunnel): each may lead to Twilio, where what a scenario buys is
+    charged. Exactly the targets that need the opt-in."""
 
     @property
     def bases(self) -> tuple[str, ...]:
@@ -86,6 +96,23 @@ def _require_opt_in(settings: ConnectionSettings, environ: Mapping[str, str], wh
         )
 
 
+EMULATOR_DEFAULTS = (
+    ConnectionSettings(
+        account_sid=defaults.ACCOUNT_SID,
+        username=defaults.ACCOUNT_SID,
+        password=defaults.AUTH_TOKEN,
+    ),
+    ConnectionSettings(
+        account_sid=defaults.ACCOUNT_SID,
+        username=defaults.API_KEY_SID,
+        password=defaults.API_KEY_SECRET,
+    ),
+)
+"""The emulator's default credentials (auth token, API key): never a Twilio account's, so a
+loopback endpoint reached with them (unset, or exported as `emulator serve` prints them) is an
+emulator and needs no opt-in."""
+
+
 def resolve(
     kind: str, endpoint: str | None = None, environ: Mapping[str, str] | None = None
 ) -> Target | None:
@@ -96,19 +123,12 @@ def resolve(
     if kind == "endpoint":
         if not endpoint:
             raise TargetRefused("--target endpoint needs --endpoint URL")
-        settings = (
-            _credentials(env)
-            if env.get("TWILIO_ACCOUNT_SID")
-            else ConnectionSettings(
-                account_sid=defaults.ACCOUNT_SID,
-                username=defaults.ACCOUNT_SID,
-                password=defaults.AUTH_TOKEN,
-            )
-        )
+        settings = _credentials(env) if env.get("TWILIO_ACCOUNT_SID") else EMULATOR_DEFAULTS[0]
         remote = (urlsplit(endpoint).hostname or "") not in LOOPBACK
-        if remote:
+        live = remote or settings not in EMULATOR_DEFAULTS
+        if live:
             _require_opt_in(settings, env, endpoint)
-        return Target("endpoint", settings, endpoint.rstrip("/"), (settings.password,), remote)
+        return Target("endpoint", settings, endpoint.rstrip("/"), (settings.password,), live)
     if kind == "twilio":
         if env.get("RECONCILER_ENDPOINT"):
             raise TargetRefused(
@@ -119,6 +139,36 @@ def resolve(
         _require_opt_in(settings, env, "Twilio")
         return Target("twilio", settings, None, (settings.password,), live=True)
     raise TargetRefused(f"unknown target {kind!r}: one of {', '.join(TARGETS)}")
+
+
+def reached_account(client: Client) -> str:
+    """The account the client's credentials reach, as the API answers for it."""
+    try:
+        reached = client.conversations.v1.configuration().fetch().account_sid
+    except (TwilioException, OSError) as error:
+        raise TargetRefused(
+            f"could not read which account the credentials reach (GET /v1/Configuration): {error}"
+        ) from error
+    if not reached:
+        raise TargetRefused("GET /v1/Configuration names no account_sid: which account is it?")
+    return str(reached)
+
+
+def verify_account(
+    target: Target, client: Client, environ: Mapping[str, str] | None = None
+) -> None:
+    """Refuse the run unless the credentials reach the account the opt-in names (the
+    credentials' own account, which `resolve` made sure the opt-in names when one is needed)."""
+    env = os.environ if environ is None else environ
+    expected = target.settings.account_sid
+    reached = reached_account(client)
+    if reached != expected:
+        who = f"{OPT_IN} names" if env.get(OPT_IN) == expected else "the credentials name"
+        raise TargetRefused(
+            f"the credentials reach account {reached}, not {expected} that {who} (an API key "
+            "reaches its own account): refusing to run against an account the opt-in does "
+            "not name"
+        )
 
 
 @contextmanager
@@ -143,6 +193,8 @@ def open_target(
         )
     client = target.client()
     try:
+        if server is None:
+            verify_account(target, client, environ)
         yield target, client
     finally:
         close_client(client)

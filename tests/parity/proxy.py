@@ -73,13 +73,16 @@ class AlteringProxy:
                 proxy.seen_secrets.update(_secrets(payload))
                 status, payload = proxy.alter(self.command, self.path, response.status, payload)
                 out = b"" if payload is None else json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                if status != 204:
-                    self.send_header("Content-Length", str(len(out)))
-                self.end_headers()
-                if status != 204:
-                    self.wfile.write(out)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    if status != 204:
+                        self.send_header("Content-Length", str(len(out)))
+                    self.end_headers()
+                    if status != 204:
+                        self.wfile.write(out)
+                except (BrokenPipeError, ConnectionResetError):
+                    self.close_connection = True  # the client is gone (a killed run)
 
             do_GET = do_POST = do_DELETE = _forward
 
