@@ -23,7 +23,11 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from reconciler.kinds.neighbours import CONVERSATION_COUNT_BOUND, NUMBERS_PAGE_SIZE
+from reconciler.kinds.neighbours import (
+    CONVERSATION_COUNT_BOUND,
+    NUMBER_LOOKUP_PAGE_SIZE,
+    NUMBERS_PAGE_SIZE,
+)
 from reconciler.parity.account_wide import CONFIGURATION, WEBHOOKS
 from reconciler.parity.session import (
     ACCOUNTS,
@@ -500,7 +504,12 @@ def incoming_phone_numbers(s: Session) -> None:
     base = f"{_numbers(s)}.json"
     if not s.live:  # already there (an emulator kept from another run): a refusal, fine
         s.quiet("POST", base, {"PhoneNumber": address, "FriendlyName": s.name("owned")})
-    s.call("list by the owned number", "GET", base, query={"PhoneNumber": address})
+    s.call(
+        "list by the owned number, as the plan looks an SMS address up",
+        "GET",
+        base,
+        query={"PhoneNumber": address, "PageSize": NUMBER_LOOKUP_PAGE_SIZE},
+    )
     s.call(
         "list by the owned number, 1 a page",
         "GET",
