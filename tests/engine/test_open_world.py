@@ -21,7 +21,14 @@ import yaml
 
 from reconciler.emulator.server import EmulatorServer
 from reconciler.plan import PlanOptions, plan_account
-from tests.engine.conftest import Cli, Engine, apply_ok, assert_clean, write_yaml
+from tests.engine.conftest import (
+    Cli,
+    Engine,
+    apply_ok,
+    assert_clean,
+    report_details,
+    write_yaml,
+)
 
 GONE_SERVICE = "IS" + "d" * 32
 GONE_ROLE = "RL" + "e" * 32
@@ -286,6 +293,41 @@ def test_a_listed_field_without_the_unknown_value_shows_its_removal(
     (diff,) = change.diffs
     assert (change.action.value, diff.name) == ("update", "permissions")
     assert diff.before == ["sendMessage", "summonAI"] and diff.after == ["sendMessage"]
+
+
+def test_resources_of_unknown_types_are_updated_and_keep_what_they_hold(
+    seeded: tuple[Cli, Engine],
+) -> None:
+    """Renaming an address whose auto-creation type, and changing the permissions of a role whose
+    type, the emulator does not know: the emulator answered 500 (a KeyError on its own state),
+    which apply retried and reported as an outage."""
+    _, engine = seeded
+    config = {
+        "version": 1,
+        "services": {
+            "support": {
+                "friendly_name": LONG_NAME,
+                "roles": {"bot": {"type": "robot", "permissions": ["beep", "boop"]}},
+            }
+        },
+        "address_configurations": [
+            {"type": "whatsapp", "address": "whatsapp:+15017122662", "friendly_name": "renamed"}
+        ],
+    }
+    loaded = engine.load(config)
+    plan, report = engine.apply(loaded)
+    assert sorted((change.kind, change.action.value) for change in plan.changes) == [
+        ("address_configuration", "update"),
+        ("role", "update"),
+    ]
+    assert report.succeeded, report_details(report)
+    assert_clean(engine.plan(loaded)[0])
+    bot = engine.role(engine.service_sid(LONG_NAME), "bot")
+    assert (bot.type, sorted(bot.permissions)) == ("robot", ["beep", "boop"])
+    (address,) = [a for a in engine.v1.address_configurations.list() if a.type == "whatsapp"]
+    assert address.friendly_name == "renamed"
+    assert address.auto_creation["type"] == "ai_agent"
+    assert address.auto_creation["conversation_service_sid"] == GONE_SERVICE
 
 
 def test_an_unchanged_dangling_reference_plans_but_a_new_one_is_refused(

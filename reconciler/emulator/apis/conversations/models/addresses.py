@@ -2,7 +2,9 @@
 message to an address starts, and how.
 
 An address configuration's ``auto_creation`` holds the keys of its current type only, as
-Twilio's per-type examples show; switching type drops the old type's settings. One
+Twilio's per-type examples show; switching type drops the old type's settings. An
+auto-creation type the emulator does not know, which only a state file can hold, keeps the keys
+it has, and an update to it applies without the type's checks. One
 configuration per (type, address): a second is 409.
 """
 
@@ -98,9 +100,11 @@ class AddressesModel(AccountState):
             auto["studio_retry_count"] = retries
         auto.setdefault("enabled", False)
         kind = auto.get("type")
-        if kind is not None:
+        if kind in catalog.AUTO_CREATION_KEYS:
             keep = catalog.AUTO_CREATION_COMMON_KEYS + catalog.AUTO_CREATION_KEYS[kind]
             auto = {key: value for key, value in auto.items() if key in keep}
+        # A type this emulator does not know (held from another year: the API refuses to set
+        # one) keeps every key it holds: what Twilio keeps for it is not documented.
         auto = {key: value for key, value in auto.items() if value is not None}
         if auto["enabled"] and kind == "webhook" and not auto.get("webhook_url"):
             raise invalid(

@@ -1,7 +1,8 @@
 """Roles (/v1/Services/{IS}/Roles, and /v1/Roles for the default service's).
 
 A role named by the service configuration as a default role cannot be deleted (409); built-in
-roles that are not defaults can be deleted like any other.
+roles that are not defaults can be deleted like any other. A role of a type the emulator does
+not know (only a state file can hold one) takes any permissions on update.
 """
 
 from __future__ import annotations
@@ -100,10 +101,12 @@ def _permissions(params: Params, role_type: str) -> list[str]:
     values = [v for v in params.get("Permission", []) if v != ""]
     if not values:
         raise invalid("Missing required parameter Permission in the post body")
-    allowed = catalog.PERMISSIONS_BY_ROLE_TYPE[role_type]
+    # A role type the emulator does not know (held from another year: the API refuses to
+    # create one) has no list to check against: its permissions are kept as given.
+    allowed = catalog.PERMISSIONS_BY_ROLE_TYPE.get(role_type)
     result: list[str] = []
     for value in values:
-        if value not in allowed:
+        if allowed is not None and value not in allowed:
             raise invalid(
                 f"Invalid value for Permission: {value!r} is not valid for a {role_type} role",
                 errors.PERMISSION_NOT_FOUND,
