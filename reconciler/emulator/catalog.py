@@ -18,6 +18,9 @@ AUTO_CREATION_TYPES: Final = rules.AUTO_CREATION_TYPES
 WEBHOOK_METHODS: Final = rules.WEBHOOK_METHODS
 WEBHOOK_TARGETS: Final = rules.WEBHOOK_TARGETS
 CREDENTIAL_TYPES: Final = rules.CREDENTIAL_TYPES
+# An sms address is an E.164 number or a short code: AddressCountry "is currently only
+# applicable to short code addresses" (Address Configuration resource).
+SMS_ADDRESSES: Final = (rules.E164, rules.SHORT_CODE)
 ROLE_TYPES: Final = ("conversation", "service")
 
 # Role permissions valid for each role type (Role resource, "Permission Values").

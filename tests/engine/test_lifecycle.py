@@ -5,6 +5,9 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+import pytest
+from twilio.base.exceptions import TwilioRestException
+
 from tests.engine.conftest import Engine, assert_clean
 
 SERVICE = {"friendly_name": "Support"}
@@ -270,6 +273,17 @@ def test_address_configuration_created_updated_replaced_and_pruned(engine: Engin
 
     engine.converge(config(policy={"prune": ["address_configurations"]}))
     assert engine.v1.address_configurations.list() == []
+
+
+def test_an_sms_short_code_address_validates_and_applies(engine: Engine) -> None:
+    """Twilio documents AddressCountry as "only applicable to short code addresses", so an sms
+    address may be a short code: validate took one and the emulator refused it at apply."""
+    short_code = {"type": "sms", "address": "894546", "address_country": "US"}
+    engine.converge(config(address_configurations=[short_code]))
+    (created,) = engine.v1.address_configurations.list()
+    assert (created.address, created.address_country) == ("894546", "US")
+    with pytest.raises(TwilioRestException, match=r"neither an E\.164 phone number nor a short"):
+        engine.v1.address_configurations.create(type="sms", address="501-712-2661")
 
 
 def test_credential_created_updated_rotated_and_pruned(engine: Engine) -> None:

@@ -21,7 +21,6 @@ from reconciler.emulator.apis.conversations.models.state import AccountState
 from reconciler.emulator.form import Params, conflict, invalid, not_found, sid_pattern
 from reconciler.emulator.records import Listing, View, new_sid
 
-_E164 = re.compile(r"^\+[1-9]\d{1,14}$")
 _WHATSAPP = re.compile(r"^(whatsapp:)?\+[1-9]\d{1,14}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 
@@ -123,8 +122,11 @@ class AddressesModel(AccountState):
             catalog.MAX_ADDRESS,
             errors.INVALID_PARAMETER,
         )
-        if address_type == "sms" and not _E164.match(address):
-            raise invalid(f"Invalid value for Address: {address!r} is not an E.164 phone number")
+        if address_type == "sms" and not any(p.match(address) for p in catalog.SMS_ADDRESSES):
+            raise invalid(
+                f"Invalid value for Address: {address!r} is neither an E.164 phone number nor a "
+                "short code"
+            )
         if address_type == "whatsapp" and not _WHATSAPP.match(address):
             raise invalid(f"Invalid value for Address: {address!r} is not a WhatsApp number")
         name = form.friendly_name(params, "FriendlyName", catalog.MAX_ADDRESS_NAME)
