@@ -22,7 +22,7 @@ from reconciler.config.errors import ConfigError, ConfigIssue, Severity
 from reconciler.config.lines import LineIndex
 from reconciler.config.merge import Document, Layer, Location, Locations, merge_documents
 from reconciler.config.models import Config
-from reconciler.config.nulls import null_issues
+from reconciler.config.nulls import read_nulls
 from reconciler.config.validation import _suggest, check_rules, describe
 from reconciler.config.variables import expand_detailed, missing_message
 from reconciler.config.yaml_loader import ConfigPath, parse_yaml, written_text
@@ -125,11 +125,11 @@ def load_config(
         raise ConfigError(reader.issues)
 
     issues = list(reader.issues)
-    nulls = null_issues(merged.data)
-    null_paths = {path for path, _ in nulls}
+    nulls = read_nulls(merged.data)  # the data read from here on: an empty string is null
+    null_paths = {path for path, _ in nulls.issues}
     config: Config | None = None
     try:
-        config = Config.model_validate(merged.data)
+        config = Config.model_validate(nulls.data)
     except ValidationError as error:
         for problem in error.errors(include_url=False):
             path = tuple(problem["loc"])
@@ -139,12 +139,12 @@ def load_config(
             issues.append(_issue_at(merged, path, message, reader.first_file))
     locations = merged.locations
     report = check_rules(
-        merged.data,
+        nulls.data,
         lambda p: _file_line(locations.nearest(p)),
         strict=strict or _strict_policy(merged.data),
     )
     warnings = list(reader.warnings)
-    for path, message in [*nulls, *report.errors]:
+    for path, message in [*nulls.issues, *report.errors]:
         if not _is_tainted(path, merged.tainted):
             issues.append(_issue_at(merged, path, message, reader.first_file))
     for path, message in report.warnings:

@@ -40,7 +40,8 @@ def known_values(values: tuple[str, ...]) -> Any:
 
 
 def _without_null(schema: dict[str, Any]) -> None:
-    """The field's JSON Schema without its `null` branch (and without `default: null`)."""
+    """The field's JSON Schema without its `null` branch (and without `default: null`), and
+    without the empty string, which is `null` too (config/nulls.py)."""
     branches = [branch for branch in schema.pop("anyOf", []) if branch != {"type": "null"}]
     if len(branches) == 1:
         schema.update(branches[0])
@@ -48,14 +49,32 @@ def _without_null(schema: dict[str, Any]) -> None:
         schema["anyOf"] = branches
     if schema.get("default", ...) is None:
         del schema["default"]
+    if schema.get("type") == "string":
+        schema["minLength"] = 1
 
 
 def not_null() -> Any:
-    """Default of a field that may be left out (unmanaged) but not set to `null`: Twilio cannot
-    clear it, which `validate` reports at its line (config/nulls.py). The model still accepts
-    None so that the error is that one clear message; the schema offers no null, so editors
-    flag it too."""
+    """Default of a field that may be left out (unmanaged) but not set to `null` (or to an
+    empty string, which is `null`): Twilio cannot clear it, which `validate` reports at its
+    line (config/nulls.py). The model still accepts None so that the error is that one clear
+    message; the schema offers no null, so editors flag it too."""
     return Field(default=None, json_schema_extra=_without_null)
+
+
+def not_empty() -> Any:
+    """A required text: an empty string is `null`, which `validate` reports at its line
+    (config/nulls.py); the schema says so to editors."""
+    return Field(min_length=1)
+
+
+def _or_empty(schema: dict[str, Any]) -> None:
+    schema["anyOf"] = [*schema.get("anyOf", []), {"const": ""}]
+
+
+def clearable_list() -> Any:
+    """Default of a list Twilio can clear: `null`, or an empty string (which is `null`), clears
+    it (config/nulls.py)."""
+    return Field(default=None, json_schema_extra=_or_empty)
 
 
 WebhookMethod = Annotated[str, known_values(rules.WEBHOOK_METHODS_ANY_CASE)]
@@ -102,7 +121,7 @@ class AccountWebhooks(Strict):
     """Absolute http(s) URL for pre-event webhooks (onXxxAdd/Update/Remove)."""
     post_webhook_url: str | None = None
     """Absolute http(s) URL for post-event webhooks (onXxxAdded/Updated/Removed, ...)."""
-    filters: list[AccountWebhookFilter] | None = None
+    filters: list[AccountWebhookFilter] | None = clearable_list()
     """The events sent; events not listed do not fire."""
 
 
@@ -122,7 +141,7 @@ class Account(Strict):
 class Role(Strict):
     """A role of a conversation service; its name is its key under `roles:`."""
 
-    type: RoleType
+    type: RoleType = not_empty()
     """service roles apply in the service, conversation roles inside each conversation."""
     permissions: list[Permission]
     """Permissions granted; the documented lists differ between service and conversation roles."""
@@ -192,7 +211,7 @@ class ServiceWebhooks(Strict):
     """Absolute http(s) URL for pre-event webhooks."""
     post_webhook_url: str | None = None
     """Absolute http(s) URL for post-event webhooks."""
-    filters: list[ServiceWebhookFilter] | None = None
+    filters: list[ServiceWebhookFilter] | None = clearable_list()
     """The events sent; events not listed do not fire."""
 
 
@@ -225,7 +244,7 @@ class AutoCreation(Strict):
     """type webhook: absolute http(s) URL of the conversation-scoped webhook."""
     webhook_method: WebhookMethod | None = not_null()
     """type webhook: HTTP method."""
-    webhook_filters: list[AddressWebhookFilter] | None = None
+    webhook_filters: list[AddressWebhookFilter] | None = clearable_list()
     """type webhook: the post-event events sent."""
     studio_flow_sid: str | None = not_null()
     """type studio: the Studio Flow, FW and 32 hex digits."""
@@ -236,9 +255,9 @@ class AutoCreation(Strict):
 class AddressConfiguration(Strict):
     """Auto-creation settings of one address; identified by (type, address)."""
 
-    type: AddressType
+    type: AddressType = not_empty()
     """Channel of the address."""
-    address: str
+    address: str = not_empty()
     """sms: +E164 or a short code; whatsapp: whatsapp:+E164; messenger: messenger:<page id>; ..."""
     friendly_name: str | None = None
     """Up to 256 characters, Twilio documents."""
@@ -250,7 +269,7 @@ class AddressConfiguration(Strict):
 class Credential(Strict):
     """A push credential, identified by its friendly_name (default: its key)."""
 
-    type: CredentialType
+    type: CredentialType = not_empty()
     """apn (certificate + private_key), fcm (secret) or gcm (api_key or secret)."""
     friendly_name: str | None = not_null()
     """Defaults to the credential's key in `credentials:`; Twilio documents up to 64 characters."""

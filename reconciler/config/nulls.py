@@ -6,6 +6,11 @@ only for the fields in `rules.CLEARABLE` (text and lists, sent as `Field=`). Any
 section it means nothing at all, so it is reported here, at its line, with what to write
 instead: a configuration that validates must not fail at apply for a value known to be
 impossible.
+
+An empty string is `null` on every one of these keys (Twilio stores a cleared text as null or
+"", and a `${VAR:-}` that expands to nothing is written as neither): cleared where `null` is,
+the same located error where it is not. `read_nulls` returns the data with each such empty
+string as None, which the models and the rules then read.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import functools
 import types
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
@@ -25,11 +31,55 @@ from reconciler.config.yaml_loader import ConfigPath
 NullIssue = tuple[ConfigPath, str]
 
 _UNION_TYPES: tuple[Any, ...] = (Union, types.UnionType)
+_REQUIRED = ("version",)
+"""Keys outside the rule: `null` there is a type error like any other wrong value."""
 
 
-def null_issues(data: Mapping[str, Any]) -> list[NullIssue]:
-    """Every `null` in the configuration data that Twilio cannot apply, with the message."""
-    return list(_walk(Config, data, (), ()))
+@dataclass(frozen=True)
+class Nulls:
+    """What the rule for `null` makes of the configuration data."""
+
+    data: Mapping[str, Any]
+    """The data with every empty string on a key of the rule as None (the data itself when it
+    holds none)."""
+    issues: list[NullIssue]
+    """Every `null` (or empty string) that Twilio cannot apply, with the message."""
+
+
+def read_nulls(data: Mapping[str, Any]) -> Nulls:
+    """Each `null` or empty string in the configuration data: the issues, and the data with the
+    empty strings read as `null`."""
+    issues: list[NullIssue] = []
+    blanks: dict[Any, Any] = {}
+    """The paths of the empty strings as a tree: key -> the tree below, None at an empty string."""
+    for path, blank, message in _walk(Config, data, (), ()):
+        if blank:
+            node = blanks
+            for part in path[:-1]:
+                node = node.setdefault(part, {})
+            node[path[-1]] = None
+        if message is not None:
+            issues.append((path, message))
+    return Nulls(_with_none(data, blanks) if blanks else data, issues)
+
+
+def _with_none(node: Any, blanks: dict[Any, Any] | None) -> Any:
+    """`node` with None at each path of `blanks`: each container on the way copied once, the
+    data itself left as it is."""
+    if blanks is None:
+        return None
+    copied = list(node) if isinstance(node, list) else dict(node)
+    for key, below in blanks.items():
+        copied[key] = _with_none(node[key], below)
+    return copied
+
+
+def _is_null(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value == "")
+
+
+Found = tuple[ConfigPath, bool, "str | None"]
+"""(where, whether an empty string stands there, the message when Twilio cannot clear it)."""
 
 
 @functools.cache
@@ -43,17 +93,19 @@ def _fields(model: type[BaseModel]) -> tuple[tuple[str, Any, str | None, Any], .
 
 def _walk(
     model: type[BaseModel], data: Any, path: ConfigPath, shape: ConfigPath
-) -> Iterator[NullIssue]:
+) -> Iterator[Found]:
     if not isinstance(data, Mapping):
         return
     for name, info, container, inner in _fields(model):
-        if name not in data:
+        if name not in data or (not path and name in _REQUIRED):
             continue
         value = data[name]
         here, pattern = (*path, name), (*shape, name)
-        if value is None:
+        if _is_null(value):
+            message = None
             if pattern not in rules.CLEARABLE:
-                yield here, _message(here, name, info.annotation, info.description, inner)
+                message = _message(here, name, info.annotation, info.description, inner, value)
+            yield here, value is not None, message
             continue
         if inner is None:
             continue
@@ -69,9 +121,9 @@ def _walk(
 
 def _null_entry(
     model: type[BaseModel], item: Any, path: ConfigPath, shape: ConfigPath
-) -> Iterator[NullIssue]:
-    if item is None:
-        yield path, _message(path, str(path[-1]), model, None, model)
+) -> Iterator[Found]:
+    if _is_null(item):
+        yield path, item is not None, _message(path, str(path[-1]), model, None, model, item)
     else:
         yield from _walk(model, item, path, shape)
 
@@ -118,15 +170,19 @@ def _message(
     annotation: Any,
     description: str | None,
     section: type[BaseModel] | None,
+    value: Any,
 ) -> str:
     where = describe(path)
+    written = "null" if value is None else "an empty string (the same as null)"
     if path[0] == "policy":
-        return f"{where}: null is not allowed; leave `{name}` out for its default, or set a value"
+        return (
+            f"{where}: {written} is not allowed; leave `{name}` out for its default, or set a value"
+        )
     leave = f"leave `{name}` out to leave it unmanaged"
     if section is not None:
         return (
-            f"{where}: null is not allowed for a section (nothing to clear); {leave}, or write "
-            "its settings"
+            f"{where}: {written} is not allowed for a section (nothing to clear); {leave}, or "
+            "write its settings"
         )
     known = _known_values(annotation)
     if bool in _members(annotation):
@@ -137,7 +193,9 @@ def _message(
     else:
         text = (description or "").split("\n")[0].split(";")[0].rstrip(".")
         allowed = f"a value ({text[:1].lower()}{text[1:]})" if text else "a value"
-    return f"{where}: null is not allowed: Twilio cannot clear {name}; {leave}, or set {allowed}"
+    return (
+        f"{where}: {written} is not allowed: Twilio cannot clear {name}; {leave}, or set {allowed}"
+    )
 
 
 def null_rules() -> list[tuple[str, bool]]:
@@ -150,8 +208,8 @@ def null_rules() -> list[tuple[str, bool]]:
 
 def _collect(model: type[BaseModel], shape: ConfigPath, found: list[tuple[str, bool]]) -> None:
     for name, info in model.model_fields.items():
-        if name == "version":
-            continue  # required: `null` is a type error like any other wrong value
+        if not shape and name in _REQUIRED:
+            continue
         pattern = (*shape, name)
         found.append((".".join(str(part) for part in pattern), pattern in rules.CLEARABLE))
         container, inner = _structure(info.annotation)

@@ -32,8 +32,9 @@ def readme_table() -> list[tuple[str, bool]]:
     return [(row["path"], row["rule"] == "cleared") for row in rows if row]
 
 
-def config_with_null(path: str) -> dict[str, Any]:
-    """A configuration that is valid except, perhaps, for `null` at `path`."""
+def config_with_null(path: str, null: Any = None) -> dict[str, Any]:
+    """A configuration that is valid except, perhaps, for `null` (or `null` written as the
+    empty string) at `path`."""
     parts = path.split(".")
     data: dict[str, Any] = {"version": 1}
     node: Any = data
@@ -45,13 +46,25 @@ def config_with_null(path: str) -> dict[str, Any]:
             entry = dict(ENTRY.get(part, {}))
             is_list = part == "address_configurations"
             last = index + 1 == len(parts) - 1
-            node[part] = [None if last else entry] if is_list else {"x": None if last else entry}
+            node[part] = [null if last else entry] if is_list else {"x": null if last else entry}
             node = node[part][0] if is_list else node[part]["x"]
         else:
             node = node.setdefault(part, {})
     if parts[-1] != "*":
-        node[parts[-1]] = None
+        node[parts[-1]] = null
     return data
+
+
+def loaded_value(config: Any, path: str) -> Any:
+    """The loaded model's value at a path of the table (`*` is the entry the helper made)."""
+    node = config
+    for part in path.split("."):
+        node = node[0] if part == "*" and isinstance(node, list) else node
+        node = node["x"] if part == "*" and isinstance(node, dict) else node
+        if part != "*":
+            assert part in node.model_fields_set, f"{part} is not managed"
+            node = getattr(node, part)
+    return node
 
 
 def test_the_readme_table_lists_every_key_with_its_rule() -> None:
@@ -77,3 +90,55 @@ def test_null_is_cleared_or_a_located_error_as_the_table_says(
     assert ": null is not allowed" in issue.message
     assert "leave `" in issue.message, "says what to write instead"
     assert not schema_valid, "the schema must not offer a null Twilio cannot apply"
+
+
+@pytest.mark.parametrize(("path", "cleared"), null_rules(), ids=[p for p, _ in null_rules()])
+def test_an_empty_string_is_null_on_every_key(tmp_path: Path, path: str, cleared: bool) -> None:
+    """`""` passed validate and plan on an enumeration (`method: ""`) and failed every apply
+    (Twilio's 50055); on a clearable text it was refused. It is `null`, key by key."""
+    document = config_with_null(path, "")
+    write_files(tmp_path, {"c.yaml": yaml.safe_dump(document, sort_keys=False)})
+    schema_valid = jsonschema.Draft202012Validator(generate_schema()).is_valid(document)
+    if cleared:
+        loaded = load_config([tmp_path / "c.yaml"], environ={})
+        assert loaded_value(loaded.config, path) is None, "cleared, as null"
+        assert schema_valid, "the schema must accept the empty string that clears"
+        return
+    with pytest.raises(ConfigError) as caught:
+        load_config([tmp_path / "c.yaml"], environ={})
+    (issue,) = caught.value.issues
+    assert issue.line is not None and issue.file.endswith("c.yaml")
+    assert ": an empty string (the same as null) is not allowed" in issue.message
+    assert "leave `" in issue.message, "says what to write instead"
+    assert not schema_valid, "the schema must not offer an empty string Twilio cannot apply"
+
+
+def test_a_variable_that_expands_to_nothing_is_null(tmp_path: Path) -> None:
+    """`${VAR:-}` on a key Twilio cannot clear is the located error, not an apply failure."""
+    text = """version: 1
+account:
+  webhooks:
+    target: webhook
+    method: ${METHOD:-}
+    pre_webhook_url: ${PRE_URL:-}
+address_configurations:
+  - type: sms
+    address: "+15017122661"
+    auto_creation:
+      type: webhook
+      webhook_url: https://hooks.example.com/in
+      webhook_method: ${INBOUND_METHOD:-}
+"""
+    write_files(tmp_path, {"c.yaml": text})
+    with pytest.raises(ConfigError) as caught:
+        load_config([tmp_path / "c.yaml"], environ={})
+    found = sorted((issue.line, issue.message.split(":")[0]) for issue in caught.value.issues)
+    assert found == [
+        (5, "account.webhooks.method"),
+        (13, "address_configurations[0].auto_creation.webhook_method"),
+    ]
+    text = text.replace("${METHOD:-}", "POST").replace("${INBOUND_METHOD:-}", "post")
+    write_files(tmp_path, {"c.yaml": text})
+    webhooks = load_config([tmp_path / "c.yaml"], environ={}).config.account
+    assert webhooks is not None and webhooks.webhooks is not None
+    assert webhooks.webhooks.pre_webhook_url is None, "an empty URL clears it"
