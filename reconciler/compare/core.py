@@ -143,10 +143,13 @@ def _live_view(config: Config, live: LiveState, desired: View) -> View:
         wanted = desired[kind.name]
         present = live.services if kind is kinds.SERVICE else live.of(kind.name)
         groups: dict[Identity, list[Resource]] = {}
-        for resource in present:
-            groups.setdefault(resource.identity, []).append(resource)
-        chosen: dict[tuple[str, ...], Resource] = {}
         others: list[Resource] = []
+        for resource in present:
+            if resource.identity not in wanted and kind.missing_name(resource):
+                others.append(resource)  # no name: matches nothing, twins nothing
+            else:
+                groups.setdefault(resource.identity, []).append(resource)
+        chosen: dict[tuple[str, ...], Resource] = {}
         for identity, group in groups.items():
             kept = kinds.survivor(group) if len(group) > 1 else group[0]
             if identity in wanted:
@@ -160,12 +163,15 @@ def _live_view(config: Config, live: LiveState, desired: View) -> View:
         for resource in others:
             if resource.built_in or (kind is kinds.SERVICE and resource.sid == default_service):
                 continue
-            key, label = resource.identity, resource.label
-            if key in chosen or key in wanted:  # a twin: never matches a configured identity
+            key, label, identity = resource.identity, resource.label, resource.identity
+            if kind.missing_name(resource):  # identified and shown by its SID
+                key = identity = kind.identity_by_sid(resource)
+                label = resource.display
+            elif key in chosen or key in wanted:  # a twin: never matches a configured identity
                 key, label = (*key, f"#{resource.sid}"), f"{resource.display} ({resource.sid})"
             chosen[key] = Resource(
                 kind=resource.kind,
-                identity=resource.identity,
+                identity=identity,
                 values={name: v for name, v in resource.values.items() if v is not None},
                 sid=resource.sid,
                 parent_sid=resource.parent_sid,

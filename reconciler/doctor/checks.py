@@ -15,6 +15,7 @@ from reconciler import kinds
 from reconciler.config import rules
 from reconciler.doctor.model import (
     DANGLING_REFERENCE,
+    NAMELESS,
     TOO_LONG,
     UNKNOWN_TYPE,
     UNKNOWN_VALUE,
@@ -123,7 +124,7 @@ class _Finder:
         self.roles_not_read = {item.parent_sid for item in not_read if item.kind == kinds.ROLE.name}
         """What was not read cannot be what a reference misses: those are not checked."""
         self.service_names = {
-            str(service.sid): str(service.values.get("friendly_name"))
+            str(service.sid): str(service.values.get("friendly_name") or service.sid)
             for service in snapshot.services
         }
         self.role_sids = {
@@ -134,18 +135,31 @@ class _Finder:
 
     def add(self, resource: Resource, field: str, value: Any, problem: str, message: str) -> None:
         kind = KINDS_BY_NAME[resource.kind]
+        missing = kind.missing_name(resource)
         if kind.parent is not None:
             service = self.service_names.get(str(resource.parent_sid), str(resource.parent_sid))
-            key = "/".join((service, *resource.identity[1:]))
+            names = [str(resource.sid)] if missing else resource.identity[1:]
+            key = "/".join((service, *names))
             sid = resource.sid or resource.parent_sid
         elif kind is kinds.SERVICE:
-            key, sid = kind.name_of(resource), resource.sid
+            key, sid = resource.display if missing else kind.name_of(resource), resource.sid
         else:
             key, sid = resource.display or "account", resource.sid
         self.found.append(Unknown(resource.kind, key, sid, field, value, problem, message))
 
     def resource(self, resource: Resource) -> None:
         kind = KINDS_BY_NAME[resource.kind]
+        missing = kind.missing_name(resource)
+        if missing is not None:
+            self.add(
+                resource,
+                missing,
+                None,
+                NAMELESS,
+                f"has no {missing}, the name the configuration would match it by: plan never "
+                "manages it, prune keeps it and export cannot write it; name it in Twilio to "
+                "manage it",
+            )
         if not kind.type_is_known(resource):
             self.add(
                 resource,

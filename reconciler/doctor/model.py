@@ -16,12 +16,16 @@ DANGLING_REFERENCE = "dangling_reference"
 Flow, and names nothing there; an SMS address that is not one of the account's numbers."""
 TOO_LONG = "too_long"
 """Text longer than Twilio documents."""
+NAMELESS = "nameless"
+"""A resource without the name the configuration matches it by (Twilio's names are optional
+for some kinds): plan never manages it and prune keeps it."""
 PROBLEMS: tuple[str, ...] = (
     UNKNOWN_TYPE,
     UNKNOWN_VALUE,
     UNREAD_FIELD,
     DANGLING_REFERENCE,
     TOO_LONG,
+    NAMELESS,
 )
 
 NOTHING_UNKNOWN_EXIT_CODE = 0

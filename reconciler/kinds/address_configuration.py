@@ -33,6 +33,7 @@ class AddressConfigurationKind(Kind):
     name = "address_configuration"
     prune_name = "address_configurations"
     known_types = rules.ADDRESS_TYPES
+    identity_fields = ("type", "address")
     phone_number_types: tuple[str, ...] = ("sms",)
     """Address types whose address is one of the account's own phone numbers (E.164)."""
     access = Access(
@@ -84,9 +85,7 @@ class AddressConfigurationKind(Kind):
                     kind=self.name,
                     identity=(address.type, address.address),
                     values=values,
-                    label=f"{address.type}:{address.address}"
-                    if not address.address.startswith(f"{address.type}:")
-                    else address.address,
+                    label=_label(address.type, address.address),
                     source=("address_configurations", index),
                 )
             )
@@ -102,9 +101,7 @@ class AddressConfigurationKind(Kind):
                     identity=(address_type, address),
                     values=self.live_values(record),
                     sid=record["sid"],
-                    label=f"{address_type}:{address}"
-                    if not str(address).startswith(f"{address_type}:")
-                    else address,
+                    label=_label(address_type, address),
                 )
             )
         return resources
@@ -125,3 +122,13 @@ class AddressConfigurationKind(Kind):
 
     def delete(self, api: Any, parent_sid: str | None, sid: str) -> None:
         api.address_configurations(sid).delete()
+
+
+def _label(address_type: Any, address: Any) -> str:
+    """`sms:+15017122661`, or the address alone when it names its type (`whatsapp:+1...`); empty
+    when Twilio holds no type or address, so that the resource is shown by its SID."""
+    if not address_type or not address:
+        return ""
+    if str(address).startswith(f"{address_type}:"):
+        return str(address)
+    return f"{address_type}:{address}"

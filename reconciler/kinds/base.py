@@ -151,7 +151,13 @@ class Resource:
 
     @property
     def display(self) -> str:
-        return self.label or "/".join(self.identity)
+        """The label; else the identity joined by '/'; a resource whose identity has no name
+        (Twilio's names are optional for some kinds) by its SID."""
+        if self.label:
+            return self.label
+        if all(isinstance(part, str) and part for part in self.identity):
+            return "/".join(self.identity)
+        return self.sid or "/".join(str(part) for part in self.identity)
 
 
 class Kind:
@@ -175,6 +181,27 @@ class Kind:
     resource of another type is kept, never pruned, unless the configuration uses its type."""
     access: ClassVar[Access] = Access()
     """The endpoints its calls reach (kinds/access.py): what a restricted API key needs."""
+    identity_fields: ClassVar[tuple[str, ...]] = ()
+    """The record keys a read takes the identity's last parts from (a role's friendly_name):
+    the name the configuration matches the resource by."""
+
+    def missing_name(self, resource: Resource) -> str | None:
+        """The identity field a live resource has no value for (Twilio holds none: a credential
+        created without a friendly_name), or None when it is named. No configuration can name
+        such a resource, so plan never manages it and prune keeps it."""
+        if not self.identity_fields:
+            return None
+        parts = resource.identity[-len(self.identity_fields) :]
+        for name, part in zip(self.identity_fields, parts, strict=True):
+            if not isinstance(part, str) or not part:
+                return name
+        return None
+
+    def identity_by_sid(self, resource: Resource) -> Identity:
+        """A resource without a name identified by its SID in place of its name parts (a role:
+        [service key, its SID]), as a live service no configuration names is [its SID]."""
+        kept = len(resource.identity) - len(self.identity_fields)
+        return (*resource.identity[: max(kept, 0)], str(resource.sid))
 
     def type_of(self, resource: Resource) -> str | None:
         """The resource's type, for kinds that have one (`known_types`)."""
@@ -252,7 +279,8 @@ class Kind:
         identity = {
             key
             for key, value in record.items()
-            if isinstance(value, str) and value in resource.identity
+            if (isinstance(value, str) and value in resource.identity)
+            or key in self.identity_fields
         }
         return sorted(_unread(record, read, "", RECORD_METADATA | identity))
 

@@ -36,6 +36,7 @@ class CredentialKind(Kind):
     prune_name = "credentials"
     known_types = rules.CREDENTIAL_TYPES
     names_may_repeat = True
+    identity_fields = ("friendly_name",)
     access = Access(**collection("/v1/Credentials"))
     fields = (
         # A new type needs its own secrets, which are write-only and so never in an update

@@ -27,6 +27,7 @@ class RoleKind(Kind):
     parent = "service"
     writes_per_second_per_parent = rules.ROLE_ACTIONS_PER_SECOND_PER_SERVICE
     known_types = rules.ROLE_TYPES
+    identity_fields = ("friendly_name",)
     fields = (
         Field("type", "Type", immutable=True),
         Field("permissions", "Permission", compare=Compare.SET),

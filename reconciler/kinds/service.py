@@ -40,6 +40,10 @@ class ServiceKind(Kind):
         """Desired services are keyed by config key and live ones by SID: the name is apart."""
         return str(resource.values["friendly_name"])
 
+    def missing_name(self, resource: Resource) -> str | None:
+        """A live service's identity is its SID; its name is its friendly_name."""
+        return None if resource.values.get("friendly_name") else "friendly_name"
+
     def desired(self, config: Config) -> list[Resource]:
         return [
             Resource(
@@ -59,7 +63,9 @@ class ServiceKind(Kind):
                 identity=(record["sid"],),
                 values={"friendly_name": record["friendly_name"]},
                 sid=record["sid"],
-                label=f"{record['friendly_name']} ({record['sid']})",
+                label=f"{record['friendly_name']} ({record['sid']})"
+                if record["friendly_name"]
+                else record["sid"],
                 extra={"date_created": created_at(record)},
             )
             for record in list_records(api.services, PAGE_SIZE)

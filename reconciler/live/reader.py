@@ -152,8 +152,9 @@ def read_live(
             resources = future.result()
             for resource in resources:
                 resource.values = _shared_values(resource.values, shared)
-                # Names interned: one copy with the config's (its keys are), not one per read.
-                resource.identity = (key, *map(sys.intern, resource.identity[1:]))
+                # Names interned: one copy with the config's (its keys are), not one per read;
+                # a role without a name (Twilio holds none) keeps its None.
+                resource.identity = (key, *map(_interned, resource.identity[1:]))
                 resource.label = ""
             state.resources.setdefault(kind.name, []).extend(resources)
             state.read_kinds.add(kind.name)
@@ -163,6 +164,10 @@ def read_live(
     if account_configuration:
         state.default_service_sid = account_configuration[0].values.get("default_service")
     return state
+
+
+def _interned(name: Any) -> Any:
+    return sys.intern(name) if isinstance(name, str) else name
 
 
 def _shared_values(
@@ -257,6 +262,8 @@ class _Index:
         role_names: dict[str, dict[str, str]] = {}
         for role in roles:
             service_key, name = role.identity[0], role.identity[1]
+            if not isinstance(name, str):
+                continue  # no name to use for it: a reference to it stays its SID
             role_sids.setdefault(service_key, {})[name] = str(role.sid)
             role_names.setdefault(service_key, {}).setdefault(str(role.sid), name)
         return cls(shape, service_keys, role_sids, role_names)

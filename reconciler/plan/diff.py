@@ -87,6 +87,17 @@ def _diff_kind(
         for wanted in desired:
             if wanted.identity[0] in live.bound:
                 wanted.sid = live.bound[wanted.identity[0]].sid
+    # A live resource without a name (Twilio's names are optional for some kinds) matches no
+    # configured one, and shares its empty identity with any other: set apart, never twinned.
+    wanted_identities = {wanted.identity for wanted in desired}
+    nameless = [
+        resource
+        for resource in live_resources
+        if resource.identity not in wanted_identities and kind.missing_name(resource)
+    ]
+    if nameless:
+        apart = {id(resource) for resource in nameless}
+        live_resources = [resource for resource in live_resources if id(resource) not in apart]
     # Twilio lets services and credentials share a name: each name manages its survivor (the
     # oldest, so concurrent runs agree); the twins are unmanaged, and pruned where allowed.
     # A list only for identities that repeat: not one for each of a large account's resources.
@@ -125,7 +136,9 @@ def _diff_kind(
         by_identity = {i: r for i, r in by_identity.items() if str(r.sid) not in superseded}
     if kind.prune_name is None or kind.prune_name not in config.policy.prune:
         return changes
-    unmatched = {str(resource.sid): resource for resource in [*by_identity.values(), *duplicates]}
+    unmatched = {
+        str(resource.sid): resource for resource in [*by_identity.values(), *duplicates, *nameless]
+    }
     keeping = _Keeping(kind, config, live, {kind.type_of(resource) for resource in desired})
     prunable = []
     for resource in unmatched.values():
@@ -171,9 +184,10 @@ class _Keeping:
 
     The account's default service, now or after the plan, is never deleted (the one that is
     the default when the plan starts may be deleted by a later run, once it no longer is). A
-    resource of a type this version does not know is kept unless the configuration uses that
-    type or policy.prune_unknown_types says so: a version that cannot read a resource fully
-    must not be the one to destroy it.
+    resource without a name is kept: no configuration can name it, so prune would delete it
+    whatever the configuration says. A resource of a type this version does not know is kept
+    unless the configuration uses that type or policy.prune_unknown_types says so: a version
+    that cannot read a resource fully must not be the one to destroy it.
     """
 
     def __init__(
@@ -191,6 +205,12 @@ class _Keeping:
     def reason(self, resource: Resource) -> str | None:
         if resource.sid in self.defaults:
             return DEFAULT_SERVICE_KEPT
+        missing = self.kind.missing_name(resource)
+        if missing is not None:
+            return (
+                f"it has no {missing}, so it has no name the configuration could use; prune "
+                "keeps it (name it in Twilio to manage it)"
+            )
         kind_type = self.kind.type_of(resource)
         if (
             not self.kind.type_is_known(resource)

@@ -121,6 +121,7 @@ def test_every_unknown_value_of_a_seeded_account_is_listed_where_it_is(
         "unread_field": 0,
         "dangling_reference": 2,
         "too_long": 1,
+        "nameless": 0,
     }
     where = {(u["kind"], u["value"]): (u["key"], u["sid"]) for u in document["unknown"]}
     bot_key, bot_sid = where[("role", "robot")]

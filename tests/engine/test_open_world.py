@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -134,16 +134,18 @@ def _restart(state: Path, edit: Callable[[dict[str, Any]], None]) -> EmulatorSer
 
 @contextmanager
 def account_holding(
-    folder: Path, edit: Callable[[dict[str, Any]], None] = _seed
+    folder: Path,
+    edit: Callable[[dict[str, Any]], None] = _seed,
+    base: Mapping[str, Any] = BASE,
 ) -> Iterator[EmulatorServer]:
-    """An emulator serving BASE, built through the API, then edited in its state file as an
+    """An emulator serving `base`, built through the API, then edited in its state file as an
     account of another year would hold it."""
     state = folder / "state.json"
     first = EmulatorServer(state_path=state)
     first.start()
     try:
         builder = Engine(first, folder / "build")
-        builder.converge(BASE)
+        builder.converge(base)
         builder.close()
     finally:
         first.stop()
@@ -464,3 +466,104 @@ def test_export_names_what_it_cannot_express_and_exits_1(tmp_path: Path) -> None
         and "'501-712-2661' is not a valid address" in result.stderr
     )
     assert not out.exists()
+
+
+PRUNE_ALL = {"prune": ["services", "roles", "address_configurations", "credentials"]}
+
+
+def test_a_credential_without_a_name_is_shown_by_sid_and_never_pruned(
+    engine: Engine, run: Cli
+) -> None:
+    """Twilio's credential FriendlyName is optional; one created without it crashed doctor,
+    plan --show-unmanaged and every plan that prunes credentials (a None joined as a key)."""
+    nameless = engine.v1.credentials.create(type="fcm", secret="fcm-server-key-1")
+    assert nameless.friendly_name is None
+    config = run.config({"version": 1, "policy": {"prune": ["credentials"]}})
+
+    shown = json.loads(run("plan", config, "--format", "json").stdout)
+    assert shown["changes"] == []
+    (kept,) = shown["kept"]
+    assert (kept["kind"], kept["key"], kept["sid"]) == ("credential", nameless.sid, nameless.sid)
+    assert (
+        "it has no friendly_name, so it has no name the configuration could use" in (kept["reason"])
+    )
+    unmanaged = run("plan", "--show-unmanaged", config)
+    assert unmanaged.exit_code == 0, unmanaged.stderr
+    assert f"credential {nameless.sid}: left alone: it has no friendly_name" in unmanaged.stdout
+    doctor = run("doctor")
+    assert doctor.exit_code == 2, doctor.stderr
+    assert f"credential {nameless.sid}" in doctor.stdout and "[nameless]" in doctor.stdout
+    apply_ok(run, config)
+    assert [c.sid for c in engine.v1.credentials.list()] == [nameless.sid]
+
+
+NAMELESS_BASE: dict[str, Any] = {
+    **BASE,
+    "services": {**BASE["services"], "nameless": {"friendly_name": "Nameless"}},
+    "credentials": {**BASE["credentials"], "push2": {"type": "fcm", "secret": "fcm-key-2"}},
+}
+
+
+def _without_names(conversations: dict[str, Any]) -> None:
+    """A service, a role, two credentials and an address configuration without the name the
+    configuration matches them by."""
+    for credential in conversations["credentials"]:
+        credential["friendly_name"] = None
+    for service in conversations["services"]:
+        if service["friendly_name"] == "Nameless":
+            service["friendly_name"] = None
+    for roles in conversations["roles"].values():
+        for role in roles:
+            if role["friendly_name"] == "bot":
+                role["friendly_name"] = None
+    next(a for a in conversations["addresses"] if a["type"] == "whatsapp")["address"] = None
+
+
+def test_resources_without_a_name_are_shown_by_sid_and_kept(tmp_path: Path) -> None:
+    with account_holding(tmp_path, _without_names, NAMELESS_BASE) as server:
+        run, engine = Cli(server, tmp_path / "cli"), Engine(server, tmp_path / "config")
+        try:
+            services = {s.friendly_name: s.sid for s in engine.v1.services.list()}
+            roles = engine.v1.services(services["Support"]).roles.list()
+            nameless = {
+                ("service", services[None]),
+                ("role", next(r.sid for r in roles if r.friendly_name is None)),
+                *(("credential", c.sid) for c in engine.v1.credentials.list()),
+                *(
+                    ("address_configuration", a.sid)
+                    for a in engine.v1.address_configurations.list()
+                    if a.address is None
+                ),
+            }
+            assert len(nameless) == 5
+            agent = {"type": "conversation", "permissions": ["sendMessage"]}
+            support = {"friendly_name": "Support", "roles": {"agent": agent}}
+            config = run.config(
+                {"version": 1, "services": {"support": support}, "policy": PRUNE_ALL}
+            )
+
+            shown = json.loads(run("plan", config, "--format", "json").stdout)
+            kept = {(item["kind"], item["key"]): item["reason"] for item in shown["kept"]}
+            assert nameless <= set(kept)
+            assert all("no name the configuration could use" in kept[key] for key in nameless)
+            deleted = {change["sid"] for change in shown["changes"]}
+            assert not deleted & {sid for _, sid in nameless}
+            unmanaged = run("plan", "--show-unmanaged", config)
+            assert unmanaged.exit_code == 0, unmanaged.stderr
+            assert all(f"{kind} {sid}: left alone" in unmanaged.stdout for kind, sid in nameless)
+            doctor = json.loads(run("doctor", "--format", "json").stdout)
+            found = {(i["kind"], i["sid"]) for i in doctor["unknown"] if i["problem"] == "nameless"}
+            assert found == nameless
+            for form in ("text", "json"):
+                diffed = run("diff", config, "--live", "--format", form)
+                assert diffed.exit_code == 0, diffed.stderr
+                assert all(sid in diffed.stdout for _, sid in nameless)
+
+            apply_ok(run, config, "--allow-destroy")
+            after = {c.sid for c in engine.v1.credentials.list()}
+            after |= {s.sid for s in engine.v1.services.list()}
+            after |= {a.sid for a in engine.v1.address_configurations.list()}
+            after |= {r.sid for r in engine.v1.services(services["Support"]).roles.list()}
+            assert {sid for _, sid in nameless} <= after
+        finally:
+            engine.close()
