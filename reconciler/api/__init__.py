@@ -22,7 +22,8 @@ problem), `PolicyError` (the team's policy refuses it; `.findings`), `Connection
 `AccountMismatchError` (the account pin or a saved plan's account is not the one reached),
 `StalePlanError` (a saved plan no longer matches), `ReferenceError` (a reference names nothing
 live), `MissingNeighbour` (a Messaging Service or Studio Flow the account does not have),
-`ExportNotExpressible` (the account holds what export cannot write), `ApplyFailed` (from
+`ExportNotExpressible` (the account holds what export cannot write), `ExportIncomplete` (export
+left out what the file cannot hold, and wrote the rest), `ApplyFailed` (from
 `ApplyResult.raise_for_failure()`), `UnsupportedFormat` (a renderer asked for a result it does
 not render); each is importable from here (`except api.StalePlanError`). Errors of Twilio's API
 or the network are raised as the twilio library raises them. docs/api.md walks through the
@@ -83,7 +84,7 @@ from reconciler.api.saved import read_plan_file, show
 if TYPE_CHECKING:
     from reconciler.config.errors import ConfigError
     from reconciler.errors import ConnectionSettingsError, ReconcilerError
-    from reconciler.export.verify import ExportNotExpressible
+    from reconciler.export.verify import ExportIncomplete, ExportNotExpressible
     from reconciler.lint import PolicyError
     from reconciler.output.base import UnsupportedFormat
     from reconciler.plan.neighbours import MissingNeighbour
@@ -112,6 +113,7 @@ __all__ = [
     "ConnectionSettingsError",
     "DiffResult",
     "DoctorResult",
+    "ExportIncomplete",
     "ExportNotExpressible",
     "ExportResult",
     "FleetResult",

@@ -300,12 +300,19 @@ def _check_guards(plan: Plan, allow_destroy: bool, force: bool) -> None:
 def export(connect: Where = None, *, out: str | Path | None = None) -> ExportResult:
     """The account's Conversations configuration as YAML that plans to no changes against it
     (ExportNotExpressible when it holds what this version cannot write); `out` also writes it
-    to that file, atomically."""
+    to that file, atomically. A file that leaves resources out (ExportIncomplete, naming them)
+    is still written to `out` before the error is raised."""
     from reconciler.atomic import write_atomically
-    from reconciler.export import export_account
+    from reconciler.export import ExportIncomplete, export_account
 
     with connected(connect) as api:
-        text = export_account(api)
+        try:
+            text = export_account(api)
+        except ExportIncomplete as incomplete:
+            if out is None:
+                raise
+            write_atomically(Path(out), incomplete.text)
+            raise ExportIncomplete(incomplete.text, incomplete.left_out, out) from None
     if out is not None:
         write_atomically(Path(out), text)
     return ExportResult(text, out)

@@ -19,6 +19,7 @@ ERRORS: dict[str, str] = {
     "ReferenceError": "reconciler.plan.references",
     "MissingNeighbour": "reconciler.plan.neighbours",
     "ExportNotExpressible": "reconciler.export.verify",
+    "ExportIncomplete": "reconciler.export.verify",
     "UnsupportedFormat": "reconciler.output.base",
 }
 """Exception name -> the module that defines it (ApplyFailed is in reconciler.api.results)."""

@@ -27,7 +27,9 @@ def command(
     Every field the engine manages is written, with names instead of SIDs, so `reconciler plan`
     on the result against the same account shows no changes. Push-credential secrets are
     write-only in Twilio: they appear as comments naming a variable to set. The output is the
-    same on every run for the same account. With --all, --target or --shard, export every
+    same on every run for the same account. What the file cannot express (a credential without
+    a name, two credentials with one name) is left out, named in a NOTE and in the error: the
+    file is written and the export exits 1. With --all, --target or --shard, export every
     selected target of the targets file into --out-dir; --subaccounts adopts every subaccount
     of the parent (docs/fleet.md).
     """
@@ -38,4 +40,12 @@ def command(
             fleet, out=out, local=local, endpoint=endpoint, concurrency=concurrency
         )
     fleet.single()
-    show("text", api.export(connect(local, endpoint, concurrency), out=out))
+    from reconciler.export import ExportIncomplete
+
+    try:
+        result = api.export(connect(local, endpoint, concurrency), out=out)
+    except ExportIncomplete as incomplete:
+        if out is None:  # the file goes to standard output, the error to standard error
+            click.echo(incomplete.text, nl=False)
+        raise
+    show("text", result)

@@ -50,6 +50,9 @@ class Export:
     secrets: list[SecretSlot] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     """Things a reviewer must know, written as comments at the top."""
+    left_out: list[str] = field(default_factory=list)
+    """What the account holds that the file cannot express (a credential without a name):
+    written as comments at the top too, and the export fails naming each (exit 1)."""
 
 
 def slug(name: str, fallback: str = "service") -> str:
@@ -91,10 +94,17 @@ def _nest(values: dict[str, Any]) -> dict[str, Any]:
 class _Names:
     """SIDs to the names the exported configuration uses for them."""
 
-    def __init__(self, service_keys: dict[str, str], roles: dict[str, dict[str, str]]) -> None:
+    def __init__(
+        self,
+        service_keys: dict[str, str],
+        roles: dict[str, dict[str, str]],
+        nameless: frozenset[str] = frozenset(),
+    ) -> None:
         self.service_keys = service_keys
         self.roles = roles
         """Service SID -> role SID -> role name."""
+        self.nameless = nameless
+        """SIDs of live resources without a name: a reference to one stays its SID."""
         self.dangling: list[tuple[str, str]] = []
         """(what names it, SID) of references to a service or role that no longer exists."""
 
@@ -107,7 +117,7 @@ class _Names:
             named = self.service_keys.get(value)
         else:
             named = self.roles.get(service_sid or "", {}).get(value)
-        if named is None:
+        if named is None and value not in self.nameless:
             self.dangling.append((where, value))
         return named or value
 
@@ -174,10 +184,20 @@ def build_export(snapshot: AccountSnapshot) -> Export:
     """Configuration data equal to the live account, in the shape of `Config`."""
     service_keys, shared = _service_keys(snapshot.services)
     roles = {
-        sid: {str(role.sid): role.identity[-1] for role in snapshot.under(sid, kinds.ROLE)}
+        sid: {
+            str(role.sid): role.identity[-1]
+            for role in snapshot.under(sid, kinds.ROLE)
+            if not kinds.ROLE.missing_name(role)
+        }
         for sid in service_keys
     }
-    names = _Names(service_keys, roles)
+    nameless = frozenset(
+        str(role.sid)
+        for sid in service_keys
+        for role in snapshot.under(sid, kinds.ROLE)
+        if kinds.ROLE.missing_name(role)
+    )
+    names = _Names(service_keys, roles, nameless)
     export = Export(data={"version": 1}, account_sid=snapshot.account_sid)
 
     # The pin: the account the API answered for (an API key reaches only its own account).
@@ -200,7 +220,7 @@ def build_export(snapshot: AccountSnapshot) -> Export:
     for service in snapshot.services:
         sid = str(service.sid)
         key = service_keys[sid]
-        services[key] = _service(snapshot, service, key, sid in shared, names)
+        services[key] = _service(snapshot, service, key, sid in shared, names, export)
         if sid in shared:
             export.notes.append(
                 f"services.{key} is pinned by sid: another live service has the same name "
@@ -230,7 +250,12 @@ def build_export(snapshot: AccountSnapshot) -> Export:
 
 
 def _service(
-    snapshot: AccountSnapshot, service: Resource, key: str, pin: bool, names: _Names
+    snapshot: AccountSnapshot,
+    service: Resource,
+    key: str,
+    pin: bool,
+    names: _Names,
+    export: Export,
 ) -> dict[str, Any]:
     sid = str(service.sid)
     out: dict[str, Any] = {}
@@ -239,10 +264,12 @@ def _service(
         out["friendly_name"] = friendly_name
     if pin:
         out["sid"] = sid
-    roles = {
-        role.identity[-1]: _nest(_values(kinds.ROLE, role, names, sid, keep_cleared=False))
-        for role in snapshot.under(sid, kinds.ROLE)
-    }
+    roles = {}
+    for role in snapshot.under(sid, kinds.ROLE):
+        if role.sid in names.nameless:
+            export.left_out.append(f"role {role.sid} of services.{key}: {_NAMELESS}")
+            continue
+        roles[role.identity[-1]] = _nest(_values(kinds.ROLE, role, names, sid, keep_cleared=False))
     if roles:
         out["roles"] = roles
     for kind in kinds.SERVICE_CHILD_KINDS:
@@ -286,31 +313,39 @@ def _address(resource: Resource, names: _Names, where: str) -> dict[str, Any]:
     return {"type": address_type, "address": address, **_nest(values)}
 
 
+_NAMELESS = (
+    "it has no friendly_name, and the engine matches it by name, so the file cannot hold it; "
+    "name it in Twilio, then export again"
+)
+
+
 def _credentials(resources: list[Resource], export: Export) -> dict[str, Any]:
-    """Credentials keyed by friendly_name; their secrets become `SecretSlot`s for comments."""
+    """Credentials keyed by friendly_name; their secrets become `SecretSlot`s for comments. Of
+    same-named credentials the file holds the one plan manages (`kinds.survivor`)."""
     kind = kinds.CREDENTIAL
+    by_name: dict[str, list[Resource]] = {}
+    for resource in sorted(resources, key=lambda r: str(r.sid)):
+        if kind.missing_name(resource):
+            export.left_out.append(f"credential {resource.sid}: {_NAMELESS}")
+        else:
+            by_name.setdefault(resource.identity[0], []).append(resource)
     out: dict[str, Any] = {}
-    for resource in sorted(resources, key=lambda r: (str(r.identity[0]), str(r.sid))):
-        name = resource.identity[0]
-        if not name:
-            export.notes.append(
-                f"credential {resource.sid} has no friendly_name and is not exported: the engine "
-                "matches credentials by name; name it, then export again"
-            )
-            continue
-        if name in out:
-            export.notes.append(
-                f"credential {resource.sid} is not exported: another credential is also named "
-                f"{name!r} and the engine matches credentials by name"
-            )
-            continue
+    for name, group in sorted(by_name.items()):
+        resource = kinds.survivor(group)
+        export.left_out += [
+            f"credential {twin.sid}: another credential ({resource.sid}) is also named {name!r}, "
+            "and the engine matches credentials by name, so the file holds the one plan manages; "
+            "rename or delete the other, then export again"
+            for twin in group
+            if twin is not resource
+        ]
         values = _values(kind, resource, _Names({}, {}), None, keep_cleared=False)
         credential_type = str(values.get("type"))
         if credential_type in rules.CREDENTIAL_FIELDS_BY_TYPE:  # else: every field Twilio set
             allowed = set(rules.CREDENTIAL_FIELDS_BY_TYPE[credential_type])
             values = {k: v for k, v in values.items() if k == "type" or k in allowed}
         out[name] = _nest(values)
-        for group in rules.CREDENTIAL_REQUIRED_BY_TYPE.get(credential_type, ()):
-            secret = group[0]
+        for group_of_secrets in rules.CREDENTIAL_REQUIRED_BY_TYPE.get(credential_type, ()):
+            secret = group_of_secrets[0]
             export.secrets.append(SecretSlot(name, secret, variable_name(name, secret)))
     return out

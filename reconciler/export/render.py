@@ -35,6 +35,7 @@ def header(export: Export) -> str:
             "# the variables named in the commented lines below, then uncomment those lines.",
         ]
     lines += [f"# NOTE: {note}" for note in export.notes]
+    lines += [f"# NOTE: not exported: {item}" for item in export.left_out]
     return "\n".join(lines) + "\n"
 
 

@@ -21,6 +21,22 @@ class ExportNotExpressible(ReconcilerError):
     """The account holds values that this version cannot write as a valid configuration."""
 
 
+class ExportIncomplete(ExportNotExpressible):
+    """The file validates and plans clean, but leaves out resources it cannot express (a
+    credential without a name, two credentials with one name), each named in a NOTE at its top:
+    `text` is still written, and the export fails (exit 1) naming each."""
+
+    def __init__(self, text: str, left_out: list[str], written_to: object = None) -> None:
+        where = f"the rest is written to {written_to}" if written_to else "the rest is exported"
+        super().__init__(
+            "the account holds resources this version cannot express as configuration: the "
+            f"export leaves them out, each named in a NOTE at the top ({where}):\n"
+            + "\n".join(left_out)
+        )
+        self.text = text
+        self.left_out = left_out
+
+
 def verify_export(text: str) -> None:
     """Raise ExportNotExpressible naming each error `validate` would report on `text`
     (warnings, such as values this version does not know, are fine: they round-trip)."""

@@ -26,6 +26,7 @@ from tests.engine.conftest import (
     Engine,
     apply_ok,
     assert_clean,
+    assert_no_traceback,
     report_details,
     write_yaml,
 )
@@ -567,3 +568,50 @@ def test_resources_without_a_name_are_shown_by_sid_and_kept(tmp_path: Path) -> N
             assert {sid for _, sid in nameless} <= after
         finally:
             engine.close()
+
+
+def test_export_leaves_out_what_has_no_name_names_it_and_exits_1(tmp_path: Path) -> None:
+    """A credential or role without a name cannot be a key of the file: export wrote the rest,
+    said so only in a comment and exited 0. It names each, writes the rest and exits 1; a
+    default role that is such a role stays its SID, which plans clean."""
+
+    def unnamed(conversations: dict[str, Any]) -> None:
+        conversations["credentials"][0]["friendly_name"] = None
+        for service_sid, roles in conversations["roles"].items():
+            for role in roles:
+                if role["friendly_name"] == "bot":
+                    role["friendly_name"] = None
+                    configuration = conversations["service_configurations"][service_sid]
+                    configuration["default_conversation_creator_role_sid"] = role["sid"]
+
+    exported = tmp_path / "exported.yaml"
+    with account_holding(tmp_path, unnamed) as server:
+        run = Cli(server, tmp_path / "cli")
+        engine = Engine(server, tmp_path / "config")
+        try:
+            (credential,) = engine.v1.credentials.list()
+            bot = next(
+                role
+                for service in engine.v1.services.list()
+                for role in engine.v1.services(service.sid).roles.list()
+                if role.friendly_name is None
+            )
+        finally:
+            engine.close()
+        written = run("export", "--out", str(exported))
+        assert written.exit_code == 1
+        assert_no_traceback(written)
+        for left_out in (f"credential {credential.sid}: ", f"role {bot.sid} of services.support: "):
+            assert left_out in written.stderr, written.stderr
+            assert f"# NOTE: not exported: {left_out}" in exported.read_text("utf-8")
+        assert f"the rest is written to {exported}" in written.stderr
+        document = yaml.safe_load(exported.read_text("utf-8"))
+        configuration = document["services"]["support"]["configuration"]
+        assert configuration["default_conversation_creator_role"] == bot.sid
+        assert "no longer exists" not in exported.read_text("utf-8")
+        assert run("validate", str(exported), endpoint=False).exit_code == 0
+        assert run("plan", str(exported), "--detailed-exitcode").exit_code == 0
+
+        to_stdout = run("export")
+        assert to_stdout.exit_code == 1
+        assert to_stdout.stdout == exported.read_text("utf-8"), "the same file on stdout"
