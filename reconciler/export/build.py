@@ -24,7 +24,7 @@ from reconciler.config import rules
 from reconciler.config.models import Config
 from reconciler.export.read import AccountSnapshot
 from reconciler.kinds import Kind, Reference, Resource
-from reconciler.kinds.base import Compare
+from reconciler.kinds.base import UNREAD_INSIDE, Compare
 from reconciler.kinds.singleton import ServiceSingletonKind, SingletonKind
 
 SLUG_MAX = 60
@@ -230,7 +230,7 @@ def build_export(snapshot: AccountSnapshot) -> Export:
         export.data["services"] = services
 
     addresses = [
-        _address(resource, names, f"address_configurations[{index}]")
+        _address(resource, names, f"address_configurations[{index}]", export)
         for index, resource in enumerate(
             sorted(snapshot.of(kinds.ADDRESS_CONFIGURATION), key=_address_order)
         )
@@ -293,11 +293,20 @@ def _address_order(resource: Resource) -> tuple[str, ...]:
     return tuple(str(part) for part in resource.identity)
 
 
-def _address(resource: Resource, names: _Names, where: str) -> dict[str, Any]:
+def _address(resource: Resource, names: _Names, where: str, export: Export) -> dict[str, Any]:
     """One address configuration; auto-creation fields of other known types are left out (for
-    a type this version does not know, every field Twilio set is kept)."""
+    a type this version does not know, every field Twilio set is kept). A field Twilio returned
+    inside auto_creation that this version does not read cannot be written: it is named as
+    left out."""
     address_type, address = resource.identity
     kind = kinds.ADDRESS_CONFIGURATION
+    unread: dict[str, Any] = resource.extra.get(UNREAD_INSIDE, {})
+    export.left_out += [
+        f"{path} = {value!r} of {where} ({resource.display}): a field this version does not "
+        "read, so the file cannot hold it (plan leaves it as it is, but a create from this "
+        "file would not send it); a newer version may read it"
+        for path, value in sorted(unread.items())
+    ]
     values = _values(kind, resource, names, None, keep_cleared=False, where=where)
     creation_type = str(values.get("auto_creation.type"))
     if creation_type not in rules.AUTO_CREATION_FIELDS_BY_TYPE:

@@ -15,6 +15,7 @@ from reconciler.kinds.access import (
 )
 from reconciler.kinds.base import (
     CLEAR_LIST,
+    UNREAD_INSIDE,
     Compare,
     Field,
     Identity,
@@ -95,15 +96,17 @@ class AddressConfigurationKind(Kind):
         resources = []
         for record in list_records(api.address_configurations, PAGE_SIZE):
             address_type, address = record["type"], record["address"]
-            resources.append(
-                Resource(
-                    kind=self.name,
-                    identity=(address_type, address),
-                    values=self.live_values(record),
-                    sid=record["sid"],
-                    label=_label(address_type, address),
-                )
+            resource = Resource(
+                kind=self.name,
+                identity=(address_type, address),
+                values=self.live_values(record),
+                sid=record["sid"],
+                label=_label(address_type, address),
             )
+            unread = self.unread_inside(record, resource)
+            if unread:
+                resource.extra = {UNREAD_INSIDE: unread}
+            resources.append(resource)
         return resources
 
     def create(

@@ -284,6 +284,18 @@ class Kind:
         }
         return sorted(_unread(record, read, "", RECORD_METADATA | identity))
 
+    def unread_inside(self, record: Mapping[str, Any], resource: Resource) -> dict[str, Any]:
+        """Of `unread_keys`, those inside an object the kind reads parts of (an address
+        configuration's `auto_creation.ai_agent_sid`), with their values: a setting the
+        configuration writes, but not all of it."""
+        return {
+            path: dig(record, path) for path in self.unread_keys(record, resource) if "." in path
+        }
+
+
+UNREAD_INSIDE = "unread_inside"
+"""The `extra` key under which a read keeps `Kind.unread_inside` (export names them)."""
+
 
 def _unread(
     record: Mapping[str, Any], read: set[str], prefix: str, skip: frozenset[str]

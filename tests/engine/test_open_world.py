@@ -615,3 +615,42 @@ def test_export_leaves_out_what_has_no_name_names_it_and_exits_1(tmp_path: Path)
         to_stdout = run("export")
         assert to_stdout.exit_code == 1
         assert to_stdout.stdout == exported.read_text("utf-8"), "the same file on stdout"
+
+
+AI_AGENT = "AI" + "1" * 32
+
+
+def test_export_names_a_field_it_does_not_read_inside_auto_creation(tmp_path: Path) -> None:
+    """An auto-creation type of another year with its own field: export left the field out with
+    exit 0 and no word. The file cannot hold it (the configuration has no such key and the
+    engine no parameter for it): export names it, writes the rest and exits 1; plan leaves the
+    field as it is."""
+
+    def ai_agent(conversations: dict[str, Any]) -> None:
+        whatsapp = next(a for a in conversations["addresses"] if a["type"] == "whatsapp")
+        whatsapp["auto_creation"].update(type="ai_agent", ai_agent_sid=AI_AGENT)
+
+    exported = tmp_path / "exported.yaml"
+    with account_holding(tmp_path, ai_agent) as server:
+        run = Cli(server, tmp_path / "cli")
+        written = run("export", "--out", str(exported))
+        assert written.exit_code == 1
+        named = f"auto_creation.ai_agent_sid = '{AI_AGENT}' of address_configurations[1]"
+        assert named in written.stderr, written.stderr
+        text = exported.read_text("utf-8")
+        assert f"# NOTE: not exported: {named}" in text
+        assert "ai_agent" in text and "ai_agent_sid:" not in text
+        assert run("validate", str(exported), endpoint=False).exit_code == 0
+        assert run("plan", str(exported), "--detailed-exitcode").exit_code == 0
+        document = yaml.safe_load(text)
+        document["address_configurations"][1]["friendly_name"] = "renamed"
+        apply_ok(run, str(write_yaml(tmp_path, document, "renamed.yaml")))
+        engine = Engine(server, tmp_path / "config")
+        try:
+            (address,) = [
+                a for a in engine.v1.address_configurations.list() if a.type == "whatsapp"
+            ]
+        finally:
+            engine.close()
+        assert address.friendly_name == "renamed"
+        assert address.auto_creation["ai_agent_sid"] == AI_AGENT, "plan left it as it is"
