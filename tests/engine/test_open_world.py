@@ -3,8 +3,10 @@
 The emulator's API refuses values outside Twilio's documented lists, as Twilio does today; an
 account set up years ago, or next year, holds them anyway. So the account is built through the
 API, the emulator stopped, and its state file edited as such an account would read: unknown
-permissions, filters, target, address, auto-creation, credential and role types, a lower-case
-method, a 300-character service name, and references to a service and a role that were deleted.
+permissions (of a conversation and of a service role), account, service and address webhook
+filters, target, address, auto-creation, credential and role types, a lower-case method, account
+and service webhook methods outside GET and POST, a 300-character service name, and references
+to a service and a role that were deleted.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ BASE: dict[str, Any] = {
             "roles": {
                 "agent": {"type": "conversation", "permissions": ["sendMessage"]},
                 "bot": {"type": "conversation", "permissions": ["sendMessage"]},
+                "supervisor": {"type": "service", "permissions": ["joinConversation"]},
             },
             "configuration": {"default_conversation_role": "agent"},
             "webhooks": {
@@ -88,6 +91,9 @@ BASE: dict[str, Any] = {
 
 UNKNOWN_VALUES = {
     "onAIThing",
+    "onAgentHandoff",
+    "method: PUT",
+    "impersonate",
     "studio",
     "summonAI",
     "robot",
@@ -104,12 +110,15 @@ def _seed(conversations: dict[str, Any]) -> None:
     """What a real account may hold that the API of the day would refuse."""
     conversations["webhooks"]["filters"].append("onAIThing")
     conversations["webhooks"]["target"] = "studio"
+    conversations["webhooks"]["method"] = "PUT"
     for roles in conversations["roles"].values():
         for role in roles:
             if role["friendly_name"] == "agent":
                 role["permissions"].append("summonAI")
             if role["friendly_name"] == "bot":
                 role["type"], role["permissions"] = "robot", ["beep"]
+            if role["friendly_name"] == "supervisor":
+                role["permissions"].append("impersonate")
     sms, whatsapp = sorted(conversations["addresses"], key=lambda a: a["type"])
     sms.update(type="telegram", address="telegram:12345")
     sms["auto_creation"]["webhook_filters"].append("onConversationSummarized")
@@ -119,6 +128,9 @@ def _seed(conversations: dict[str, Any]) -> None:
     for service in conversations["services"]:
         if service["friendly_name"] == "Support":
             service["friendly_name"] = LONG_NAME
+            webhooks = conversations["service_webhooks"][service["sid"]]
+            webhooks["filters"].append("onAgentHandoff")
+            webhooks["method"] = "PUT"
             conversations["service_configurations"][service["sid"]][
                 "default_conversation_creator_role_sid"
             ] = GONE_ROLE
@@ -172,9 +184,14 @@ def _live_view(engine: Engine) -> dict[str, Any]:
     """Everything the seeded values live in, read through the SDK."""
     v1 = engine.v1
     services = v1.services.list()
+    account_webhooks = v1.configuration.webhooks().fetch()
     return {
-        "webhooks": v1.configuration.webhooks().fetch().filters,
-        "target": v1.configuration.webhooks().fetch().target,
+        "webhooks": (account_webhooks.filters, account_webhooks.target, account_webhooks.method),
+        "service_webhooks": sorted(
+            (webhooks.method, tuple(sorted(webhooks.filters)))
+            for service in services
+            for webhooks in [v1.services(service.sid).configuration.webhooks().fetch()]
+        ),
         "roles": sorted(
             (role.friendly_name, role.type, tuple(sorted(role.permissions)))
             for service in services
