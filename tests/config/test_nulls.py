@@ -71,46 +71,29 @@ def test_the_readme_table_lists_every_key_with_its_rule() -> None:
     assert readme_table() == null_rules()
 
 
+@pytest.mark.parametrize("null", [None, ""], ids=["null", "empty-string"])
 @pytest.mark.parametrize(("path", "cleared"), null_rules(), ids=[p for p, _ in null_rules()])
 def test_null_is_cleared_or_a_located_error_as_the_table_says(
-    tmp_path: Path, path: str, cleared: bool
+    tmp_path: Path, path: str, cleared: bool, null: str | None
 ) -> None:
-    write_files(tmp_path, {"c.yaml": yaml.safe_dump(config_with_null(path), sort_keys=False)})
-    schema_valid = jsonschema.Draft202012Validator(generate_schema()).is_valid(
-        config_with_null(path)
-    )
-    if cleared:
-        load_config([tmp_path / "c.yaml"], environ={})
-        assert schema_valid, "the schema must accept a null Twilio can clear"
-        return
-    with pytest.raises(ConfigError) as caught:
-        load_config([tmp_path / "c.yaml"], environ={})
-    (issue,) = caught.value.issues
-    assert issue.line is not None and issue.file.endswith("c.yaml")
-    assert ": null is not allowed" in issue.message
-    assert "leave `" in issue.message, "says what to write instead"
-    assert not schema_valid, "the schema must not offer a null Twilio cannot apply"
-
-
-@pytest.mark.parametrize(("path", "cleared"), null_rules(), ids=[p for p, _ in null_rules()])
-def test_an_empty_string_is_null_on_every_key(tmp_path: Path, path: str, cleared: bool) -> None:
-    """`""` passed validate and plan on an enumeration (`method: ""`) and failed every apply
-    (Twilio's 50055); on a clearable text it was refused. It is `null`, key by key."""
-    document = config_with_null(path, "")
+    """`""` is `null` too: it passed validate and plan on an enumeration (`method: ""`) and
+    failed every apply (Twilio's 50055), and on a clearable text it was refused."""
+    document = config_with_null(path, null)
     write_files(tmp_path, {"c.yaml": yaml.safe_dump(document, sort_keys=False)})
     schema_valid = jsonschema.Draft202012Validator(generate_schema()).is_valid(document)
     if cleared:
         loaded = load_config([tmp_path / "c.yaml"], environ={})
-        assert loaded_value(loaded.config, path) is None, "cleared, as null"
-        assert schema_valid, "the schema must accept the empty string that clears"
+        assert loaded_value(loaded.config, path) is None, "managed, and cleared"
+        assert schema_valid, f"the schema must accept a {null!r} Twilio can clear"
         return
     with pytest.raises(ConfigError) as caught:
         load_config([tmp_path / "c.yaml"], environ={})
     (issue,) = caught.value.issues
     assert issue.line is not None and issue.file.endswith("c.yaml")
-    assert ": an empty string (the same as null) is not allowed" in issue.message
+    written = "null" if null is None else "an empty string (the same as null)"
+    assert f": {written} is not allowed" in issue.message
     assert "leave `" in issue.message, "says what to write instead"
-    assert not schema_valid, "the schema must not offer an empty string Twilio cannot apply"
+    assert not schema_valid, f"the schema must not offer a {null!r} Twilio cannot apply"
 
 
 def test_a_variable_that_expands_to_nothing_is_null(tmp_path: Path) -> None:

@@ -295,19 +295,20 @@ def test_a_configuration_that_uses_the_type_or_the_policy_lets_prune_delete(
     assert plan.kept == []
 
 
+def _with_roles(roles: dict[str, Any], **sections: Any) -> dict[str, Any]:
+    """A configuration of the seeded Support service with these roles (and other sections)."""
+    return {
+        "version": 1,
+        "services": {"support": {"friendly_name": LONG_NAME, "roles": roles}},
+        **sections,
+    }
+
+
 def test_a_listed_field_without_the_unknown_value_shows_its_removal(
     seeded: tuple[Cli, Engine],
 ) -> None:
     _, engine = seeded
-    config = {
-        "version": 1,
-        "services": {
-            "support": {
-                "friendly_name": LONG_NAME,
-                "roles": {"agent": {"type": "conversation", "permissions": ["sendMessage"]}},
-            }
-        },
-    }
+    config = _with_roles({"agent": {"type": "conversation", "permissions": ["sendMessage"]}})
     plan, _ = engine.plan(engine.load(config))
     (change,) = plan.changes
     (diff,) = change.diffs
@@ -322,18 +323,12 @@ def test_resources_of_unknown_types_are_updated_and_keep_what_they_hold(
     type, the emulator does not know: the emulator answered 500 (a KeyError on its own state),
     which apply retried and reported as an outage."""
     _, engine = seeded
-    config = {
-        "version": 1,
-        "services": {
-            "support": {
-                "friendly_name": LONG_NAME,
-                "roles": {"bot": {"type": "robot", "permissions": ["beep", "boop"]}},
-            }
-        },
-        "address_configurations": [
+    config = _with_roles(
+        {"bot": {"type": "robot", "permissions": ["beep", "boop"]}},
+        address_configurations=[
             {"type": "whatsapp", "address": "whatsapp:+15017122662", "friendly_name": "renamed"}
         ],
-    }
+    )
     loaded = engine.load(config)
     plan, report = engine.apply(loaded)
     assert sorted((change.kind, change.action.value) for change in plan.changes) == [
