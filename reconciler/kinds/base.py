@@ -287,10 +287,11 @@ class Kind:
     def unread_inside(self, record: Mapping[str, Any], resource: Resource) -> dict[str, Any]:
         """Of `unread_keys`, those inside an object the kind reads parts of (an address
         configuration's `auto_creation.ai_agent_sid`), with their values: a setting the
-        configuration writes, but not all of it."""
-        return {
-            path: dig(record, path) for path in self.unread_keys(record, resource) if "." in path
-        }
+        configuration writes, but not all of it. A null one sets nothing, so it is not among
+        them (Twilio answers every auto-creation key, null where its type has none: a newer
+        key would otherwise fail every export of a newer account)."""
+        inside = (path for path in self.unread_keys(record, resource) if "." in path)
+        return {path: value for path in inside if (value := dig(record, path)) is not None}
 
 
 UNREAD_INSIDE = "unread_inside"

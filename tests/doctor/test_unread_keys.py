@@ -47,6 +47,24 @@ def test_unread_keys_are_dotted_paths_including_nested_ones() -> None:
     assert kind.unread_keys(cleared, resource) == ["channel_settings"]
 
 
+def test_what_export_cannot_hold_is_an_unread_key_inside_auto_creation_that_sets_something() -> (
+    None
+):
+    """Twilio answers every auto-creation key, null where its type has none: a newer null key
+    sets nothing, so export has nothing to name (doctor still lists it as unread)."""
+    kind = kinds.ADDRESS_CONFIGURATION
+    record = {
+        "sid": "IG" + "1" * 32,
+        "type": "whatsapp",
+        "address": "whatsapp:+15017122661",
+        "auto_creation": {"enabled": True, "ai_agent_sid": "AG1", "ai_summary_sid": None},
+        "channel_settings": {"rcs": True},
+    }
+    resource = Resource(kind=kind.name, identity=("whatsapp", "whatsapp:+15017122661"), values={})
+    assert kind.unread_inside(record, resource) == {"auto_creation.ai_agent_sid": "AG1"}
+    assert "auto_creation.ai_summary_sid" in kind.unread_keys(record, resource)
+
+
 def test_records_are_kept_only_inside_the_block(sdk_client: Client) -> None:
     v1 = sdk_client.conversations.v1
     kinds.SERVICE.read(v1, None)
