@@ -13,8 +13,9 @@ from typing import Any
 
 from reconciler import escape
 from reconciler.compare.core import Comparison, Side
-from reconciler.plan.model import REDACTED, Action, Change, FieldDiff
-from reconciler.plan.render import COLOURS, SYMBOLS, change_to_json
+from reconciler.output.plan import COLOURS
+from reconciler.plan.document import change_to_json
+from reconciler.plan.model import REDACTED, SYMBOLS, Action, Change, FieldDiff
 
 DIFF_FORMAT_VERSION = 1
 NOT_MANAGED = "(not managed)"

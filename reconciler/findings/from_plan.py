@@ -13,8 +13,8 @@ from reconciler.config import LoadedConfig
 from reconciler.config.validation import describe
 from reconciler.findings.github import render_github
 from reconciler.findings.model import Finding, Rule, register
-from reconciler.plan.model import Action, Change, Plan, ProductCheck
-from reconciler.plan.render import SYMBOLS, VERBS, render_text
+from reconciler.output.plan import render_text
+from reconciler.plan.model import SYMBOLS, VERBS, Action, Change, Plan, ProductCheck
 
 PLAN_CHANGE = Rule(
     id="plan-change",

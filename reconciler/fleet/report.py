@@ -20,11 +20,11 @@ from reconciler.apply import ApplyReport, Outcome
 from reconciler.findings import Finding
 from reconciler.findings.json_format import finding_to_json
 from reconciler.findings.text import format_finding
+from reconciler.output import plan as plan_render
+from reconciler.output.unmanaged import render_unmanaged_markdown, render_unmanaged_text
 from reconciler.output.words import compact_names
 from reconciler.plan import Action, Plan
-from reconciler.plan import render as plan_render
-from reconciler.plan.render import plan_document
-from reconciler.plan.unmanaged import render_unmanaged_markdown, render_unmanaged_text
+from reconciler.plan.document import plan_document
 
 FORMAT_VERSION = 1
 ERROR_EXIT_CODE = 1

@@ -7,9 +7,10 @@ format prints them: the document on stdout stays one parseable object.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from reconciler.output.base import Output, Renderer, out, register
+from reconciler.output.json_text import dumps
 from reconciler.output.text import fleet_document, saved_note, verdict_line
 
 if TYPE_CHECKING:
@@ -25,11 +26,6 @@ if TYPE_CHECKING:
     )
 
 
-def dumps(document: Any) -> str:
-    """Indented, non-ASCII kept as it is, with a final newline."""
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-
-
 @register
 class JsonRenderer(Renderer):
     name = "json"
@@ -42,7 +38,7 @@ class JsonRenderer(Renderer):
 
     def render_plan(self, result: PlanResult) -> Output:
         """schemas/plan.schema.json, with `unmanaged` when it was asked for."""
-        from reconciler.plan.render import plan_document
+        from reconciler.plan.document import plan_document
 
         document = plan_document(result.plan, result.origin)
         if result.unmanaged is not None:
@@ -53,7 +49,7 @@ class JsonRenderer(Renderer):
         return out(dumps(list(unmanaged.records)))
 
     def render_show(self, view: SavedPlanView) -> Output:
-        from reconciler.plan.render import render_json
+        from reconciler.output.plan import render_json
 
         return out(render_json(view.plan, view.origin))
 

@@ -112,7 +112,7 @@ class TextRenderer(Renderer):
         return err(render_text(validation.report.findings)) + verdict_line(validation)
 
     def render_plan(self, result: PlanResult) -> Output:
-        from reconciler.plan.render import render_text
+        from reconciler.output.plan import render_text
 
         shown = out(render_text(result.plan, colour=self.colour))
         if result.unmanaged is not None:
@@ -120,17 +120,17 @@ class TextRenderer(Renderer):
         return shown + saved_note(result)
 
     def render_unmanaged(self, unmanaged: Unmanaged) -> Output:
-        from reconciler.plan.unmanaged import render_unmanaged_text
+        from reconciler.output.unmanaged import render_unmanaged_text
 
         return out(render_unmanaged_text(unmanaged.records))
 
     def render_show(self, view: SavedPlanView) -> Output:
-        from reconciler.plan.render import render_text
+        from reconciler.output.plan import render_text
 
         return out(render_text(view.plan, colour=self.colour, origin=view.origin))
 
     def render_planned(self, planned: Planned) -> Output:
-        from reconciler.plan.render import render_text
+        from reconciler.output.plan import render_text
 
         return out(render_text(planned.plan, colour=self.colour))
 

@@ -94,7 +94,7 @@ def test_the_formats_render_what_the_engine_renders(
     """The output layer calls the engine's renderers: the same bytes as before it existed."""
     from reconciler.compare import render_json as diff_json
     from reconciler.findings import render_sarif
-    from reconciler.plan.render import render_markdown, render_text
+    from reconciler.output.plan import render_markdown, render_text
 
     planned = api.plan("examples/support-desk")
     assert output.renderer("text").render(planned).stdout == render_text(planned.plan)
