@@ -62,7 +62,7 @@ class JsonRenderer(Renderer):
         return out(render_json(result.report))
 
     def render_diff(self, result: DiffResult) -> Output:
-        from reconciler.compare.render import render_json
+        from reconciler.output.compare import render_json
 
         return out(render_json(result.comparison))
 

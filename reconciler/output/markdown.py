@@ -42,7 +42,7 @@ class MarkdownRenderer(Renderer):
         return out(render_markdown(view.plan, view.origin))
 
     def render_diff(self, result: DiffResult) -> Output:
-        from reconciler.compare.render import render_markdown
+        from reconciler.output.compare import render_markdown
 
         return out(render_markdown(result.comparison))
 

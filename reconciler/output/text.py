@@ -161,7 +161,7 @@ class TextRenderer(Renderer):
         return out(render_text(result.report))
 
     def render_diff(self, result: DiffResult) -> Output:
-        from reconciler.compare.render import render_text
+        from reconciler.output.compare import render_text
 
         return out(render_text(result.comparison, colour=self.colour))
 

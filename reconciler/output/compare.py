@@ -1,6 +1,6 @@
-"""A comparison in the plan's formats: text like a plan (with unified diff's --- A / +++ B),
-Markdown for a pull request, JSON as schemas/diff.schema.json describes (the plan's change
-objects, read from A to B).
+"""A comparison (`reconciler diff`) in the plan's formats: text like a plan (with unified
+diff's --- A / +++ B), Markdown for a pull request, JSON as schemas/diff.schema.json describes
+(the plan's change objects, read from A to B).
 
 Every name, path and value from a configuration or an account passes through
 `reconciler.escape`; secrets are never in a comparison, only marked sensitive.
@@ -13,7 +13,8 @@ from typing import Any
 
 from reconciler import escape
 from reconciler.compare.core import Comparison, Side
-from reconciler.output.plan import COLOURS
+from reconciler.output.json_text import dumps
+from reconciler.output.plan import paint
 from reconciler.plan.document import change_to_json
 from reconciler.plan.model import REDACTED, SYMBOLS, Action, Change, FieldDiff
 
@@ -64,9 +65,6 @@ def summary_line(comparison: Comparison) -> str:
 
 
 def render_text(comparison: Comparison, colour: bool = False) -> str:
-    def paint(action: Action, text: str) -> str:
-        return f"\033[{COLOURS[action]}m{text}\033[0m" if colour else text
-
     lines = [
         f"--- A: {escape.terminal(comparison.a.describe())}",
         f"+++ B: {escape.terminal(comparison.b.describe())}",
@@ -75,7 +73,7 @@ def render_text(comparison: Comparison, colour: bool = False) -> str:
     for change in comparison.changes:
         key = escape.terminal(change.key)
         heading = f"{SYMBOLS[change.action]} {change.kind} {key} {WHERE[change.action]}"
-        lines.append(paint(change.action, heading))
+        lines.append(paint(change.action, heading, colour))
         lines.extend(f"    # {escape.terminal(reason)}" for reason in change.reasons)
         lines.extend(_field_line(change, diff) for diff in change.diffs)
         lines.append("")
@@ -175,4 +173,4 @@ def comparison_document(comparison: Comparison) -> dict[str, Any]:
 
 
 def render_json(comparison: Comparison) -> str:
-    return json.dumps(comparison_document(comparison), indent=2, ensure_ascii=False) + "\n"
+    return dumps(comparison_document(comparison))
