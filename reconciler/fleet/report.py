@@ -17,9 +17,7 @@ from typing import Any
 
 from reconciler import escape
 from reconciler.apply import ApplyReport, Outcome
-from reconciler.findings import Finding
-from reconciler.findings.json_format import finding_to_json
-from reconciler.findings.text import format_finding
+from reconciler.findings import Finding, finding_to_json, format_finding
 from reconciler.output import plan as plan_render
 from reconciler.output.unmanaged import render_unmanaged_markdown, render_unmanaged_text
 from reconciler.output.words import compact_names

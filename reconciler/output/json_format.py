@@ -32,7 +32,7 @@ class JsonRenderer(Renderer):
     order = 1
 
     def render_validation(self, validation: Validation) -> Output:
-        from reconciler.findings.json_format import render_json
+        from reconciler.output.findings.json_format import render_json
 
         return out(render_json(validation.report)) + verdict_line(validation, stderr=True)
 

@@ -65,7 +65,7 @@ def fleet_findings_text(
 ) -> Output:
     """Findings on stderr, each once: a shared base file's warning names the targets it
     concerns instead of repeating for every one of them."""
-    from reconciler.findings.text import format_finding
+    from reconciler.findings import format_finding
     from reconciler.fleet.findings import merge_findings
 
     per_target = [
@@ -107,7 +107,7 @@ class TextRenderer(Renderer):
     order = 0
 
     def render_validation(self, validation: Validation) -> Output:
-        from reconciler.findings.text import render_text
+        from reconciler.output.findings.text import render_text
 
         return err(render_text(validation.report.findings)) + verdict_line(validation)
 

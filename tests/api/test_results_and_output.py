@@ -92,8 +92,8 @@ def test_the_formats_render_what_the_engine_renders(
     workspace: EmulatorServer, tmp_path: Path
 ) -> None:
     """The output layer calls the engine's renderers: the same bytes as before it existed."""
-    from reconciler.findings import render_sarif
     from reconciler.output.compare import render_json as diff_json
+    from reconciler.output.findings.sarif import render_sarif
     from reconciler.output.plan import render_markdown, render_text
 
     planned = api.plan("examples/support-desk")
