@@ -358,7 +358,7 @@ def _finish(result: FleetResult, report_file: str | Path | None) -> FleetResult:
 
     from reconciler import redact
     from reconciler.atomic import write_atomically
-    from reconciler.fleet.report import render_json
+    from reconciler.output.fleet import render_json
 
     write_atomically(Path(report_file), redact.mask(render_json(result.report)))
     return replace(result, report_file=report_file)

@@ -10,7 +10,8 @@ variables and credentials, at most `--parallel` targets at a time, and gathers o
   for a subaccount, through the parent's Accounts API listing (the real twilio SDK's
   `client.api.v2010.accounts`), every token masked as soon as it is read;
 - `pipeline.py`: the bounded concurrent runner over the single-account pipeline;
-- `report.py`: the combined report (text, JSON, Markdown) and the fleet's exit code;
+- `report.py`: the combined report and the fleet's exit code (`reconciler.output.fleet` renders
+  it as text, JSON and Markdown);
 - `adopt.py`: `export --subaccounts`, one folder per subaccount plus a targets file;
 - `merge.py`: `python -m reconciler.fleet.merge`, the JSON reports of CI shards as one.
 

@@ -28,10 +28,8 @@ from reconciler.fleet.report import (
     STATUSES,
     FleetReport,
     TargetResult,
-    render_json,
-    render_markdown,
-    render_text,
 )
+from reconciler.output.fleet import render_json, render_markdown, render_text
 from reconciler.usage import ArgumentParser
 
 

@@ -42,8 +42,8 @@ class GithubRenderer(Renderer):
 
     def render_fleet(self, result: FleetResult) -> Output:
         from reconciler.fleet.findings import fleet_findings
-        from reconciler.fleet.report import render_text
         from reconciler.output.findings.github import render_github
+        from reconciler.output.fleet import render_text
 
         report = result.report
         annotations = out(render_github(fleet_findings(report, result.planned)))

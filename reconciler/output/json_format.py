@@ -67,6 +67,6 @@ class JsonRenderer(Renderer):
         return out(render_json(result.comparison))
 
     def render_fleet(self, result: FleetResult) -> Output:
-        from reconciler.fleet.report import render_json
+        from reconciler.output.fleet import render_json
 
         return fleet_document(result, render_json(result.report))

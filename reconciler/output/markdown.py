@@ -47,6 +47,6 @@ class MarkdownRenderer(Renderer):
         return out(render_markdown(result.comparison))
 
     def render_fleet(self, result: FleetResult) -> Output:
-        from reconciler.fleet.report import render_markdown
+        from reconciler.output.fleet import render_markdown
 
         return fleet_document(result, render_markdown(result.report))

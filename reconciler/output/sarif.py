@@ -25,8 +25,8 @@ class SarifRenderer(Renderer):
         """One run over every target's findings (each shared one once), the files they read."""
         from reconciler.findings import Report
         from reconciler.fleet.findings import fleet_findings
-        from reconciler.fleet.report import render_summary
         from reconciler.output.findings.sarif import render_sarif
+        from reconciler.output.fleet import render_summary
 
         report = result.report
         files = dict.fromkeys(file for target in report.targets for file in target.files or ())

@@ -1,10 +1,9 @@
 """The text format: what a person at a terminal reads.
 
 Findings go to stderr as `file:line: message`; plans, diffs and reports to stdout (coloured
-when the renderer is made with `colour=True`). The engine's own text renderers
-(`reconciler.plan.render`, `reconciler.compare.render`, `reconciler.fleet.report`,
-`reconciler.findings.text`, `reconciler.plan.unmanaged`) are imported when used, so that
-`validate` never loads the plan layer.
+when the renderer is made with `colour=True`). What each result looks like is in this
+package's modules per result (`plan`, `unmanaged`, `compare`, `fleet`, `findings.text`),
+imported when used, so that `validate` never loads the plan layer.
 """
 
 from __future__ import annotations
@@ -96,7 +95,7 @@ def fleet_tail(result: FleetResult) -> Output:
 
 
 def summary(result: FleetResult) -> Output:
-    from reconciler.fleet.report import render_summary
+    from reconciler.output.fleet import render_summary
 
     return out(render_summary(result.report))
 
@@ -166,7 +165,7 @@ class TextRenderer(Renderer):
         return out(render_text(result.comparison, colour=self.colour))
 
     def render_fleet(self, result: FleetResult) -> Output:
-        from reconciler.fleet.report import render_text
+        from reconciler.output.fleet import render_text
 
         report = result.report
         if report.command == "validate":
