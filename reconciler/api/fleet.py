@@ -1,4 +1,5 @@
-"""The fleet functions of the API: validate, plan, apply, export and show over many targets.
+"""The fleet functions of the API: validate, plan, apply, export and show over many targets,
+and the merge of the reports of a fleet split across CI jobs.
 
 Each runs the fleet layer (`reconciler.fleet`: one account's pipeline per target, `parallel`
 targets at once) over the targets a `Selection` picks from a targets file, and returns one
@@ -183,6 +184,16 @@ def export_fleet(
             with _run(selection, settings, notify) as run:
                 report = run.report("export", run.export(folder), selection.shard_label)
     return _finish(FleetResult(report), report_file)
+
+
+def merge_fleet_reports(reports: Sequence[str | Path]) -> FleetResult:
+    """The JSON reports of a fleet's CI shards (`report_file` of each shard's run) joined into
+    the report one run over every target would have given (offline). ReconcilerError for a
+    file that is not such a report, reports of different commands, or a target in two."""
+    from reconciler.fleet.combine import merge_reports, read_report
+
+    paths = [Path(report) for report in reports]
+    return FleetResult(merge_reports([(path, read_report(path)) for path in paths]))
 
 
 def show_fleet(folder: str | Path) -> FleetResult:
