@@ -176,6 +176,16 @@ class ExportResult(Result):
 
 
 @dataclass(frozen=True)
+class SchemaResult(Result):
+    """The JSON Schema of the configuration format, and the file it was written to when one
+    was asked for."""
+
+    kind: ClassVar[str] = "schema"
+    text: str
+    written_to: str | Path | None = None
+
+
+@dataclass(frozen=True)
 class DoctorResult(Result):
     """`doctor`: the credentials, endpoint and clock, and what this version does not know."""
 
@@ -217,3 +227,4 @@ class FleetResult(Result):
     def exit_code(self, detailed_exitcode: bool = False) -> int:
         """1 if any target failed, else 2 for changes under detailed_exitcode, else 0."""
         return self.report.exit_code(detailed_exitcode)
+

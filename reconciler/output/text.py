@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         Planned,
         PlanResult,
         SavedPlanView,
+        SchemaResult,
         Unmanaged,
         Validation,
     )
@@ -140,6 +141,11 @@ class TextRenderer(Renderer):
         if result.written_to is None:
             return out(result.text)
         return err(f"Exported the account to {result.written_to}.\n")
+
+    def render_schema(self, result: SchemaResult) -> Output:
+        if result.written_to is None:
+            return out(result.text)
+        return err(f"Wrote {result.written_to}\n")
 
     def render_permissions(self, result: PermissionsResult) -> Output:
         from reconciler.permissions.table import ASSUMED_NOTE, assumed

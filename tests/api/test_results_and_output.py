@@ -28,6 +28,7 @@ EXPECTED_FORMATS = {
     "planned": ("text",),
     "doctor": ("text", "json"),
     "permissions": ("text", "json"),
+    "schema": ("text",),
 }
 
 
@@ -53,6 +54,7 @@ def every_result(tmp: Path) -> list[Result]:
     results.append(api.export_fleet(FLEET, out_dir=tmp / "fleet-export"))
     results.append(api.doctor())
     results.append(api.permissions("examples/support-desk", "apply"))
+    results += [api.export_schema(), api.export_schema(tmp / "schema.json")]
     return results + events
 
 
@@ -84,6 +86,7 @@ def test_every_result_renders_in_every_format_of_its_kind(
                 "unmanaged",
                 "doctor",
                 "permissions",
+                "schema",
             ):
                 assert shown.stdout or shown.stderr, (result.kind, name)
 
