@@ -46,6 +46,7 @@ from reconciler.api.account import (
     schema,
     validate,
 )
+from reconciler.api.emulator import serve_emulator
 from reconciler.api.fleet import (
     Selection,
     apply_fleet,
@@ -61,6 +62,7 @@ from reconciler.api.results import (
     Checked,
     DiffResult,
     DoctorResult,
+    EmulatorServing,
     ExportResult,
     FleetResult,
     Message,
@@ -86,6 +88,7 @@ __all__ = [
     "Connect",
     "DiffResult",
     "DoctorResult",
+    "EmulatorServing",
     "ExportResult",
     "FleetResult",
     "Message",
@@ -117,6 +120,7 @@ __all__ = [
     "plan_fleet",
     "read_plan_file",
     "schema",
+    "serve_emulator",
     "show",
     "show_fleet",
     "validate",

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
         ApplyResult,
         DiffResult,
         DoctorResult,
+        EmulatorServing,
         ExportResult,
         FleetResult,
         PermissionsResult,
@@ -141,6 +142,11 @@ class TextRenderer(Renderer):
         if result.written_to is None:
             return out(result.text)
         return err(f"Exported the account to {result.written_to}.\n")
+
+    def render_emulator(self, serving: EmulatorServing) -> Output:
+        from reconciler.output.emulator import banner
+
+        return out(banner(serving))
 
     def render_schema(self, result: SchemaResult) -> Output:
         if result.written_to is None:

@@ -29,6 +29,7 @@ EXPECTED_FORMATS = {
     "doctor": ("text", "json"),
     "permissions": ("text", "json"),
     "schema": ("text",),
+    "emulator": ("text",),
 }
 
 
@@ -55,6 +56,9 @@ def every_result(tmp: Path) -> list[Result]:
     results.append(api.doctor())
     results.append(api.permissions("examples/support-desk", "apply"))
     results += [api.export_schema(), api.export_schema(tmp / "schema.json")]
+    serving = api.serve_emulator(port=0, subaccounts=1)
+    serving.stop()
+    results.append(serving)
     return results + events
 
 
@@ -87,6 +91,7 @@ def test_every_result_renders_in_every_format_of_its_kind(
                 "doctor",
                 "permissions",
                 "schema",
+                "emulator",
             ):
                 assert shown.stdout or shown.stderr, (result.kind, name)
 
