@@ -9,14 +9,26 @@ from __future__ import annotations
 
 from reconciler import escape
 from reconciler.findings import Finding, format_finding
-from reconciler.fleet.report import FAILED, INVALID, LABELS, STATUSES, FleetReport, TargetResult
+from reconciler.fleet.report import (
+    EXPORTED,
+    FAILED,
+    INVALID,
+    LABELS,
+    NO_CHANGES,
+    STATUSES,
+    VALID,
+    FleetReport,
+    TargetResult,
+)
 from reconciler.output import plan as plan_render
 from reconciler.output.json_text import dumps
 from reconciler.output.unmanaged import render_unmanaged_markdown, render_unmanaged_text
-from reconciler.output.words import compact_names
+from reconciler.output.words import MAX_NAMES, compact_names
 from reconciler.plan.model import Action, Plan
 
 MARKDOWN_TITLE = "### reconciler plan\n\n"
+QUIET = (NO_CHANGES, VALID, EXPORTED)
+"""Outcomes with nothing to show but the outcome itself (the JSON keeps their details)."""
 
 
 def render_json(report: FleetReport) -> str:
@@ -104,8 +116,12 @@ def _apply_line(result: TargetResult) -> str:
 
 
 def render_markdown(report: FleetReport) -> str:
-    """A summary table first, then a section per target; unchanged targets collapsed."""
+    """A summary table first, then a section per target; unchanged targets collapsed, and past
+    MAX_NAMES of them named in one line instead (as the text summary names them), so that a
+    thousand targets stay one pull-request comment."""
     counts = report.summary()
+    compact = _compacted(report)
+    named = {result.name for members in compact.values() for result in members}
     shard = f" (shard {report.shard})" if report.shard else ""
     lines = [f"### reconciler fleet {report.command}{shard}", ""]
     lines.append(f"**{report.summary_line()}**")
@@ -118,6 +134,8 @@ def render_markdown(report: FleetReport) -> str:
         rule += "---:|---:|---:|---:|"
     lines += [header, rule]
     for result in report.targets:
+        if result.name in named:
+            continue
         account = f"`{result.account_sid}`" if result.account_sid else ""
         status = LABELS[result.status]
         shown = f"**{status}**" if result.failed else status
@@ -128,12 +146,32 @@ def render_markdown(report: FleetReport) -> str:
             row += "".join(f" {plan_counts[action.value] if known else ''} |" for action in Action)
         lines.append(row)
     lines.append("")
+    for status, members in compact.items():
+        names = compact_names([escape.markdown(result.name) for result in members])
+        lines += [f"**{LABELS[status].capitalize()}:** {names}", ""]
     if with_counts and counts["targets"]:
         totals = ", ".join(f"{counts[action.value]} to {action.value}" for action in Action)
         lines += [f"Changes across the fleet: {totals}.", ""]
     for result in report.targets:
-        lines += _markdown_section(result)
+        if result.name not in named:
+            lines += _markdown_section(result)
     return "\n".join(lines) + "\n"
+
+
+def _compacted(report: FleetReport) -> dict[str, list[TargetResult]]:
+    """The targets Markdown names in one line, by outcome: those of a quiet outcome, when it
+    has more than MAX_NAMES (fewer keep their row and section, as before); a target with
+    unmanaged resources to list keeps its own."""
+    groups: dict[str, list[TargetResult]] = {}
+    for status in STATUSES[report.command]:
+        members = [
+            result
+            for result in report.targets
+            if result.status == status and status in QUIET and not result.unmanaged
+        ]
+        if len(members) > MAX_NAMES:
+            groups[status] = members
+    return groups
 
 
 def _markdown_section(result: TargetResult) -> list[str]:
