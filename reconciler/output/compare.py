@@ -14,7 +14,7 @@ from typing import Any
 from reconciler import escape
 from reconciler.compare.core import Comparison, Side
 from reconciler.output.json_text import dumps
-from reconciler.output.plan import paint
+from reconciler.output.plan import markdown_fields, paint
 from reconciler.plan.document import change_to_json
 from reconciler.plan.model import REDACTED, SYMBOLS, Action, Change, FieldDiff
 
@@ -115,22 +115,12 @@ def render_markdown(comparison: Comparison) -> str:
         ]
         for reason in change.reasons:
             lines += [f"_{escape.markdown(reason)}_", ""]
-        if change.diffs:
-            lines += ["| field | A | B |", "|---|---|---|"]
-            for diff in change.diffs:
-                before = (
-                    ""
-                    if change.action is Action.CREATE
-                    else _value(diff, diff.before, _managed(diff, "before"))
-                )
-                after = (
-                    ""
-                    if change.action is Action.DELETE
-                    else _value(diff, diff.after, _managed(diff, "after"))
-                )
-                lines.append(
-                    f"| `{diff.name}` | {escape.markdown(before)} | {escape.markdown(after)} |"
-                )
+        lines += markdown_fields(
+            change,
+            ("A", "B"),
+            lambda diff: _value(diff, diff.before, _managed(diff, "before")),
+            lambda diff: _value(diff, diff.after, _managed(diff, "after")),
+        )
         lines += ["", "</details>"]
     if not comparison.same:
         lines += ["", summary_line(comparison), ""]

@@ -8,6 +8,7 @@ from a configuration or an account passes through `reconciler.escape`.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from reconciler import escape
@@ -128,6 +129,24 @@ def render_json(plan: Plan, origin: Origin | None = None) -> str:
     return dumps(plan_document(plan, origin))
 
 
+def markdown_fields(
+    change: Change,
+    columns: tuple[str, str],
+    before: Callable[[FieldDiff], str],
+    after: Callable[[FieldDiff], str],
+) -> list[str]:
+    """A change's fields as a Markdown table (a plan's before and after, a diff's A and B):
+    the side where the resource does not exist is left empty; nothing when no field changes."""
+    if not change.diffs:
+        return []
+    lines = [f"| field | {columns[0]} | {columns[1]} |", "|---|---|---|"]
+    for diff in change.diffs:
+        old = "" if change.action is Action.CREATE else before(diff)
+        new = "" if change.action is Action.DELETE else after(diff)
+        lines.append(f"| `{diff.name}` | {escape.markdown(old)} | {escape.markdown(new)} |")
+    return lines
+
+
 def render_markdown(plan: Plan, origin: Origin | None = None) -> str:
     """The plan as a pull-request comment; `origin` (a saved plan's account) under the title."""
     counts = plan.summary
@@ -171,14 +190,9 @@ def render_markdown(plan: Plan, origin: Origin | None = None) -> str:
         )
         lines.append("")
         lines.extend(f"_{escape.markdown(reason)}_" for reason in change.reasons)
-        if change.diffs:
-            lines += ["| field | before | after |", "|---|---|---|"]
-            for diff in change.diffs:
-                before = "" if change.action is Action.CREATE else _before(diff)
-                after = "" if change.action is Action.DELETE else _value(diff, diff.after)
-                lines.append(
-                    f"| `{diff.name}` | {escape.markdown(before)} | {escape.markdown(after)} |"
-                )
+        lines += markdown_fields(
+            change, ("before", "after"), _before, lambda diff: _value(diff, diff.after)
+        )
         lines += ["", "</details>"]
     if not plan.empty:
         lines += ["", summary_line(plan), ""]
