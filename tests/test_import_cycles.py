@@ -22,3 +22,21 @@ def test_no_module_of_the_reconciler_is_part_of_an_import_cycle() -> None:
     assert not found, "import cycles in reconciler/:\n" + "\n".join(
         " -> ".join(cycle) for cycle in found
     )
+
+
+FRONT_ENDS = ("reconciler.output", "reconciler.cli", "reconciler.api", "reconciler.fleet.merge")
+"""What may render: the output layer itself, the commands and the API that call it, and
+`python -m reconciler.fleet.merge` (a command kept at the path CI workflows call)."""
+
+
+def test_only_the_front_ends_import_the_output_layer() -> None:
+    """The engine (config, plan, fleet, findings, ...) returns data and never renders it, so
+    the dependency runs one way: output -> engine."""
+    graph = import_graph(ROOT, "reconciler")
+    rendering = sorted(
+        module
+        for module, targets in graph.items()
+        if any(target.startswith("reconciler.output") for target in targets)
+        and not any(module == front or module.startswith(front + ".") for front in FRONT_ENDS)
+    )
+    assert rendering == [], "engine modules that import reconciler.output"

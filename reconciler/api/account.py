@@ -25,6 +25,7 @@ from reconciler.api.results import (
     Planned,
     PlanResult,
     Result,
+    SchemaResult,
     StepDone,
     Unmanaged,
     Validation,
@@ -412,3 +413,15 @@ def schema() -> str:
     from reconciler.config.schema import schema_text
 
     return schema_text()
+
+
+def export_schema(out: str | Path | None = None) -> SchemaResult:
+    """The JSON Schema of the configuration format (what `schema()` gives), and with `out`
+    written to that file too: what `reconciler schema [--out FILE]` shows."""
+    text = schema()
+    if out is not None:
+        try:
+            Path(out).write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise ReconcilerError(f"cannot write {out}: {error}") from error
+    return SchemaResult(text, out)

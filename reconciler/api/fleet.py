@@ -1,4 +1,5 @@
-"""The fleet functions of the API: validate, plan, apply, export and show over many targets.
+"""The fleet functions of the API: validate, plan, apply, export and show over many targets,
+and the merge of the reports of a fleet split across CI jobs.
 
 Each runs the fleet layer (`reconciler.fleet`: one account's pipeline per target, `parallel`
 targets at once) over the targets a `Selection` picks from a targets file, and returns one
@@ -185,6 +186,16 @@ def export_fleet(
     return _finish(FleetResult(report), report_file)
 
 
+def merge_fleet_reports(reports: Sequence[str | Path]) -> FleetResult:
+    """The JSON reports of a fleet's CI shards (`report_file` of each shard's run) joined into
+    the report one run over every target would have given (offline). ReconcilerError for a
+    file that is not such a report, reports of different commands, or a target in two."""
+    from reconciler.fleet.combine import merge_reports, read_report
+
+    paths = [Path(report) for report in reports]
+    return FleetResult(merge_reports([(path, read_report(path)) for path in paths]))
+
+
 def show_fleet(folder: str | Path) -> FleetResult:
     """Every target's saved plan in a folder `plan_fleet(out=...)` wrote, as the fleet's plan
     report (offline)."""
@@ -358,7 +369,7 @@ def _finish(result: FleetResult, report_file: str | Path | None) -> FleetResult:
 
     from reconciler import redact
     from reconciler.atomic import write_atomically
-    from reconciler.fleet.report import render_json
+    from reconciler.output.fleet import render_json
 
     write_atomically(Path(report_file), redact.mask(render_json(result.report)))
     return replace(result, report_file=report_file)

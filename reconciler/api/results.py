@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from reconciler.compare import Comparison
     from reconciler.config import LoadedConfig
     from reconciler.doctor.model import DoctorReport
+    from reconciler.emulator.server import EmulatorServer
     from reconciler.findings import Finding, Report
     from reconciler.fleet.report import FleetReport
     from reconciler.plan.model import Origin, Plan
@@ -176,6 +177,16 @@ class ExportResult(Result):
 
 
 @dataclass(frozen=True)
+class SchemaResult(Result):
+    """The JSON Schema of the configuration format, and the file it was written to when one
+    was asked for."""
+
+    kind: ClassVar[str] = "schema"
+    text: str
+    written_to: str | Path | None = None
+
+
+@dataclass(frozen=True)
 class DoctorResult(Result):
     """`doctor`: the credentials, endpoint and clock, and what this version does not know."""
 
@@ -217,3 +228,29 @@ class FleetResult(Result):
     def exit_code(self, detailed_exitcode: bool = False) -> int:
         """1 if any target failed, else 2 for changes under detailed_exitcode, else 0."""
         return self.report.exit_code(detailed_exitcode)
+
+
+@dataclass(frozen=True)
+class EmulatorServing(Result):
+    """A running emulator (`serve_emulator`): where it listens and what it accepts, for its
+    clients; `stop()` ends it (its state saved)."""
+
+    kind: ClassVar[str] = "emulator"
+    server: EmulatorServer
+    url: str
+    """Where it listens (the port chosen, when 0 was asked for)."""
+    state: str | Path | None
+    account_sid: str
+    auth_token: str
+    api_key: str
+    api_secret: str
+    latency_ms: int = 0
+    fault_rate: float = 0.0
+    seed: int | None = None
+    aps_limit: int = 0
+    """Role writes allowed per second per service; 0 is no limit."""
+    subaccounts: Sequence[Mapping[str, Any]] = ()
+    """Each subaccount's SID, friendly name and status (their tokens are never shown)."""
+
+    def stop(self) -> None:
+        self.server.stop()

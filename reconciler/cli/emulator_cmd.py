@@ -1,8 +1,13 @@
-"""`reconciler emulator serve`: run the local Twilio Conversations emulator in the foreground."""
+"""`reconciler emulator serve`: run the local Twilio Conversations emulator in the foreground.
+
+Like every command: its options parsed, one API call (`api.serve_emulator` starts the server in
+threads of its own) and its banner rendered (the text format's `emulator` result). What is left
+here is a foreground process's own life: waiting for SIGTERM or Ctrl-C, then stopping the
+server and saying so.
+"""
 
 from __future__ import annotations
 
-import ipaddress
 import re
 import signal
 import threading
@@ -12,12 +17,13 @@ from types import FrameType
 
 import click
 
-from reconciler import redact
+from reconciler import api, redact
+from reconciler.api.emulator import DEFAULT_PORT
 from reconciler.cli.main import INTERRUPTED_EXIT_CODE
+from reconciler.cli.render import notifier, show
 from reconciler.emulator import catalog, defaults
 from reconciler.emulator.apis.accounts import models as accounts
 
-DEFAULT_PORT = 4010
 _ACCOUNT_SID = re.compile(r"^AC[0-9a-fA-F]{32}$")
 _API_KEY = re.compile(r"^SK[0-9a-fA-F]{32}$")
 
@@ -162,32 +168,23 @@ def serve(
 ) -> None:
     """Serve the emulated Conversations API (and the Accounts API of the main account and its
     subaccounts) until SIGTERM or Ctrl-C."""
-    from reconciler.emulator.server import EmulatorServer
-
-    warning = exposure_warning(host)
-    if warning:
-        click.echo(f"Warning: {warning}", err=True)
-
-    try:
-        server = EmulatorServer(
-            host=host,
-            port=port,
-            state_path=state,
-            account_sid=account_sid,
-            auth_token=auth_token,
-            api_key_sid=api_key,
-            api_key_secret=api_secret,
-            latency_ms=latency_ms,
-            fault_rate=fault_rate,
-            seed=seed,
-            retry_after_seconds=retry_after,
-            aps_limit=aps_limit,
-            subaccounts=subaccounts,
-            api_key_type=api_key_type,
-        ).start()
-    except OSError as error:
-        message = f"cannot listen on {host}:{port}: {error.strerror or error}"
-        raise click.ClickException(message) from None
+    serving = api.serve_emulator(
+        host=host,
+        port=port,
+        state=state,
+        account_sid=account_sid,
+        auth_token=auth_token,
+        api_key=api_key,
+        api_key_type=api_key_type,
+        api_secret=api_secret,
+        latency_ms=latency_ms,
+        fault_rate=fault_rate,
+        seed=seed,
+        retry_after=retry_after,
+        aps_limit=aps_limit,
+        subaccounts=subaccounts,
+        notify=notifier("text"),
+    )
     stop = threading.Event()
     received: list[int] = []
 
@@ -196,26 +193,13 @@ def serve(
         stop.set()
 
     # The emulator's credentials are its own, printed for clients to use: not masked even when
-    # the environment holds them (as this banner says to export), unlike a real credential.
+    # the environment holds them (as the banner says to export), unlike a real credential.
     redact.forget([auth_token, api_secret])
     previous = {
         signum: signal.signal(signum, on_signal) for signum in (signal.SIGTERM, signal.SIGINT)
     }
     try:
-        click.echo(f"Twilio Conversations emulator listening on {server.url}")
-        click.echo(f"  state: {state if state else 'in memory'}")
-        click.echo(f"  account SID {account_sid} with auth token {auth_token}")
-        click.echo(f"  or API key {api_key} with secret {api_secret}")
-        if latency_ms or fault_rate:
-            click.echo(f"  latency {latency_ms} ms, fault rate {fault_rate}, seed {seed}")
-        limit = f"{aps_limit} per second per service" if aps_limit else "off"
-        click.echo(f"  role write limit: {limit}")
-        click.echo("Point the reconciler at it with:")
-        click.echo(f"  export TWILIO_ACCOUNT_SID={account_sid}")
-        click.echo(f"  export TWILIO_AUTH_TOKEN={auth_token}")
-        click.echo(f"  export RECONCILER_ENDPOINT={server.url}")
-        _describe_subaccounts(server.subaccounts())
-        click.echo("Stop with Ctrl-C.", nl=True)
+        show("text", serving)
         while not stop.wait(0.2):
             pass
     finally:
@@ -223,37 +207,7 @@ def serve(
         # leaves the journal of every acknowledged write (docs/emulator.md).
         for signum, handler in previous.items():
             signal.signal(signum, handler)
-        server.stop()
-    click.echo("Emulator stopped.")
+        serving.stop()
+    show("text", api.Message("Emulator stopped.", to_stderr=False))
     if signal.SIGINT in received:  # Ctrl-C: 130 like every interrupted command; SIGTERM: 0
         raise click.exceptions.Exit(INTERRUPTED_EXIT_CODE)
-
-
-def _describe_subaccounts(subaccounts: list[dict[str, str]]) -> None:
-    """Names and SIDs only: a subaccount's auth token is read through the Accounts API with the
-    main account's credentials (as a fleet's `subaccount:` targets do), never printed."""
-    if not subaccounts:
-        return
-    click.echo(f"Subaccounts ({len(subaccounts)}; tokens via GET /2010-04-01/Accounts.json):")
-    shown = subaccounts if len(subaccounts) <= 10 else [*subaccounts[:5], *subaccounts[-2:]]
-    for index, subaccount in enumerate(shown):
-        if len(subaccounts) > 10 and index == 5:
-            click.echo(f"  ... {len(subaccounts) - 7} more ...")
-        click.echo(f"  {subaccount['sid']}  {subaccount['friendly_name']} ({subaccount['status']})")
-
-
-def exposure_warning(host: str) -> str | None:
-    """A warning when the emulator listens beyond this machine: its credentials are public."""
-    name = host.strip("[]").lower()
-    if name == "localhost":
-        return None
-    try:
-        if ipaddress.ip_address(name).is_loopback:
-            return None
-    except ValueError:
-        pass
-    return (
-        f"listening on {host}, so anyone who can reach this machine can use the emulator; its "
-        "credentials are printed below (and the defaults are published), so they protect "
-        "nothing. Use --host 127.0.0.1 unless other machines must connect."
-    )

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from reconciler import api
-from reconciler.errors import ReconcilerError
+from reconciler.cli.render import show
 
 
 @click.command("schema")
@@ -24,12 +24,4 @@ def command(out: Path | None) -> None:
     schemas/reconciler.schema.json is what configuration files point editors at, with a first
     line such as `# yaml-language-server: $schema=../../schemas/reconciler.schema.json`.
     """
-    text = api.schema()
-    if out is None:
-        click.echo(text, nl=False)
-        return
-    try:
-        out.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise ReconcilerError(f"cannot write {out}: {error}") from error
-    click.echo(f"Wrote {out}", err=True)
+    show("text", api.export_schema(out))

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from reconciler import api, output
 from reconciler.cli.render import show
-from reconciler.plan.planfile import read_plan
 
 
 @click.command("show")
@@ -29,5 +26,4 @@ def command(plan_file: str, output_format: str) -> None:
     the fleet target), the only account it applies to. A folder written by `plan --all --out
     DIR` shows every target's saved plan, as the fleet's plan report.
     """
-    given = Path(plan_file)
-    show(output_format, api.show(given if given.is_dir() else read_plan(given)))
+    show(output_format, api.show(plan_file))

@@ -8,7 +8,8 @@ side A to side B (create = only in B, delete = only in A), rendered in the plan'
 Public API:
 - `compare_configs(a, b, side_a, side_b) -> Comparison`
 - `compare_with_live(loaded, api, config_side, live_side) -> Comparison`
-- `render_text`, `render_markdown`, `render_json`, `comparison_document`
+
+`reconciler.output.compare` renders a comparison as text, Markdown and JSON.
 """
 
 from reconciler.compare.core import (
@@ -18,12 +19,6 @@ from reconciler.compare.core import (
     compare_configs,
     compare_with_live,
 )
-from reconciler.compare.render import (
-    comparison_document,
-    render_json,
-    render_markdown,
-    render_text,
-)
 
 __all__ = [
     "Comparison",
@@ -31,8 +26,4 @@ __all__ = [
     "Side",
     "compare_configs",
     "compare_with_live",
-    "comparison_document",
-    "render_json",
-    "render_markdown",
-    "render_text",
 ]

@@ -4,17 +4,16 @@ With `plan --format github`, reviewers then see on the pull request's diff which
 the live account, and how. Values are never shown (they may be secrets): only field names.
 Deletions have no line in the config (the config no longer names the resource), so their notices
 are not attached to a file; guards (what apply will refuse without a flag) and the checks of
-other products are warnings, what prune keeps a notice.
+other products are warnings, what prune keeps a notice. `reconciler.output.findings.github`
+prints them as workflow commands.
 """
 
 from __future__ import annotations
 
 from reconciler.config import LoadedConfig
 from reconciler.config.validation import describe
-from reconciler.findings.github import render_github
 from reconciler.findings.model import Finding, Rule, register
-from reconciler.plan.model import Action, Change, Plan, ProductCheck
-from reconciler.plan.render import SYMBOLS, VERBS, render_text
+from reconciler.plan.model import SYMBOLS, VERBS, Action, Change, Plan, ProductCheck
 
 PLAN_CHANGE = Rule(
     id="plan-change",
@@ -91,9 +90,3 @@ def _check_finding(check: ProductCheck, loaded: LoadedConfig) -> Finding:
     return Finding(
         PLAN_CHECK.id, "warning", check.message, where[0], where[1], path=describe(check.path)
     )
-
-
-def render_plan_github(plan: Plan, loaded: LoadedConfig, root: str | None = None) -> str:
-    """What `plan --format github` prints after the policy findings: the plan as plain text for
-    the log, then one workflow command per change and guard (annotations on the diff)."""
-    return render_text(plan, colour=False) + render_github(plan_findings(plan, loaded), root)

@@ -3,14 +3,17 @@
 A Finding is what a reviewer needs to act: which rule, how bad, what is wrong, and where (file,
 line, column when known, and the config path). Twilio's rules and the loader's problems arrive as
 ConfigIssues; the team's policy rules produce Findings directly. Every output format (text,
-GitHub workflow commands, JSON, SARIF) is a renderer over this model, so they cannot disagree.
+GitHub workflow commands, JSON, SARIF: `reconciler.output.findings`) is a renderer over this
+model, so they cannot disagree. A finding's one line (`format_finding`) and its JSON object
+(`finding_to_json`) are here, not there: a policy error's message and a fleet report's data
+(which `python -m reconciler.fleet.merge` reads back) are made of them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from reconciler.config.errors import ConfigIssue
 
@@ -121,3 +124,42 @@ def count(findings: Sequence[Finding]) -> dict[str, int]:
 
 def has_errors(findings: Iterable[Finding]) -> bool:
     return any(finding.severity == "error" for finding in findings)
+
+
+def location(finding: Finding) -> str:
+    """`file:line:col`, `file:line`, `file` or "" as far as the finding is located."""
+    if finding.file is None:
+        return ""
+    parts = [finding.file]
+    if finding.line is not None:
+        parts.append(str(finding.line))
+        if finding.column is not None:
+            parts.append(str(finding.column))
+    return ":".join(parts)
+
+
+def format_finding(finding: Finding) -> str:
+    """`file:line: message`: errors of the configuration itself keep the form `validate` has
+    always printed; warnings and notices say so, and team-policy findings end with their rule
+    id so that the reader can look the rule up in docs/policy.md."""
+    where = location(finding)
+    prefix = "" if finding.severity == "error" else f"{finding.severity}: "
+    suffix = "" if finding.rule == CONFIG_RULE.id else f" [{finding.rule}]"
+    text = f"{prefix}{finding.message}{suffix}"
+    return f"{where}: {text}" if where else text
+
+
+def finding_to_json(finding: Finding) -> dict[str, Any]:
+    """The finding as JSON data (schemas/validate.schema.json's `findings` items)."""
+    return {
+        "rule": finding.rule,
+        "severity": finding.severity,
+        "message": finding.message,
+        "file": finding.file,
+        "line": finding.line,
+        "column": finding.column,
+        "path": finding.path,
+        "related": [
+            {"file": file, "line": line, "message": what} for file, line, what in finding.related
+        ],
+    }

@@ -10,9 +10,12 @@ variables and credentials, at most `--parallel` targets at a time, and gathers o
   for a subaccount, through the parent's Accounts API listing (the real twilio SDK's
   `client.api.v2010.accounts`), every token masked as soon as it is read;
 - `pipeline.py`: the bounded concurrent runner over the single-account pipeline;
-- `report.py`: the combined report (text, JSON, Markdown) and the fleet's exit code;
+- `report.py`: the combined report and the fleet's exit code (`reconciler.output.fleet` renders
+  it as text, JSON and Markdown);
 - `adopt.py`: `export --subaccounts`, one folder per subaccount plus a targets file;
-- `merge.py`: `python -m reconciler.fleet.merge`, the JSON reports of CI shards as one.
+- `combine.py`: the JSON reports of CI shards read back and combined into one;
+- `merge.py`: `python -m reconciler.fleet.merge`, the command over it (a front end, like the
+  commands of `reconciler.cli`: it renders through `reconciler.output`).
 
 Importing this package is cheap (the command line loads it for every validate, plan, apply
 and export): the modules that talk to Twilio are imported where they are used. See

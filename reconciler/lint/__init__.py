@@ -15,8 +15,7 @@ from collections.abc import Iterable
 
 from reconciler.config import LoadedConfig
 from reconciler.errors import ReconcilerError
-from reconciler.findings import Finding, findings_from_issues, sort_findings
-from reconciler.findings.text import format_finding
+from reconciler.findings import Finding, findings_from_issues, format_finding, sort_findings
 from reconciler.lint.rules import ALL_RULES, LINT_RULES
 from reconciler.lint.webhooks import check_webhooks
 

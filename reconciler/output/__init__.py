@@ -8,10 +8,13 @@
 
 Each format is one renderer class, registered by name: text, json, markdown, github, sarif.
 A renderer renders a result by its kind (validation, checked, plan, unmanaged, show, planned,
-step, apply, export, diff, fleet, message); `formats(kind)` lists the formats that render a
-kind, which is what a command offers as --format. The CLI writes an Output's parts in order,
-each to its stream; nothing here writes anything. Rendering is deterministic: the same result
-gives the same bytes.
+step, apply, export, diff, fleet, doctor, permissions, schema, emulator, message);
+`formats(kind)` lists the formats that render a kind, which is what a command offers as
+--format. What a result looks like is in a module per result (`plan`, `unmanaged`, `compare`,
+`fleet`, `emulator`, `findings/`), shared by the formats. The CLI writes an Output's parts in
+order, each to its stream; nothing here writes anything. Rendering is deterministic: the same
+result gives the same bytes. The dependency runs one way: this package imports the engine,
+never the other way round.
 """
 
 from __future__ import annotations

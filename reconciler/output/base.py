@@ -89,7 +89,7 @@ class Renderer:
 
     def render_checked(self, checked: Checked) -> Output:
         """The team's warnings and notices on stderr; errors are the error message itself."""
-        from reconciler.findings.text import render_text
+        from reconciler.output.findings.text import render_text
 
         if checked.fatal:
             return Output()

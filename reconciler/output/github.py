@@ -22,18 +22,18 @@ class GithubRenderer(Renderer):
     order = 3
 
     def render_checked(self, checked: Checked) -> Output:
-        from reconciler.findings.github import render_github
+        from reconciler.output.findings.github import render_github
 
         return out(render_github(checked.findings))
 
     def render_validation(self, validation: Validation) -> Output:
-        from reconciler.findings.github import render_github
+        from reconciler.output.findings.github import render_github
 
         return out(render_github(validation.report.findings)) + verdict_line(validation)
 
     def render_plan(self, result: PlanResult) -> Output:
         """The plan as text for the log, then a notice per change on its config line."""
-        from reconciler.findings.from_plan import render_plan_github
+        from reconciler.output.findings.github import render_plan_github
 
         shown = out(render_plan_github(result.plan, result.loaded))
         if result.unmanaged is not None:
@@ -41,9 +41,9 @@ class GithubRenderer(Renderer):
         return shown + saved_note(result)
 
     def render_fleet(self, result: FleetResult) -> Output:
-        from reconciler.findings.github import render_github
         from reconciler.fleet.findings import fleet_findings
-        from reconciler.fleet.report import render_text
+        from reconciler.output.findings.github import render_github
+        from reconciler.output.fleet import render_text
 
         report = result.report
         annotations = out(render_github(fleet_findings(report, result.planned)))

@@ -7,9 +7,10 @@ format prints them: the document on stdout stays one parseable object.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from reconciler.output.base import Output, Renderer, out, register
+from reconciler.output.json_text import dumps
 from reconciler.output.text import fleet_document, saved_note, verdict_line
 
 if TYPE_CHECKING:
@@ -25,24 +26,19 @@ if TYPE_CHECKING:
     )
 
 
-def dumps(document: Any) -> str:
-    """Indented, non-ASCII kept as it is, with a final newline."""
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-
-
 @register
 class JsonRenderer(Renderer):
     name = "json"
     order = 1
 
     def render_validation(self, validation: Validation) -> Output:
-        from reconciler.findings.json_format import render_json
+        from reconciler.output.findings.json_format import render_json
 
         return out(render_json(validation.report)) + verdict_line(validation, stderr=True)
 
     def render_plan(self, result: PlanResult) -> Output:
         """schemas/plan.schema.json, with `unmanaged` when it was asked for."""
-        from reconciler.plan.render import plan_document
+        from reconciler.plan.document import plan_document
 
         document = plan_document(result.plan, result.origin)
         if result.unmanaged is not None:
@@ -53,7 +49,7 @@ class JsonRenderer(Renderer):
         return out(dumps(list(unmanaged.records)))
 
     def render_show(self, view: SavedPlanView) -> Output:
-        from reconciler.plan.render import render_json
+        from reconciler.output.plan import render_json
 
         return out(render_json(view.plan, view.origin))
 
@@ -66,11 +62,11 @@ class JsonRenderer(Renderer):
         return out(render_json(result.report))
 
     def render_diff(self, result: DiffResult) -> Output:
-        from reconciler.compare.render import render_json
+        from reconciler.output.compare import render_json
 
         return out(render_json(result.comparison))
 
     def render_fleet(self, result: FleetResult) -> Output:
-        from reconciler.fleet.report import render_json
+        from reconciler.output.fleet import render_json
 
         return fleet_document(result, render_json(result.report))

@@ -24,7 +24,7 @@ class MarkdownRenderer(Renderer):
 
     def render_plan(self, result: PlanResult) -> Output:
         """The plan as a comment; the account is not named (a saved plan's `show` names it)."""
-        from reconciler.plan.render import render_markdown
+        from reconciler.output.plan import render_markdown
 
         shown = out(render_markdown(result.plan))
         if result.unmanaged is not None:
@@ -32,21 +32,21 @@ class MarkdownRenderer(Renderer):
         return shown + saved_note(result)
 
     def render_unmanaged(self, unmanaged: Unmanaged) -> Output:
-        from reconciler.plan.unmanaged import render_unmanaged_markdown
+        from reconciler.output.unmanaged import render_unmanaged_markdown
 
         return out(render_unmanaged_markdown(unmanaged.records))
 
     def render_show(self, view: SavedPlanView) -> Output:
-        from reconciler.plan.render import render_markdown
+        from reconciler.output.plan import render_markdown
 
         return out(render_markdown(view.plan, view.origin))
 
     def render_diff(self, result: DiffResult) -> Output:
-        from reconciler.compare.render import render_markdown
+        from reconciler.output.compare import render_markdown
 
         return out(render_markdown(result.comparison))
 
     def render_fleet(self, result: FleetResult) -> Output:
-        from reconciler.fleet.report import render_markdown
+        from reconciler.output.fleet import render_markdown
 
         return fleet_document(result, render_markdown(result.report))

@@ -17,16 +17,16 @@ class SarifRenderer(Renderer):
     order = 4
 
     def render_validation(self, validation: Validation) -> Output:
-        from reconciler.findings.sarif import render_sarif
+        from reconciler.output.findings.sarif import render_sarif
 
         return out(render_sarif(validation.report)) + verdict_line(validation, stderr=True)
 
     def render_fleet(self, result: FleetResult) -> Output:
         """One run over every target's findings (each shared one once), the files they read."""
         from reconciler.findings import Report
-        from reconciler.findings.sarif import render_sarif
         from reconciler.fleet.findings import fleet_findings
-        from reconciler.fleet.report import render_summary
+        from reconciler.output.findings.sarif import render_sarif
+        from reconciler.output.fleet import render_summary
 
         report = result.report
         files = dict.fromkeys(file for target in report.targets for file in target.files or ())

@@ -1,10 +1,9 @@
 """The text format: what a person at a terminal reads.
 
 Findings go to stderr as `file:line: message`; plans, diffs and reports to stdout (coloured
-when the renderer is made with `colour=True`). The engine's own text renderers
-(`reconciler.plan.render`, `reconciler.compare.render`, `reconciler.fleet.report`,
-`reconciler.findings.text`, `reconciler.plan.unmanaged`) are imported when used, so that
-`validate` never loads the plan layer.
+when the renderer is made with `colour=True`). What each result looks like is in this
+package's modules per result (`plan`, `unmanaged`, `compare`, `fleet`, `findings.text`),
+imported when used, so that `validate` never loads the plan layer.
 """
 
 from __future__ import annotations
@@ -20,12 +19,14 @@ if TYPE_CHECKING:
         ApplyResult,
         DiffResult,
         DoctorResult,
+        EmulatorServing,
         ExportResult,
         FleetResult,
         PermissionsResult,
         Planned,
         PlanResult,
         SavedPlanView,
+        SchemaResult,
         Unmanaged,
         Validation,
     )
@@ -65,7 +66,7 @@ def fleet_findings_text(
 ) -> Output:
     """Findings on stderr, each once: a shared base file's warning names the targets it
     concerns instead of repeating for every one of them."""
-    from reconciler.findings.text import format_finding
+    from reconciler.findings import format_finding
     from reconciler.fleet.findings import merge_findings
 
     per_target = [
@@ -96,7 +97,7 @@ def fleet_tail(result: FleetResult) -> Output:
 
 
 def summary(result: FleetResult) -> Output:
-    from reconciler.fleet.report import render_summary
+    from reconciler.output.fleet import render_summary
 
     return out(render_summary(result.report))
 
@@ -107,12 +108,12 @@ class TextRenderer(Renderer):
     order = 0
 
     def render_validation(self, validation: Validation) -> Output:
-        from reconciler.findings.text import render_text
+        from reconciler.output.findings.text import render_text
 
         return err(render_text(validation.report.findings)) + verdict_line(validation)
 
     def render_plan(self, result: PlanResult) -> Output:
-        from reconciler.plan.render import render_text
+        from reconciler.output.plan import render_text
 
         shown = out(render_text(result.plan, colour=self.colour))
         if result.unmanaged is not None:
@@ -120,17 +121,17 @@ class TextRenderer(Renderer):
         return shown + saved_note(result)
 
     def render_unmanaged(self, unmanaged: Unmanaged) -> Output:
-        from reconciler.plan.unmanaged import render_unmanaged_text
+        from reconciler.output.unmanaged import render_unmanaged_text
 
         return out(render_unmanaged_text(unmanaged.records))
 
     def render_show(self, view: SavedPlanView) -> Output:
-        from reconciler.plan.render import render_text
+        from reconciler.output.plan import render_text
 
         return out(render_text(view.plan, colour=self.colour, origin=view.origin))
 
     def render_planned(self, planned: Planned) -> Output:
-        from reconciler.plan.render import render_text
+        from reconciler.output.plan import render_text
 
         return out(render_text(planned.plan, colour=self.colour))
 
@@ -141,6 +142,16 @@ class TextRenderer(Renderer):
         if result.written_to is None:
             return out(result.text)
         return err(f"Exported the account to {result.written_to}.\n")
+
+    def render_emulator(self, serving: EmulatorServing) -> Output:
+        from reconciler.output.emulator import banner
+
+        return out(banner(serving))
+
+    def render_schema(self, result: SchemaResult) -> Output:
+        if result.written_to is None:
+            return out(result.text)
+        return err(f"Wrote {result.written_to}\n")
 
     def render_permissions(self, result: PermissionsResult) -> Output:
         from reconciler.permissions.table import ASSUMED_NOTE, assumed
@@ -161,12 +172,12 @@ class TextRenderer(Renderer):
         return out(render_text(result.report))
 
     def render_diff(self, result: DiffResult) -> Output:
-        from reconciler.compare.render import render_text
+        from reconciler.output.compare import render_text
 
         return out(render_text(result.comparison, colour=self.colour))
 
     def render_fleet(self, result: FleetResult) -> Output:
-        from reconciler.fleet.report import render_text
+        from reconciler.output.fleet import render_text
 
         report = result.report
         if report.command == "validate":

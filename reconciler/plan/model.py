@@ -22,6 +22,22 @@ class Action(str, Enum):
     DELETE = "delete"
 
 
+SYMBOLS = {
+    Action.CREATE: "+",
+    Action.UPDATE: "~",
+    Action.REPLACE: "-/+",
+    Action.DELETE: "-",
+}
+"""How each action is marked: in every format, and in a plan's findings (annotations)."""
+VERBS = {
+    Action.CREATE: "will be created",
+    Action.UPDATE: "will be updated in place",
+    Action.REPLACE: "must be replaced",
+    Action.DELETE: "will be deleted",
+}
+"""What each action does to a resource, said alike by the formats and the findings."""
+
+
 @dataclass
 class FieldDiff:
     name: str

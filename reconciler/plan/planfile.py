@@ -31,6 +31,7 @@ from reconciler.fleet.model import ACCOUNT_SID, TARGET_NAME
 from reconciler.kinds import KINDS_BY_NAME
 from reconciler.kinds.neighbours import ConversationCount
 from reconciler.plan.diff import PlanOptions
+from reconciler.plan.document import plan_document
 from reconciler.plan.model import (
     Action,
     Change,
@@ -43,7 +44,6 @@ from reconciler.plan.model import (
 )
 from reconciler.plan.pin import AccountMismatchError, unconfirmed
 from reconciler.plan.policy import ALLOW_DESTROY, FORCE
-from reconciler.plan.render import plan_document
 
 PLAN_FILE_VERSION = 3
 """3: the file records the account (and fleet target) it was planned against, and the plan

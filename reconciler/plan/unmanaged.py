@@ -2,16 +2,16 @@
 
 octoDNS calls them "extra" records. They are found by planning once more with every kind
 pruned and keeping only the deletions: exactly what `policy.prune` would delete if it were
-turned on. The plan itself comes from its own, ordinary read, so it does not change.
+turned on. The plan itself comes from its own, ordinary read, so it does not change. The list
+is shown by `reconciler.output.unmanaged` (and as JSON, `unmanaged_json`'s records).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, get_args
 
-from reconciler import escape, kinds
+from reconciler import kinds
 from reconciler.config.loader import LoadedConfig
 from reconciler.config.models import PrunableKind
 from reconciler.kinds import KINDS_BY_NAME
@@ -67,42 +67,6 @@ def find_unmanaged(loaded: LoadedConfig, api: LiveApi) -> list[Unmanaged]:
         for item in services_first
     ]
     return [*kept, *found]
-
-
-def render_unmanaged_text(records: Sequence[Mapping[str, Any]]) -> str:
-    """`unmanaged_json` records as text (the records, so that a fleet report read back from
-    JSON renders the same)."""
-    if not records:
-        return "Unmanaged: none. Every live resource of a prunable kind is in the configuration.\n"
-    lines = [f"Unmanaged: {len(records)} live resources are not in the configuration:"]
-    for record in records:
-        status = (
-            f"left alone: {record['kept']}"
-            if record.get("kept")
-            else "deleted by this plan (policy.prune)"
-            if record["pruned"]
-            else f"left alone; add {record['prune_name']} to policy.prune to delete it"
-        )
-        lines.append(f"  {record['kind']} {escape.terminal(str(record['key']))}: {status}")
-    return "\n".join(lines) + "\n"
-
-
-def render_unmanaged_markdown(records: Sequence[Mapping[str, Any]]) -> str:
-    lines = ["", "#### Unmanaged", ""]
-    if not records:
-        return "\n".join([*lines, "None: every live resource of a prunable kind is managed.", ""])
-    lines += ["| kind | resource | prune |", "|---|---|---|"]
-    for record in records:
-        status = (
-            f"never: {record['kept']}"
-            if record.get("kept")
-            else "deleted by this plan"
-            if record["pruned"]
-            else f"off (`{record['prune_name']}`)"
-        )
-        key = escape.markdown(str(record["key"]))
-        lines.append(f"| {record['kind']} | {key} | {status} |")
-    return "\n".join([*lines, ""])
 
 
 def unmanaged_json(items: list[Unmanaged]) -> list[dict[str, Any]]:

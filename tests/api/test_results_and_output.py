@@ -28,6 +28,8 @@ EXPECTED_FORMATS = {
     "planned": ("text",),
     "doctor": ("text", "json"),
     "permissions": ("text", "json"),
+    "schema": ("text",),
+    "emulator": ("text",),
 }
 
 
@@ -53,6 +55,10 @@ def every_result(tmp: Path) -> list[Result]:
     results.append(api.export_fleet(FLEET, out_dir=tmp / "fleet-export"))
     results.append(api.doctor())
     results.append(api.permissions("examples/support-desk", "apply"))
+    results += [api.export_schema(), api.export_schema(tmp / "schema.json")]
+    serving = api.serve_emulator(port=0, subaccounts=1)
+    serving.stop()
+    results.append(serving)
     return results + events
 
 
@@ -84,6 +90,8 @@ def test_every_result_renders_in_every_format_of_its_kind(
                 "unmanaged",
                 "doctor",
                 "permissions",
+                "schema",
+                "emulator",
             ):
                 assert shown.stdout or shown.stderr, (result.kind, name)
 
@@ -92,9 +100,9 @@ def test_the_formats_render_what_the_engine_renders(
     workspace: EmulatorServer, tmp_path: Path
 ) -> None:
     """The output layer calls the engine's renderers: the same bytes as before it existed."""
-    from reconciler.compare import render_json as diff_json
-    from reconciler.findings import render_sarif
-    from reconciler.plan.render import render_markdown, render_text
+    from reconciler.output.compare import render_json as diff_json
+    from reconciler.output.findings.sarif import render_sarif
+    from reconciler.output.plan import render_markdown, render_text
 
     planned = api.plan("examples/support-desk")
     assert output.renderer("text").render(planned).stdout == render_text(planned.plan)

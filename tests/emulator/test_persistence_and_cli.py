@@ -17,7 +17,7 @@ import pytest
 import requests
 from click.testing import CliRunner
 
-from reconciler.cli.emulator_cmd import exposure_warning
+from reconciler.api.emulator import exposure_warning
 from reconciler.cli.main import cli
 from reconciler.emulator import defaults
 from reconciler.emulator.persistence import StateFileError, journal_path

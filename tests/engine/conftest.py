@@ -27,7 +27,7 @@ from reconciler.live.connection import build_client
 from reconciler.live.reader import LiveState
 from reconciler.live.retry import RetryPolicy
 from reconciler.plan import Plan, PlanOptions, plan_account
-from reconciler.plan.render import plan_document
+from reconciler.plan.document import plan_document
 from tests.conftest import close_client, emulator_settings
 from tests.plan_json.checks import assert_valid, check_cli_output
 

@@ -158,7 +158,7 @@ def test_an_unexpected_error_says_how_to_get_the_traceback(
     def explode(*_: object, **__: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("reconciler.cli.show_cmd.read_plan", explode)
+    monkeypatch.setattr("reconciler.plan.planfile.read_plan", explode)
     message = one_line_error(run("show", "x.json", endpoint=False))
     assert "--debug" in message and "RECONCILER_DEBUG=1" in message
     debugged = run("show", "x.json", "--debug", endpoint=False)

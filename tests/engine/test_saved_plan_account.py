@@ -16,8 +16,9 @@ import pytest
 
 from reconciler.emulator import defaults
 from reconciler.emulator.server import EmulatorServer
+from reconciler.output.plan import render_markdown, render_text
+from reconciler.plan.document import plan_document
 from reconciler.plan.model import Origin, Plan
-from reconciler.plan.render import plan_document, render_markdown, render_text
 from tests.engine.conftest import Cli, one_line_error, writes
 from tests.engine.test_account_pin import anonymous as anonymous  # the relay fixture
 from tests.plan_json.checks import assert_valid

@@ -12,10 +12,11 @@ import pytest
 from click.testing import CliRunner, Result
 
 from reconciler.cli.main import cli
-from reconciler.findings import Finding, Report, render_github, render_sarif
+from reconciler.findings import Finding, Report
 from reconciler.findings.from_plan import PLAN_GUARD
-from reconciler.findings.github import escape_data, escape_property
 from reconciler.lint import ALL_RULES
+from reconciler.output.findings.github import escape_data, escape_property, render_github
+from reconciler.output.findings.sarif import render_sarif
 from tests.lint.conftest import Workspace
 
 REPO = Path(__file__).resolve().parents[2]

@@ -7,9 +7,9 @@ from pathlib import Path
 from twilio.rest import Client
 
 from reconciler.config import load_config
-from reconciler.findings import render_github
-from reconciler.findings.from_plan import plan_findings, render_plan_github
+from reconciler.findings.from_plan import plan_findings
 from reconciler.live.api import LiveApi
+from reconciler.output.findings.github import render_github, render_plan_github
 from reconciler.plan import PlanOptions, plan_account
 from reconciler.plan.model import Action, Change, FieldDiff, Guard, Plan
 from tests.findings.test_formats import annotations

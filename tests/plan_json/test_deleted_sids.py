@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import json
 
+from reconciler.output.plan import render_markdown, render_text
+from reconciler.plan.document import plan_document
 from reconciler.plan.model import Action, Change, FieldDiff, Plan
-from reconciler.plan.render import plan_document, render_markdown, render_text
 from tests.engine.conftest import Cli, Engine
 
 FINGERPRINT = "f" * 64

@@ -14,6 +14,7 @@ import pytest
 
 from reconciler.config import load_config
 from reconciler.config.models import Config
+from reconciler.output.plan import render_json, render_markdown, render_text
 from reconciler.plan.diff import PlanOptions
 from reconciler.plan.model import Kept, Origin, Plan
 from reconciler.plan.planfile import (
@@ -23,7 +24,6 @@ from reconciler.plan.planfile import (
     read_plan,
     save_plan,
 )
-from reconciler.plan.render import render_json, render_markdown, render_text
 from tests.plan_json.checks import assert_valid
 
 TELEGRAM = Kept(

@@ -14,8 +14,8 @@ from typing import Any
 import jsonschema
 
 from reconciler.kinds import KINDS_BY_NAME
+from reconciler.plan.document import JSON_FORMAT_VERSION
 from reconciler.plan.model import REDACTED, Action
-from reconciler.plan.render import JSON_FORMAT_VERSION
 from tests.engine.conftest import Cli, Engine, apply_ok
 from tests.plan_json.checks import assert_valid, load_schema
 

@@ -1,6 +1,6 @@
-"""A comparison in the plan's formats: text like a plan (with unified diff's --- A / +++ B),
-Markdown for a pull request, JSON as schemas/diff.schema.json describes (the plan's change
-objects, read from A to B).
+"""A comparison (`reconciler diff`) in the plan's formats: text like a plan (with unified
+diff's --- A / +++ B), Markdown for a pull request, JSON as schemas/diff.schema.json describes
+(the plan's change objects, read from A to B).
 
 Every name, path and value from a configuration or an account passes through
 `reconciler.escape`; secrets are never in a comparison, only marked sensitive.
@@ -13,8 +13,10 @@ from typing import Any
 
 from reconciler import escape
 from reconciler.compare.core import Comparison, Side
-from reconciler.plan.model import REDACTED, Action, Change, FieldDiff
-from reconciler.plan.render import COLOURS, SYMBOLS, change_to_json
+from reconciler.output.json_text import dumps
+from reconciler.output.plan import markdown_fields, paint
+from reconciler.plan.document import change_to_json
+from reconciler.plan.model import REDACTED, SYMBOLS, Action, Change, FieldDiff
 
 DIFF_FORMAT_VERSION = 1
 NOT_MANAGED = "(not managed)"
@@ -63,9 +65,6 @@ def summary_line(comparison: Comparison) -> str:
 
 
 def render_text(comparison: Comparison, colour: bool = False) -> str:
-    def paint(action: Action, text: str) -> str:
-        return f"\033[{COLOURS[action]}m{text}\033[0m" if colour else text
-
     lines = [
         f"--- A: {escape.terminal(comparison.a.describe())}",
         f"+++ B: {escape.terminal(comparison.b.describe())}",
@@ -74,7 +73,7 @@ def render_text(comparison: Comparison, colour: bool = False) -> str:
     for change in comparison.changes:
         key = escape.terminal(change.key)
         heading = f"{SYMBOLS[change.action]} {change.kind} {key} {WHERE[change.action]}"
-        lines.append(paint(change.action, heading))
+        lines.append(paint(change.action, heading, colour))
         lines.extend(f"    # {escape.terminal(reason)}" for reason in change.reasons)
         lines.extend(_field_line(change, diff) for diff in change.diffs)
         lines.append("")
@@ -116,22 +115,12 @@ def render_markdown(comparison: Comparison) -> str:
         ]
         for reason in change.reasons:
             lines += [f"_{escape.markdown(reason)}_", ""]
-        if change.diffs:
-            lines += ["| field | A | B |", "|---|---|---|"]
-            for diff in change.diffs:
-                before = (
-                    ""
-                    if change.action is Action.CREATE
-                    else _value(diff, diff.before, _managed(diff, "before"))
-                )
-                after = (
-                    ""
-                    if change.action is Action.DELETE
-                    else _value(diff, diff.after, _managed(diff, "after"))
-                )
-                lines.append(
-                    f"| `{diff.name}` | {escape.markdown(before)} | {escape.markdown(after)} |"
-                )
+        lines += markdown_fields(
+            change,
+            ("A", "B"),
+            lambda diff: _value(diff, diff.before, _managed(diff, "before")),
+            lambda diff: _value(diff, diff.after, _managed(diff, "after")),
+        )
         lines += ["", "</details>"]
     if not comparison.same:
         lines += ["", summary_line(comparison), ""]
@@ -174,4 +163,4 @@ def comparison_document(comparison: Comparison) -> dict[str, Any]:
 
 
 def render_json(comparison: Comparison) -> str:
-    return json.dumps(comparison_document(comparison), indent=2, ensure_ascii=False) + "\n"
+    return dumps(comparison_document(comparison))

@@ -12,8 +12,13 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reconciler.findings.model import Finding, rule_for
+
+if TYPE_CHECKING:
+    from reconciler.config import LoadedConfig
+    from reconciler.plan.model import Plan
 
 COMMANDS = {"error": "error", "warning": "warning", "notice": "notice"}
 
@@ -61,3 +66,14 @@ def render_github(findings: Iterable[Finding], root: str | None = None) -> str:
     """
     base = root if root is not None else os.environ.get("GITHUB_WORKSPACE")
     return "".join(format_command(finding, base) + "\n" for finding in findings)
+
+
+def render_plan_github(plan: Plan, loaded: LoadedConfig, root: str | None = None) -> str:
+    """What `plan --format github` prints after the policy findings: the plan as plain text for
+    the log, then one workflow command per change and guard (annotations on the diff, from
+    `reconciler.findings.from_plan.plan_findings`)."""
+    # Imported here: from_plan registers the plan's rules, which validate's SARIF must not list.
+    from reconciler.findings.from_plan import plan_findings
+    from reconciler.output.plan import render_text
+
+    return render_text(plan, colour=False) + render_github(plan_findings(plan, loaded), root)

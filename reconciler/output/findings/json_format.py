@@ -6,29 +6,14 @@ stable while `format_version` is 1: keys may be added, none is removed or change
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from reconciler import __version__
-from reconciler.findings.model import Finding
+from reconciler.findings.model import finding_to_json
 from reconciler.findings.report import Report
+from reconciler.output.json_text import dumps
 
 FORMAT_VERSION = 1
-
-
-def finding_to_json(finding: Finding) -> dict[str, Any]:
-    return {
-        "rule": finding.rule,
-        "severity": finding.severity,
-        "message": finding.message,
-        "file": finding.file,
-        "line": finding.line,
-        "column": finding.column,
-        "path": finding.path,
-        "related": [
-            {"file": file, "line": line, "message": what} for file, line, what in finding.related
-        ],
-    }
 
 
 def report_to_json(report: Report) -> dict[str, Any]:
@@ -46,4 +31,4 @@ def report_to_json(report: Report) -> dict[str, Any]:
 
 def render_json(report: Report) -> str:
     """The report as indented JSON with a final newline (non-ASCII kept as is)."""
-    return json.dumps(report_to_json(report), indent=2, ensure_ascii=False) + "\n"
+    return dumps(report_to_json(report))

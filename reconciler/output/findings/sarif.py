@@ -9,16 +9,16 @@ its rule, config path and message, so an alert keeps its identity when lines mov
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from reconciler import __version__
-from reconciler.findings.json_format import FORMAT_VERSION
 from reconciler.findings.model import RULES, Finding, Rule, rule_for
 from reconciler.findings.report import Report
+from reconciler.output.findings.json_format import FORMAT_VERSION
+from reconciler.output.json_text import dumps
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -120,4 +120,4 @@ def report_to_sarif(report: Report, root: str | None = None) -> dict[str, Any]:
 
 def render_sarif(report: Report, root: str | None = None) -> str:
     """The report as an indented SARIF 2.1.0 log with a final newline."""
-    return json.dumps(report_to_sarif(report, root), indent=2, ensure_ascii=False) + "\n"
+    return dumps(report_to_sarif(report, root))
