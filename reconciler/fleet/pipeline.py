@@ -395,7 +395,9 @@ class FleetRun:
         )
 
     def _export_one(self, target: Target, out_dir: Path) -> TargetResult:
-        from reconciler.export import export_account
+        """One target's export; a file that leaves resources out is written all the same (it
+        validates and plans clean) and the target fails, naming them, as a single export does."""
+        from reconciler.export import ExportIncomplete, export_account
 
         started = time.monotonic()
         result = TargetResult(target.name, FAILED)
@@ -404,8 +406,13 @@ class FleetRun:
             settings = self.resolver.settings(target)
             result.account_sid = settings.account_sid
             client = open_client(settings, self.settings.endpoint, self.http)
-            text = export_account(self._api(client))
             path = out_dir / target.name / EXPORT_FILE
+            try:
+                text = export_account(self._api(client))
+            except ExportIncomplete as incomplete:
+                write_atomically(path, incomplete.text)
+                result.path = str(path)
+                raise ExportIncomplete(incomplete.text, incomplete.left_out, path) from None
             write_atomically(path, text)
             result.path = str(path)
             result.status = EXPORTED

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
         Unmanaged,
         Validation,
     )
-    from reconciler.fleet.report import FleetReport
+    from reconciler.fleet.report import FleetReport, TargetResult
 
 
 def verdict(validation: Validation) -> str:
@@ -94,6 +94,19 @@ def fleet_tail(result: FleetResult) -> Output:
     if result.report_file is None:
         return Output()
     return err(f"Wrote the fleet report to {result.report_file}.\n")
+
+
+def exported(target: TargetResult) -> Output:
+    """Where a target's export went; a file that leaves resources out (the target failed) is
+    written all the same, and each resource it leaves out is named under it."""
+    name, path = escape.terminal(target.name), escape.terminal(str(target.path))
+    if not target.error:
+        return err(f"Exported {name} to {path}.\n")
+    left_out = (target.error or "").splitlines()[1:]
+    return err(
+        f"Wrote {name}'s export to {path}, without what it cannot hold:\n"
+        + "".join(f"  {escape.terminal(line)}\n" for line in left_out)
+    )
 
 
 def summary(result: FleetResult) -> Output:
@@ -191,11 +204,7 @@ class TextRenderer(Renderer):
             shown = fleet_findings_text(report)
             shown += out(render_text(report, colour=self.colour))
         elif report.command == "export":
-            shown = join(
-                err(f"Exported {target.name} to {target.path}.\n")
-                for target in report.targets
-                if target.path
-            )
+            shown = join(exported(target) for target in report.targets if target.path)
             shown += summary(result)
         else:
             shown = Output() if result.nothing_to_apply else summary(result)

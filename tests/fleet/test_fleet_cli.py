@@ -323,6 +323,33 @@ def test_export_every_target_and_adopt_every_subaccount(fleet: FleetDir) -> None
     assert "3 unchanged" in clean.stdout
 
 
+def test_a_target_whose_export_leaves_a_resource_out_is_written_and_fails_naming_it(
+    fleet: FleetDir,
+) -> None:
+    """As a single export: the file (which validates and plans clean) is written, and the
+    target fails naming what it could not hold (a credential without a name)."""
+    fleet.write(tenants("tenant-001", "tenant-002"))
+    assert_clean_exit(fleet.run("apply", "--all", "--auto-approve"), 0)
+    with fleet.client_of("tenant-002") as client:
+        nameless = client.conversations.v1.credentials.create(type="fcm", secret="fcm-secret-1")
+    exported = fleet.run("export", "--all", "--out-dir", str(fleet.root / "exported"))
+    assert_clean_exit(exported, 1)
+    written = fleet.root / "exported" / "tenant-002" / "conversations.yaml"
+    assert f"Wrote tenant-002's export to {written}, without what it cannot hold:\n" in (
+        exported.stderr
+    )
+    assert f"  credential {nameless.sid}: it has no friendly_name" in exported.stderr
+    assert "failed:\n    tenant-002: the account holds resources" in exported.stdout
+    assert f"# NOTE: not exported: credential {nameless.sid}" in written.read_text("utf-8")
+    report_file = fleet.root / "report.json"
+    again = ["--out-dir", str(fleet.root / "again"), "--report", str(report_file)]
+    assert_clean_exit(fleet.run("export", "--all", *again), 1)
+    report = json.loads(report_file.read_text("utf-8"))
+    (failed,) = [target for target in report["targets"] if target["status"] == "failed"]
+    assert failed["path"] and nameless.sid in failed["error"]
+    assert (fleet.root / "exported" / "tenant-001" / "conversations.yaml").is_file()
+
+
 def test_apply_without_a_terminal_needs_auto_approve(fleet: FleetDir) -> None:
     fleet.write(tenants("tenant-001"))
     result = fleet.run("apply", "--all")
