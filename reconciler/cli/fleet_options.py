@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast, overload
 
 import click
 from click.core import ParameterSource
@@ -33,7 +33,15 @@ def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> Sha
         raise click.BadParameter(str(error)) from None
 
 
-def fleet_options(function: F | None = None, *, export: bool = False) -> Any:
+@overload
+def fleet_options(function: F, *, export: bool = False) -> F: ...
+
+
+@overload
+def fleet_options(function: None = None, *, export: bool = False) -> Callable[[F], F]: ...
+
+
+def fleet_options(function: F | None = None, *, export: bool = False) -> F | Callable[[F], F]:
     """--all, --target, --shard, --targets, --parallel, --report (and, for export, --out-dir
     and --subaccounts), handed to the command as one `fleet: FleetSelection` argument."""
 
@@ -113,7 +121,7 @@ def fleet_options(function: F | None = None, *, export: bool = False) -> Any:
         decorated: Any = wrapper
         for option in reversed(options):
             decorated = option(decorated)
-        return decorated
+        return cast(F, decorated)
 
     return decorate(function) if function is not None else decorate
 

@@ -43,8 +43,10 @@ _Dumper.add_representer(str, _represent_str)
 
 def config_to_data(config: Config, *, reveal_secrets: bool = True) -> dict[str, Any]:
     """Plain data of a Config, keeping only what the config manages (fields that were set)."""
-    data = config.model_dump(mode="python", exclude_unset=True)
-    return _plain(data, reveal_secrets)
+    plain: dict[str, Any] = _plain(
+        config.model_dump(mode="python", exclude_unset=True), reveal_secrets
+    )
+    return plain
 
 
 def _plain(value: Any, reveal: bool) -> Any:

@@ -19,13 +19,13 @@ from pydantic import BaseModel, ValidationError
 from reconciler import redact
 from reconciler.config import rules
 from reconciler.config.errors import ConfigError, ConfigIssue, Severity
-from reconciler.config.lines import LineIndex
+from reconciler.config.lines import ConfigPath, LineIndex
 from reconciler.config.merge import Document, Layer, Location, Locations, merge_documents
 from reconciler.config.models import Config
 from reconciler.config.nulls import read_nulls
 from reconciler.config.validation import _suggest, check_rules, describe
 from reconciler.config.variables import expand_detailed, missing_message
-from reconciler.config.yaml_loader import ConfigPath, parse_yaml, written_text
+from reconciler.config.yaml_loader import parse_yaml, written_text
 
 YAML_SUFFIXES = (".yaml", ".yml")
 INCLUDE_KEY = "include"

@@ -24,9 +24,9 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel
 
 from reconciler.config import rules
+from reconciler.config.lines import ConfigPath
 from reconciler.config.models import Config
 from reconciler.config.validation import describe
-from reconciler.config.yaml_loader import ConfigPath
 
 NullIssue = tuple[ConfigPath, str]
 

@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from reconciler.config import rules
-from reconciler.config.yaml_loader import ConfigPath
+from reconciler.config.lines import ConfigPath
 
 Locate = Callable[[ConfigPath], "str | None"]
 RuleIssue = tuple[ConfigPath, str]

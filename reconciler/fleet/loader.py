@@ -32,8 +32,8 @@ from pathlib import Path
 from typing import Any
 
 from reconciler.config.errors import ConfigError, ConfigIssue
-from reconciler.config.lines import LineIndex
-from reconciler.config.yaml_loader import ConfigPath, parse_yaml
+from reconciler.config.lines import ConfigPath, LineIndex
+from reconciler.config.yaml_loader import parse_yaml
 from reconciler.fleet.model import (
     ACCOUNT_SID,
     DEFAULT_PARENT,

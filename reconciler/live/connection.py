@@ -237,7 +237,9 @@ class RecordingHttpClient(TwilioHttpClient):
         settings = session.merge_environment_settings(prepared.url, self.proxy, None, None, None)
         adapter = session.get_adapter(url=str(prepared.url))
         answer = adapter.send(prepared, timeout=timeout, **settings)
-        answer = dispatch_hook("response", prepared.hooks, answer, timeout=timeout, **settings)
+        answer = dispatch_hook(  # type: ignore[no-untyped-call]
+            "response", prepared.hooks, answer, timeout=timeout, **settings
+        )
         return Response(int(answer.status_code), answer.text, answer.headers)
 
     def _logging(self) -> bool:

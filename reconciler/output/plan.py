@@ -40,7 +40,7 @@ def _value(diff: FieldDiff, value: Any) -> str:
     if shown is None:
         return "null"
     if shown is REDACTED:
-        return REDACTED
+        return str(REDACTED)
     return escape.terminal(json.dumps(shown, ensure_ascii=False))
 
 

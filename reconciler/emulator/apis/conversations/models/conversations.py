@@ -87,7 +87,8 @@ class ConversationsModel(AccountState):
     def _conversation_view(self, conversation: dict[str, Any]) -> View:
         view = {field: conversation[field] for field in FIELDS}
         view["account_sid"] = self.account_sid
-        return json.loads(json.dumps(view))  # a copy: the caller cannot reach the state
+        copy: View = json.loads(json.dumps(view))  # a copy: the caller cannot reach the state
+        return copy
 
     def create_conversation(
         self, service_sid: str, path: str, params: Params, messaging: MessagingCheck
