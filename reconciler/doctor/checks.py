@@ -27,7 +27,12 @@ from reconciler.export import AccountSnapshot
 from reconciler.export.read import NotRead
 from reconciler.kinds import KINDS_BY_NAME, Kind, Reference, Resource
 from reconciler.kinds.neighbours import NotReadable
-from reconciler.live.neighbours import NeighbourReads, Targets
+from reconciler.live.neighbours import (
+    NOT_A_NUMBER_OF_THE_ACCOUNT,
+    NeighbourReads,
+    Targets,
+    foreign_numbers,
+)
 
 
 @dataclass(frozen=True)
@@ -272,18 +277,9 @@ class _Finder:
                     f"names {pointer.value}, which is not a {pointer.product.value} of this "
                     "account",
                 )
-        if isinstance(reads.numbers, set):
-            for address in targets.phone_addresses:
-                number = str(address.identity[1])
-                if number not in reads.numbers:
-                    self.add(
-                        address,
-                        "address",
-                        number,
-                        DANGLING_REFERENCE,
-                        "is not a phone number of this account (IncomingPhoneNumbers): Twilio "
-                        "will not route its messages here",
-                    )
+        for address in foreign_numbers(targets, reads):
+            number = address.identity[1]
+            self.add(address, "address", number, DANGLING_REFERENCE, NOT_A_NUMBER_OF_THE_ACCOUNT)
 
     def unread(self, resource: Resource, record: dict[str, Any]) -> None:
         for path in KINDS_BY_NAME[resource.kind].unread_keys(record, resource):

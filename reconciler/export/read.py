@@ -6,12 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from twilio.base.exceptions import TwilioException
-
 from reconciler import kinds
 from reconciler.kinds import Kind, Resource
+from reconciler.kinds.neighbours import NotReadable, unless_refused
 from reconciler.live.api import LiveApi
-from reconciler.live.retry import FORBIDDEN, http_status, twilio_code
+from reconciler.live.retry import FORBIDDEN
 
 ACCOUNT_KINDS: tuple[Kind, ...] = tuple(kind for kind in kinds.ALL_KINDS if kind.parent is None)
 """Read once per account: services, credentials, address configurations, account settings."""
@@ -50,23 +49,19 @@ class NotRead:
     """Twilio's code and message (which names the permission)."""
 
 
-class _Refused:
-    def __init__(self, error: TwilioException) -> None:
-        code, message = twilio_code(error)
-        shown = f"error {code}, " if code else ""
-        self.reason = f"{message or error} ({shown}HTTP {FORBIDDEN})"
-
-
 def _reader(
     kind: Kind, parent_sid: str | None, lenient: bool
-) -> Callable[[Any], list[Resource] | _Refused]:
-    def read(v1: Any) -> list[Resource] | _Refused:
-        try:
+) -> Callable[[Any], list[Resource] | NotReadable]:
+    """A kind's read; lenient, a 403 (a permission the key lacks: not 401, credentials
+    refused) is its result instead of an error."""
+
+    def read(v1: Any) -> list[Resource] | NotReadable:
+        if not lenient:
             return kind.read(v1, parent_sid)
-        except TwilioException as error:
-            if lenient and http_status(error) == FORBIDDEN:
-                return _Refused(error)
-            raise
+        try:
+            return unless_refused(kind.name, lambda: kind.read(v1, parent_sid), (FORBIDDEN,))
+        except NotReadable as refused:
+            return refused
 
     return read
 
@@ -83,7 +78,7 @@ def read_account(api: LiveApi, not_read: list[NotRead] | None = None) -> Account
     snapshot = AccountSnapshot(account_sid=str(getattr(api.client, "account_sid", "") or ""))
     results = api.gather(_reader(kind, None, lenient) for kind in ACCOUNT_KINDS)
     for kind, resources in zip(ACCOUNT_KINDS, results, strict=True):
-        if isinstance(resources, _Refused):
+        if isinstance(resources, NotReadable):
             _refused(not_read, kind, None, resources)
         else:
             snapshot.account[kind.name] = resources
@@ -92,13 +87,16 @@ def read_account(api: LiveApi, not_read: list[NotRead] | None = None) -> Account
     reads = [(sid, kind) for sid in service_sids for kind in kinds.SERVICE_CHILD_KINDS]
     results = api.gather(_reader(kind, sid, lenient) for sid, kind in reads)
     for (sid, kind), resources in zip(reads, results, strict=True):
-        if isinstance(resources, _Refused):
+        if isinstance(resources, NotReadable):
             _refused(not_read, kind, sid, resources)
         else:
             snapshot.per_service.setdefault(sid, {})[kind.name] = resources
     return snapshot
 
 
-def _refused(not_read: list[NotRead] | None, kind: Kind, sid: str | None, why: _Refused) -> None:
+def _refused(
+    not_read: list[NotRead] | None, kind: Kind, sid: str | None, refused: NotReadable
+) -> None:
     if not_read is not None:
-        not_read.append(NotRead(kind.name, sid, why.reason))
+        reason = f"{refused.twilio_message or refused.what} ({refused.refusal})"
+        not_read.append(NotRead(kind.name, sid, reason))

@@ -42,19 +42,24 @@ class NotReadable(Exception):
     """The credentials may not read this (HTTP 401/403): the check is not made."""
 
     def __init__(self, what: str, error: Exception) -> None:
-        code, _ = twilio_code(error)
-        shown = f"error {code}, " if code else ""
-        super().__init__(f"{what} ({shown}HTTP {http_status(error)})")
+        code, message = twilio_code(error)
         self.what = what
+        self.refusal = f"{f'error {code}, ' if code else ''}HTTP {http_status(error)}"
+        """Twilio's code and the status, as `(...)` shows them."""
+        self.twilio_message = message
+        """Twilio's own words, which name the permission a restricted key lacks."""
+        super().__init__(f"{what} ({self.refusal})")
 
 
-def _unless_refused(what: str, read: Callable[[], T]) -> T:
-    """`read()`, its refusal for lack of permission (HTTP 401/403, from a fetch or from a
-    list page alike) raised as NotReadable."""
+def unless_refused(
+    what: str, read: Callable[[], T], statuses: tuple[int, ...] = REFUSED_STATUSES
+) -> T:
+    """`read()`, its refusal for lack of permission (HTTP 401/403 by default, from a fetch or
+    from a list page alike) raised as NotReadable."""
     try:
         return read()
     except TwilioException as error:
-        if http_status(error) in REFUSED_STATUSES:
+        if http_status(error) in statuses:
             raise NotReadable(what, error) from error
         raise
 
@@ -82,7 +87,7 @@ def _fetched(what: str, context: Any) -> dict[str, Any] | None:
                 return None
             raise
 
-    return _unless_refused(what, fetch)
+    return unless_refused(what, fetch)
 
 
 def messaging_service(client: Any, sid: str) -> dict[str, Any] | None:
@@ -106,7 +111,7 @@ def _numbers(records: Iterable[dict[str, Any]]) -> set[str]:
 def is_incoming_number(client: Any, number: str) -> bool:
     """Whether `number` (E.164) is one of the account's phone numbers: one filtered read."""
     listing = client.api.v2010.account.incoming_phone_numbers
-    page = _unless_refused(
+    page = unless_refused(
         "the account's phone numbers",
         lambda: first_page(listing, NUMBER_LOOKUP_PAGE_SIZE, {"PhoneNumber": number}),
     )
@@ -116,7 +121,7 @@ def is_incoming_number(client: Any, number: str) -> bool:
 def incoming_numbers(client: Any) -> set[str]:
     """Every phone number of the account (E.164), in as few pages as the API allows."""
     listing = client.api.v2010.account.incoming_phone_numbers
-    records = _unless_refused(
+    records = unless_refused(
         "the account's phone numbers", lambda: list(list_records(listing, NUMBERS_PAGE_SIZE))
     )
     return _numbers(records)
@@ -125,7 +130,7 @@ def incoming_numbers(client: Any) -> set[str]:
 def conversations_of(v1: Any, service_sid: str) -> ConversationCount:
     """How many conversations the service holds: one page of the service's list."""
     listing = v1.services(service_sid).conversations
-    page = _unless_refused(
+    page = unless_refused(
         f"the conversations of {service_sid}",
         lambda: first_page(listing, CONVERSATION_COUNT_BOUND),
     )

@@ -116,6 +116,21 @@ class Targets:
         )
 
 
+NOT_A_NUMBER_OF_THE_ACCOUNT = (
+    "is not a phone number of this account (IncomingPhoneNumbers): Twilio will not route its "
+    "messages here"
+)
+
+
+def foreign_numbers(targets: Targets, reads: NeighbourReads) -> list[Resource]:
+    """The SMS addresses that are not one of the account's phone numbers, as far as the
+    numbers were read (none when they could not be)."""
+    owned = reads.numbers
+    if not isinstance(owned, set):
+        return []
+    return [address for address in targets.phone_addresses if address.identity[1] not in owned]
+
+
 @contextmanager
 def reading_neighbours(api: LiveApi, targets: Targets) -> Iterator[Callable[[], NeighbourReads]]:
     """Read the other products while the block reads the account; the value yielded returns

@@ -32,7 +32,13 @@ from reconciler.kinds.neighbours import (
     flow_is_published,
 )
 from reconciler.live.api import LiveApi
-from reconciler.live.neighbours import NeighbourReads, Targets, guarded
+from reconciler.live.neighbours import (
+    NOT_A_NUMBER_OF_THE_ACCOUNT,
+    NeighbourReads,
+    Targets,
+    foreign_numbers,
+    guarded,
+)
 from reconciler.live.reader import LiveState
 from reconciler.plan.model import ProductCheck
 
@@ -101,23 +107,15 @@ def check_neighbours(
                     pointer.where,
                 )
             )
-    numbers = reads.numbers
-    for address in targets.phone_addresses:
+    if isinstance(reads.numbers, NotReadable):
+        for address in targets.phone_addresses:
+            where = (*address.source, "address")
+            not_checked = f"{describe(where)} {address.identity[1]}: {reads.numbers} (not checked)"
+            verdict.not_checked.append(ProductCheck(not_checked, where))
+    for address in foreign_numbers(targets, reads):
         where = (*address.source, "address")
-        at = describe(where)
-        number = str(address.identity[1])
-        if isinstance(numbers, NotReadable):
-            verdict.not_checked.append(
-                ProductCheck(f"{at} {number}: {numbers} (not checked)", where)
-            )
-        elif numbers is not None and number not in numbers:
-            verdict.warnings.append(
-                ProductCheck(
-                    f"{at} {number} is not a phone number of this account "
-                    "(IncomingPhoneNumbers): Twilio will not route its messages here",
-                    where,
-                )
-            )
+        warning = f"{describe(where)} {address.identity[1]} {NOT_A_NUMBER_OF_THE_ACCOUNT}"
+        verdict.warnings.append(ProductCheck(warning, where))
     if verdict.problems:
         raise MissingNeighbour(
             "the configuration names resources of other Twilio products that the account does "
