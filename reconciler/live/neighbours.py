@@ -110,10 +110,16 @@ class Targets:
 
     @classmethod
     def among(cls, resources_of: Callable[[Kind], Iterable[Resource]]) -> Targets:
-        """What these resources point at: `resources_of(kind)` gives a kind's resources."""
-        return cls(
-            pointers(resources_of), _phone_addresses(resources_of(kinds.ADDRESS_CONFIGURATION))
-        )
+        """What these resources point at: `resources_of(kind)` gives a kind's resources, asked
+        once per kind (a configuration's desired resources are built anew on each call)."""
+        found: dict[str, list[Resource]] = {}
+
+        def once(kind: Kind) -> list[Resource]:
+            if kind.name not in found:
+                found[kind.name] = list(resources_of(kind))
+            return found[kind.name]
+
+        return cls(pointers(once), _phone_addresses(once(kinds.ADDRESS_CONFIGURATION)))
 
 
 NOT_A_NUMBER_OF_THE_ACCOUNT = (
